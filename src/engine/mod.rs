@@ -1,0 +1,279 @@
+//! The conversation engine. Pure: stored state and one input in, events and
+//! the next state out. No I/O, no clock reads, no random ids: the time comes
+//! in the [`Input`], ids from an injected [`IdSource`], and everything the
+//! flows may ask about the world (the open round, the person's ballot, Board
+//! updates) in a [`World`] snapshot the host loads first.
+
+mod answer;
+mod run;
+
+use crate::domain::{Channel, IssueRef, LanguageTag, PostcodeDistrict, Timestamp};
+use crate::flow::Flows;
+use crate::i18n::{Args, Locales};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Messages the engine and the renderers use by id, beyond those the flows
+/// name; `gather flows check` makes sure every locale has them.
+pub const REQUIRED_MESSAGES: &[&str] = &[
+    "language-name",
+    "offer-help",
+    "option-line",
+    "reask-choice",
+    "reask-choices",
+    "reask-yes-no",
+    "reask-number",
+    "reask-text-short",
+    "reask-text-long",
+    "reask-postcode",
+    "reask-language",
+    "reask-empty",
+    "vote-out-of-range",
+    "vote-too-many",
+];
+
+/// Gives out the numbers of new issues. The host backs it with the store.
+pub trait IdSource {
+    fn next_issue_number(&mut self) -> u32;
+}
+
+/// A fixed sequence, for tests and for hosts that reserve numbers up front.
+#[derive(Debug, Clone)]
+pub struct SequentialIds(pub u32);
+
+impl IdSource for SequentialIds {
+    fn next_issue_number(&mut self) -> u32 {
+        let n = self.0;
+        self.0 += 1;
+        n
+    }
+}
+
+/// What the person sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// Typed text (SMS, chat).
+    Text(String),
+    /// Keys pressed on a phone keypad.
+    Keys(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub channel: Channel,
+    pub content: Content,
+    pub now: Timestamp,
+}
+
+/// What the engine needs to know about the person.
+#[derive(Debug, Clone)]
+pub struct PersonView {
+    pub language: LanguageTag,
+    pub opted_out: bool,
+    /// First contact ever: greet before anything else.
+    pub is_new: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    pub round: Option<RoundView>,
+    /// The person's current choices in the open round, if they voted.
+    pub my_ballot: Option<Vec<IssueRef>>,
+    /// Latest Board responses for what the person raised, voted for or follows.
+    pub updates: Vec<UpdateView>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoundView {
+    pub id: i64,
+    pub title: String,
+    pub max_choices: u32,
+    /// In ballot order: item 1 first.
+    pub items: Vec<(IssueRef, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UpdateView {
+    pub issue_ref: IssueRef,
+    pub title: String,
+    /// `committed`, `declined`, `in_progress` or `done`.
+    pub status: String,
+    pub progress: Option<u8>,
+    /// The response in the person's language, or the default language.
+    pub text: String,
+    /// True when `text` is not in the person's language yet.
+    pub translation_pending: bool,
+}
+
+/// Where a conversation is waiting, stored between messages (as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub flow: String,
+    pub step: String,
+    #[serde(default)]
+    pub vars: BTreeMap<String, serde_json::Value>,
+    /// Unusable answers in a row at this step.
+    #[serde(default)]
+    pub failures: u8,
+    pub expires_at: Timestamp,
+}
+
+/// A sentence to send: a message id and its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Utterance {
+    pub message: String,
+    pub args: Args,
+}
+
+/// How an option is labelled; each channel renders it in its own way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    /// A message id in the person's language.
+    Message(String),
+    /// Text from the data (an issue's short title).
+    Text(String),
+    /// A language's own name, in that language.
+    Language(LanguageTag),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionView {
+    pub number: u32,
+    pub label: Label,
+}
+
+/// What kind of answer a question expects: the channel decides how to ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    Choice { count: u32, max_choices: u32 },
+    YesNo,
+    Number { min: i64, max: i64 },
+    Text { max_chars: usize },
+    PostcodeDistrict,
+    Language { count: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub utterance: Utterance,
+    pub expect: Expect,
+    pub options: Vec<OptionView>,
+    pub skippable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Say(Utterance),
+    /// A question; the conversation now waits for the answer.
+    Ask(Prompt),
+    /// An answer could not be used: a short hint, and the question again for
+    /// channels that need it repeated (voice, buttons).
+    Reask {
+        hint: Utterance,
+        prompt: Prompt,
+        offer_help: bool,
+    },
+    IssueRaised {
+        number: u32,
+        description: String,
+        title: String,
+        area: Option<PostcodeDistrict>,
+        involvement: Option<String>,
+    },
+    VoteCast {
+        round_id: i64,
+        choices: Vec<IssueRef>,
+        replaced: bool,
+    },
+    Followed {
+        issue: IssueRef,
+    },
+    LanguageSet {
+        language: LanguageTag,
+    },
+    OptedOut,
+    OptedIn,
+    Forgotten,
+    /// Something went wrong that the person cannot fix (e.g. the step limit);
+    /// the conversation ended.
+    Error {
+        reason: String,
+    },
+}
+
+/// The result of one message.
+#[derive(Debug, Clone)]
+pub struct Turn {
+    pub events: Vec<Event>,
+    /// The state to store; `None` ends the conversation.
+    pub conversation: Option<Conversation>,
+    /// The person's language after this turn (a LANGUAGE command changes it).
+    pub language: LanguageTag,
+}
+
+impl Turn {
+    /// True when the turn only said things (no question, no effect) — e.g.
+    /// nothing at all for an opted-out person.
+    pub fn is_silent(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+/// The engine: validated flows plus the locales' keyword tables.
+#[derive(Clone)]
+pub struct Engine {
+    flows: Arc<Flows>,
+    locales: Arc<Locales>,
+}
+
+impl Engine {
+    pub fn new(flows: Arc<Flows>, locales: Arc<Locales>) -> Self {
+        Engine { flows, locales }
+    }
+
+    pub fn flows(&self) -> &Flows {
+        &self.flows
+    }
+
+    pub fn locales(&self) -> &Locales {
+        &self.locales
+    }
+
+    /// Handles one message. Never panics, never fails: whatever comes in,
+    /// the person gets a reply (or deliberate silence after STOP).
+    pub fn handle(
+        &self,
+        person: &PersonView,
+        state: Option<Conversation>,
+        input: &Input,
+        world: &World,
+        ids: &mut dyn IdSource,
+    ) -> Turn {
+        run::Run::new(self, person, input, world, ids).handle(state)
+    }
+}
+
+/// A short title for ballots from a description: the first words, cut at a
+/// word boundary.
+pub fn short_title(description: &str, max: usize) -> String {
+    let one_line: String = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let mut out = String::new();
+    for word in one_line.split(' ') {
+        if out.chars().count() + word.chars().count() + 1 > max.saturating_sub(3) {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = one_line.chars().take(max.saturating_sub(3)).collect();
+    }
+    out.push_str("...");
+    out
+}

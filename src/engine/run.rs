@@ -1,0 +1,811 @@
+//! One turn: commands, answers, and running steps until the next question.
+
+use super::answer::{Answer, parse_answer};
+use super::{
+    Content, Conversation, Engine, Event, Expect, IdSource, Input, Label, OptionView, PersonView,
+    Prompt, Turn, Utterance, World, short_title,
+};
+use crate::domain::{IssueRef, LanguageTag, PostcodeDistrict};
+use crate::flow::{Action, Condition, ListSource, OptionSource, Step, StepRef};
+use crate::i18n::normalize::{clean, numbers, word_count};
+use crate::i18n::{ArgValue, Args, Command};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub(super) struct Run<'a> {
+    engine: &'a Engine,
+    person: &'a PersonView,
+    input: &'a Input,
+    world: &'a World,
+    ids: &'a mut dyn IdSource,
+    events: Vec<Event>,
+    vars: BTreeMap<String, Value>,
+    language: LanguageTag,
+    steps: u32,
+    /// Set by `cast_vote` for the branches after it.
+    vote_replaced: bool,
+    round_changed: bool,
+}
+
+enum Flowed {
+    /// Waiting at a question.
+    Waiting(Conversation),
+    /// The conversation ended.
+    Ended,
+}
+
+impl<'a> Run<'a> {
+    pub(super) fn new(
+        engine: &'a Engine,
+        person: &'a PersonView,
+        input: &'a Input,
+        world: &'a World,
+        ids: &'a mut dyn IdSource,
+    ) -> Self {
+        Run {
+            engine,
+            person,
+            input,
+            world,
+            ids,
+            events: Vec::new(),
+            vars: BTreeMap::new(),
+            language: person.language.clone(),
+            steps: 0,
+            vote_replaced: false,
+            round_changed: false,
+        }
+    }
+
+    fn text(&self) -> String {
+        match &self.input.content {
+            Content::Text(t) => clean(t),
+            Content::Keys(k) => k.trim().to_string(),
+        }
+    }
+
+    fn finish(self, conversation: Option<Conversation>) -> Turn {
+        Turn {
+            events: self.events,
+            conversation,
+            language: self.language,
+        }
+    }
+
+    pub(super) fn handle(mut self, state: Option<Conversation>) -> Turn {
+        let text = self.text();
+        let command = self.engine.locales.keywords().command(&text);
+
+        // After STOP: silence, except START (and HELP, which carriers require).
+        if self.person.opted_out {
+            return match command {
+                Some((Command::Start, _)) | Some((Command::Help, _)) => {
+                    let (cmd, arg) = command.unwrap_or((Command::Help, None));
+                    let next = self.command(cmd, arg, None);
+                    self.finish(next)
+                }
+                _ => self.finish(state),
+            };
+        }
+
+        // A reply after the conversation expired starts afresh, kindly.
+        let mut state = state;
+        let mut expired = false;
+        if let Some(s) = &state
+            && self.input.now > s.expires_at
+        {
+            state = None;
+            expired = true;
+            let id = self.engine.flows.engine.expired.clone();
+            self.say(&id, Args::new());
+        }
+
+        if let Some((cmd, arg)) = command {
+            // A first message that is a command still gets the greeting,
+            // except STOP, which gets nothing but its confirmation.
+            if self.person.is_new && cmd != Command::Stop {
+                let id = self.engine.flows.engine.welcome.clone();
+                self.say(&id, Args::new());
+            }
+            let next = self.command(cmd, arg, state);
+            return self.finish(next);
+        }
+
+        match state {
+            Some(conv) => {
+                let next = self.answer(conv, &text);
+                self.finish(next)
+            }
+            None => {
+                if self.person.is_new && !expired {
+                    let id = self.engine.flows.engine.welcome.clone();
+                    self.say(&id, Args::new());
+                }
+                if text.is_empty() && !self.person.is_new {
+                    self.say("reask-empty", Args::new());
+                    return self.finish(None);
+                }
+                let next = self.start_idle(&text);
+                self.finish(next)
+            }
+        }
+    }
+
+    /// Nothing going on: start the default flow, and let this message answer
+    /// its first question if it can ("2" picks Vote, a sentence raises an
+    /// issue); otherwise just ask.
+    fn start_idle(&mut self, text: &str) -> Option<Conversation> {
+        let flow = self.engine.flows.engine.default_flow.clone();
+        let Some(start) = self.engine.flows.start_of(&flow) else {
+            return self.error("default flow missing");
+        };
+        let quiet = self.events.len();
+        match self.run_from(start) {
+            Flowed::Ended => None,
+            Flowed::Waiting(conv) => {
+                if text.is_empty() {
+                    return Some(conv);
+                }
+                let Some(step) = self.step_of(&conv).cloned() else {
+                    return Some(conv);
+                };
+                match parse_answer(self, &step, text) {
+                    Ok(answer) => {
+                        // Drop the question we were about to ask: it is answered.
+                        self.events.truncate(quiet);
+                        self.apply_answer(conv, &step, answer)
+                    }
+                    Err(_) => Some(conv),
+                }
+            }
+        }
+    }
+
+    fn command(
+        &mut self,
+        cmd: Command,
+        arg: Option<String>,
+        state: Option<Conversation>,
+    ) -> Option<Conversation> {
+        let Some(spec) = self.engine.flows.command(cmd.name()).cloned() else {
+            return self.error("command without a flow");
+        };
+        let Some(start) = self.engine.flows.start_of(&spec.flow) else {
+            return self.error("command flow missing");
+        };
+        let mut entry = start;
+        if let (Some(arg), Some(arg_step)) = (arg.as_deref(), spec.with_argument.as_deref()) {
+            match cmd {
+                Command::Vote => match self.vote_argument(arg) {
+                    VoteArg::Valid(choices, round_id) => {
+                        self.vars.insert("choices".into(), Value::from(choices));
+                        self.vars.insert("round_id".into(), Value::from(round_id));
+                        entry.step = arg_step.to_string();
+                    }
+                    VoteArg::NoRound => entry.step = arg_step.to_string(),
+                    VoteArg::Rejected => return state,
+                    VoteArg::NotNumbers => {}
+                },
+                Command::Language => {
+                    if let Some(tag) = self.engine.locales.resolve_language(arg) {
+                        self.vars
+                            .insert("language".into(), Value::from(tag.as_str()));
+                        entry.step = arg_step.to_string();
+                    }
+                }
+                _ => {}
+            }
+        }
+        let resume_to = if spec.resume { state } else { None };
+        match self.run_from(entry) {
+            Flowed::Waiting(conv) => Some(conv),
+            Flowed::Ended => match resume_to {
+                Some(mut conv) => {
+                    // Ask the interrupted question again, with its own variables.
+                    self.vars = conv.vars.clone();
+                    conv.failures = 0;
+                    if let Some(step) = self.step_of(&conv).cloned() {
+                        let at = StepRef {
+                            flow: conv.flow.clone(),
+                            step: conv.step.clone(),
+                        };
+                        let prompt = self.prompt(&at, &step);
+                        self.events.push(Event::Ask(prompt));
+                    }
+                    Some(conv)
+                }
+                None => None,
+            },
+        }
+    }
+
+    fn vote_argument(&mut self, arg: &str) -> VoteArg {
+        let Some(nums) = numbers(arg) else {
+            return VoteArg::NotNumbers;
+        };
+        let Some(round) = &self.world.round else {
+            return VoteArg::NoRound;
+        };
+        let count = round.items.len() as i64;
+        if nums.iter().any(|n| *n < 1 || *n > count) {
+            self.say(
+                "vote-out-of-range",
+                args([("count", ArgValue::Number(count))]),
+            );
+            return VoteArg::Rejected;
+        }
+        let mut distinct = nums.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() as u32 > round.max_choices {
+            self.say(
+                "vote-too-many",
+                args([("max_choices", ArgValue::Number(round.max_choices as i64))]),
+            );
+            return VoteArg::Rejected;
+        }
+        VoteArg::Valid(distinct, round.id)
+    }
+
+    fn step_of(&self, conv: &Conversation) -> Option<&Step> {
+        self.engine.flows.step(&StepRef {
+            flow: conv.flow.clone(),
+            step: conv.step.clone(),
+        })
+    }
+
+    /// An answer to the question the conversation is waiting at.
+    fn answer(&mut self, conv: Conversation, text: &str) -> Option<Conversation> {
+        self.vars = conv.vars.clone();
+        let Some(step) = self.step_of(&conv).cloned() else {
+            // The flows changed under a waiting conversation: start afresh.
+            return self.start_idle(text);
+        };
+        match parse_answer(self, &step, text) {
+            Ok(answer) => self.apply_answer(conv, &step, answer),
+            Err(hint) => {
+                let mut conv = conv;
+                conv.failures = conv.failures.saturating_add(1);
+                let at = StepRef {
+                    flow: conv.flow.clone(),
+                    step: conv.step.clone(),
+                };
+                let prompt = self.prompt(&at, &step);
+                let offer_help = conv.failures >= self.engine.flows.engine.offer_help_after;
+                self.events.push(Event::Reask {
+                    hint,
+                    prompt,
+                    offer_help,
+                });
+                Some(conv)
+            }
+        }
+    }
+
+    fn apply_answer(
+        &mut self,
+        conv: Conversation,
+        step: &Step,
+        answer: Answer,
+    ) -> Option<Conversation> {
+        let link: Option<String> = match (step, answer) {
+            (
+                Step::Choice {
+                    options,
+                    save,
+                    next,
+                    ..
+                },
+                Answer::Option(i),
+            ) => {
+                let opt = options.get(i);
+                if let (Some(var), Some(o)) = (save, opt) {
+                    self.vars.insert(var.clone(), Value::from(o.value.clone()));
+                }
+                opt.and_then(|o| o.next.clone()).or_else(|| next.clone())
+            }
+            (Step::Choice { save, next, .. }, Answer::Positions(p)) => {
+                if let Some(var) = save {
+                    self.vars.insert(var.clone(), Value::from(p));
+                }
+                if let Some(r) = &self.world.round {
+                    self.vars.insert("round_id".into(), Value::from(r.id));
+                }
+                next.clone()
+            }
+            (
+                Step::Choice {
+                    free_text: Some(f), ..
+                },
+                Answer::FreeText(t),
+            ) => {
+                self.vars.insert(f.save.clone(), Value::from(t));
+                Some(f.next.clone())
+            }
+            (Step::YesNo { yes, .. }, Answer::Yes) => Some(yes.clone()),
+            (Step::YesNo { no, .. }, Answer::No) => Some(no.clone()),
+            (Step::Number { save, next, .. }, Answer::Number(n)) => {
+                if let Some(var) = save {
+                    self.vars.insert(var.clone(), Value::from(n));
+                }
+                next.clone()
+            }
+            (Step::Text { save, next, .. }, Answer::Text(t)) => {
+                self.vars.insert(save.clone(), Value::from(t));
+                next.clone()
+            }
+            (Step::PostcodeDistrict { save, next, .. }, Answer::Postcode(p)) => {
+                self.vars
+                    .insert(save.clone(), Value::from(p.as_str().to_string()));
+                next.clone()
+            }
+            (Step::Language { save, next, .. }, Answer::Language(tag)) => {
+                self.vars.insert(save.clone(), Value::from(tag.as_str()));
+                next.clone()
+            }
+            (Step::Choice { save, next, .. }, Answer::Skipped) => {
+                if let Some(var) = save {
+                    self.vars.remove(var);
+                }
+                next.clone()
+            }
+            (Step::PostcodeDistrict { save, next, .. }, Answer::Skipped) => {
+                self.vars.remove(save);
+                next.clone()
+            }
+            _ => return self.error("answer does not fit the step"),
+        };
+        self.follow(&conv.flow, link)
+    }
+}
+
+enum VoteArg {
+    Valid(Vec<i64>, i64),
+    NoRound,
+    Rejected,
+    NotNumbers,
+}
+
+fn args<const N: usize>(pairs: [(&str, ArgValue); N]) -> Args {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+impl Run<'_> {
+    pub(super) fn language(&self) -> &LanguageTag {
+        &self.language
+    }
+
+    pub(super) fn engine(&self) -> &Engine {
+        self.engine
+    }
+
+    pub(super) fn world(&self) -> &World {
+        self.world
+    }
+
+    fn say(&mut self, message: &str, args: Args) {
+        self.events.push(Event::Say(Utterance {
+            message: message.to_string(),
+            args,
+        }));
+    }
+
+    fn error(&mut self, reason: &str) -> Option<Conversation> {
+        tracing::error!(reason, "conversation ended with an error");
+        self.events.push(Event::Error {
+            reason: reason.to_string(),
+        });
+        let id = self.engine.flows.engine.error.clone();
+        self.say(&id, Args::new());
+        None
+    }
+
+    fn follow(&mut self, from_flow: &str, link: Option<String>) -> Option<Conversation> {
+        let link = link?;
+        match self.engine.flows.resolve(from_flow, &link) {
+            Some(at) => match self.run_from(at) {
+                Flowed::Waiting(c) => Some(c),
+                Flowed::Ended => None,
+            },
+            None => self.error("dangling link"),
+        }
+    }
+
+    /// Runs steps that do not wait until one that does, or the end.
+    fn run_from(&mut self, mut at: StepRef) -> Flowed {
+        loop {
+            self.steps += 1;
+            if self.steps > self.engine.flows.engine.step_limit {
+                self.error("step limit reached");
+                return Flowed::Ended;
+            }
+            let Some(step) = self.engine.flows.step(&at).cloned() else {
+                self.error("unknown step");
+                return Flowed::Ended;
+            };
+            let link: Option<String> = match &step {
+                Step::Say {
+                    message,
+                    for_each,
+                    next,
+                } => {
+                    match for_each {
+                        Some(ListSource::Updates) => {
+                            for u in self.world.updates.clone() {
+                                let mut a = self.args();
+                                a.insert("ref".into(), ArgValue::from(u.issue_ref.to_string()));
+                                a.insert("title".into(), ArgValue::from(u.title.clone()));
+                                a.insert("status".into(), ArgValue::from(u.status.clone()));
+                                a.insert(
+                                    "progress".into(),
+                                    match u.progress {
+                                        Some(p) => ArgValue::Number(p as i64),
+                                        None => ArgValue::from("none"),
+                                    },
+                                );
+                                a.insert("text".into(), ArgValue::from(u.text.clone()));
+                                a.insert(
+                                    "pending".into(),
+                                    ArgValue::from(if u.translation_pending {
+                                        "yes"
+                                    } else {
+                                        "no"
+                                    }),
+                                );
+                                self.say(message, a);
+                            }
+                        }
+                        None => {
+                            let a = self.args();
+                            self.say(message, a);
+                        }
+                    }
+                    next.clone()
+                }
+                Step::Action { action, next } => {
+                    if let Err(reason) = self.act(*action) {
+                        self.error(reason);
+                        return Flowed::Ended;
+                    }
+                    next.clone()
+                }
+                Step::Branch { cases, otherwise } => Some(
+                    cases
+                        .iter()
+                        .find(|c| self.holds(c.when))
+                        .map(|c| c.next.clone())
+                        .unwrap_or_else(|| otherwise.clone()),
+                ),
+                waiting => {
+                    let prompt = self.prompt(&at, waiting);
+                    self.events.push(Event::Ask(prompt));
+                    let expiry = self
+                        .engine
+                        .flows
+                        .get(&at.flow)
+                        .map(|f| f.expires_after_secs)
+                        .unwrap_or(crate::flow::DEFAULT_EXPIRY_SECS);
+                    return Flowed::Waiting(Conversation {
+                        flow: at.flow,
+                        step: at.step,
+                        vars: self.vars.clone(),
+                        failures: 0,
+                        expires_at: self.input.now.plus_secs(expiry),
+                    });
+                }
+            };
+            let Some(link) = link else {
+                return Flowed::Ended;
+            };
+            match self.engine.flows.resolve(&at.flow, &link) {
+                Some(next) => {
+                    if next.flow != at.flow {
+                        // A new flow starts with its own variables, except
+                        // what the link was made to carry.
+                        self.vars.retain(|k, _| k == "description");
+                    }
+                    at = next;
+                }
+                None => {
+                    self.error("dangling link");
+                    return Flowed::Ended;
+                }
+            }
+        }
+    }
+
+    fn holds(&self, c: Condition) -> bool {
+        match c {
+            Condition::RoundOpen => self.world.round.is_some(),
+            Condition::HasVoted => self.world.my_ballot.is_some(),
+            Condition::HasUpdates => !self.world.updates.is_empty(),
+            Condition::RoundChanged => self.round_changed,
+            Condition::VoteReplaced => self.vote_replaced,
+        }
+    }
+
+    fn var_str(&self, name: &str) -> Option<String> {
+        self.vars.get(name).and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    }
+
+    fn var_positions(&self, name: &str) -> Vec<i64> {
+        self.vars
+            .get(name)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default()
+    }
+
+    fn act(&mut self, action: Action) -> Result<(), &'static str> {
+        match action {
+            Action::CreateIssue => {
+                let description = self
+                    .var_str("description")
+                    .ok_or("no description to raise")?;
+                let number = self.ids.next_issue_number();
+                let area = self
+                    .var_str("area")
+                    .and_then(|a| PostcodeDistrict::parse(&a).ok());
+                self.events.push(Event::IssueRaised {
+                    number,
+                    title: short_title(&description, 60),
+                    description,
+                    area,
+                    involvement: self.var_str("involvement"),
+                });
+                self.vars
+                    .insert("ref".into(), Value::from(IssueRef::new(number).to_string()));
+            }
+            Action::CastVote => {
+                let positions = self.var_positions("choices");
+                let chosen_round = self.vars.get("round_id").and_then(Value::as_i64);
+                match &self.world.round {
+                    Some(r) if chosen_round.is_none_or(|id| id == r.id) => {
+                        let mut refs = Vec::new();
+                        for p in &positions {
+                            let item = usize::try_from(*p - 1)
+                                .ok()
+                                .and_then(|i| r.items.get(i))
+                                .ok_or("vote choice out of range")?;
+                            refs.push(item.0);
+                        }
+                        if refs.is_empty() {
+                            return Err("vote without choices");
+                        }
+                        self.vote_replaced = self.world.my_ballot.is_some();
+                        self.events.push(Event::VoteCast {
+                            round_id: r.id,
+                            choices: refs,
+                            replaced: self.vote_replaced,
+                        });
+                    }
+                    _ => self.round_changed = true,
+                }
+            }
+            Action::Follow => {
+                let r = self
+                    .var_str("ref")
+                    .and_then(|r| IssueRef::parse(&r).ok())
+                    .ok_or("nothing to follow")?;
+                self.events.push(Event::Followed { issue: r });
+            }
+            Action::SetLanguage => {
+                let tag = self
+                    .var_str("language")
+                    .and_then(|l| LanguageTag::parse(&l).ok())
+                    .filter(|t| self.engine.locales.has_language(t))
+                    .ok_or("no language to set")?;
+                self.language = tag.clone();
+                self.events.push(Event::LanguageSet { language: tag });
+            }
+            Action::OptOut => self.events.push(Event::OptedOut),
+            Action::OptIn => self.events.push(Event::OptedIn),
+            Action::Forget => self.events.push(Event::Forgotten),
+        }
+        Ok(())
+    }
+
+    /// Message arguments: the conversation's variables plus what the flows
+    /// may mention about the world.
+    fn args(&self) -> Args {
+        let mut a = Args::new();
+        for (k, v) in &self.vars {
+            match v {
+                Value::String(s) => {
+                    a.insert(k.clone(), ArgValue::from(s.clone()));
+                }
+                Value::Number(n) => {
+                    if let Some(i) = n.as_i64() {
+                        a.insert(k.clone(), ArgValue::Number(i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for optional in ["area", "involvement"] {
+            a.entry(optional.to_string())
+                .or_insert_with(|| ArgValue::from("none"));
+        }
+        if let Some(d) = self.var_str("description") {
+            a.insert(
+                "description_short".into(),
+                ArgValue::from(short_title(&d, 80)),
+            );
+        }
+        if let Some(r) = &self.world.round {
+            a.insert("round_title".into(), ArgValue::from(r.title.clone()));
+            a.insert("max_choices".into(), ArgValue::Number(r.max_choices as i64));
+            a.insert("count".into(), ArgValue::Number(r.items.len() as i64));
+            let titled = |positions: &[i64]| -> String {
+                positions
+                    .iter()
+                    .filter_map(|p| {
+                        let i = usize::try_from(*p - 1).ok()?;
+                        r.items.get(i).map(|(_, t)| format!("{p} {t}"))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let chosen = self.var_positions("choices");
+            if !chosen.is_empty() {
+                a.insert("choices".into(), ArgValue::from(titled(&chosen)));
+            }
+            if let Some(ballot) = &self.world.my_ballot {
+                let positions: Vec<i64> = ballot
+                    .iter()
+                    .filter_map(|b| r.items.iter().position(|(i, _)| i == b))
+                    .map(|i| i as i64 + 1)
+                    .collect();
+                a.insert("previous".into(), ArgValue::from(titled(&positions)));
+            }
+        }
+        a.insert(
+            "count".into(),
+            a.get("count")
+                .cloned()
+                .unwrap_or(ArgValue::Number(self.world.updates.len() as i64)),
+        );
+        a
+    }
+
+    /// The question a waiting step asks, with its options.
+    pub(super) fn prompt(&self, at: &StepRef, step: &Step) -> Prompt {
+        let _ = at;
+        let utterance = |id: &str| Utterance {
+            message: id.to_string(),
+            args: self.args(),
+        };
+        match step {
+            Step::Choice {
+                prompt,
+                options,
+                options_from,
+                skippable,
+                ..
+            } => {
+                let (opts, max_choices) = match options_from {
+                    Some(OptionSource::Round) => {
+                        let (items, max) = self
+                            .world
+                            .round
+                            .as_ref()
+                            .map(|r| (r.items.clone(), r.max_choices))
+                            .unwrap_or_default();
+                        (
+                            items
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, (_, title))| OptionView {
+                                    number: i as u32 + 1,
+                                    label: Label::Text(title),
+                                })
+                                .collect::<Vec<_>>(),
+                            max.max(1),
+                        )
+                    }
+                    None => (
+                        options
+                            .iter()
+                            .enumerate()
+                            .map(|(i, o)| OptionView {
+                                number: i as u32 + 1,
+                                label: Label::Message(o.label.clone()),
+                            })
+                            .collect(),
+                        1,
+                    ),
+                };
+                Prompt {
+                    utterance: utterance(prompt),
+                    expect: Expect::Choice {
+                        count: opts.len() as u32,
+                        max_choices,
+                    },
+                    options: opts,
+                    skippable: *skippable,
+                }
+            }
+            Step::YesNo { prompt, .. } => Prompt {
+                utterance: utterance(prompt),
+                expect: Expect::YesNo,
+                options: vec![],
+                skippable: false,
+            },
+            Step::Number {
+                prompt, min, max, ..
+            } => Prompt {
+                utterance: utterance(prompt),
+                expect: Expect::Number {
+                    min: *min,
+                    max: *max,
+                },
+                options: vec![],
+                skippable: false,
+            },
+            Step::Text {
+                prompt, max_chars, ..
+            } => Prompt {
+                utterance: utterance(prompt),
+                expect: Expect::Text {
+                    max_chars: *max_chars,
+                },
+                options: vec![],
+                skippable: false,
+            },
+            Step::PostcodeDistrict {
+                prompt, skippable, ..
+            } => Prompt {
+                utterance: utterance(prompt),
+                expect: Expect::PostcodeDistrict,
+                options: vec![],
+                skippable: *skippable,
+            },
+            Step::Language { prompt, .. } => {
+                let langs = self.language_order();
+                Prompt {
+                    utterance: utterance(prompt),
+                    expect: Expect::Language {
+                        count: langs.len() as u32,
+                    },
+                    options: langs
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, t)| OptionView {
+                            number: i as u32 + 1,
+                            label: Label::Language(t),
+                        })
+                        .collect(),
+                    skippable: false,
+                }
+            }
+            Step::Say { .. } | Step::Action { .. } | Step::Branch { .. } => Prompt {
+                utterance: utterance(&self.engine.flows.engine.error),
+                expect: Expect::Text { max_chars: 0 },
+                options: vec![],
+                skippable: false,
+            },
+        }
+    }
+
+    /// Languages in menu order: the default first, then by tag.
+    pub(super) fn language_order(&self) -> Vec<LanguageTag> {
+        let default = self.engine.locales.default_language().clone();
+        let mut v = vec![default.clone()];
+        v.extend(
+            self.engine
+                .locales
+                .languages()
+                .filter(|t| **t != default)
+                .cloned(),
+        );
+        v
+    }
+
+    pub(super) fn word_count(text: &str) -> usize {
+        word_count(text)
+    }
+}

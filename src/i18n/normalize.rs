@@ -1,0 +1,149 @@
+//! Text normalisation for matching what people type against words Gather
+//! knows. Never used to change what is stored: only to compare.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that carry no meaning but break matching (zero-width spaces,
+/// joiners, direction marks, the byte-order mark).
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// Removes invisible characters and trims; keeps everything else as typed.
+pub fn clean(text: &str) -> String {
+    let no_invisible: String = text.chars().filter(|c| !is_invisible(*c)).collect();
+    no_invisible.trim().to_string()
+}
+
+/// Latin look-alikes from other scripts, so `STОP` with a Cyrillic О is STOP.
+fn fold_homoglyph(c: char) -> char {
+    match c {
+        'А' | 'а' | 'Α' | 'α' => 'A',
+        'В' | 'в' | 'Β' | 'β' => 'B',
+        'Е' | 'е' | 'Ε' | 'ε' => 'E',
+        'К' | 'к' | 'Κ' | 'κ' => 'K',
+        'М' | 'м' | 'Μ' => 'M',
+        'Н' | 'н' | 'Η' => 'H',
+        'О' | 'о' | 'Ο' | 'ο' => 'O',
+        'Р' | 'р' | 'Ρ' | 'ρ' => 'P',
+        'С' | 'с' | 'Ϲ' => 'C',
+        'Т' | 'т' | 'Τ' | 'τ' => 'T',
+        'Х' | 'х' | 'Χ' | 'χ' => 'X',
+        'У' | 'у' | 'Υ' => 'Y',
+        'І' | 'і' | 'Ι' | 'ι' => 'I',
+        'Ѕ' | 'ѕ' => 'S',
+        'Ј' | 'ј' => 'J',
+        _ => c,
+    }
+}
+
+/// The form a keyword is compared in: upper case, accents and stray
+/// punctuation removed, look-alike letters folded, spaces collapsed.
+/// `" Stop!! "` → `"STOP"`, `"Język"` → `"JEZYK"`, `"STОP"` → `"STOP"`.
+pub fn keyword_form(text: &str) -> String {
+    let cleaned = clean(text);
+    let mut out = String::with_capacity(cleaned.len());
+    let mut last_space = true;
+    for c in cleaned.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            'ł' | 'Ł' => 'L',
+            'ß' => 'S',
+            _ => c,
+        };
+        if c.is_alphanumeric() {
+            // Digits stay digits: only letters are folded.
+            let folded = if c.is_ascii_digit() {
+                c
+            } else {
+                fold_homoglyph(c)
+            };
+            for u in folded.to_uppercase() {
+                out.push(u);
+            }
+            last_space = false;
+        } else if (c.is_whitespace() || c == ',' || c == ';') && !last_space {
+            out.push(' ');
+            last_space = true;
+        }
+        // Other punctuation is dropped.
+    }
+    out.trim_end().to_string()
+}
+
+/// Splits "1 3", "1,3", "1 and 3", "1+3" into numbers; `None` if anything
+/// other than numbers and separators is present.
+pub fn numbers(text: &str) -> Option<Vec<i64>> {
+    let cleaned = clean(text);
+    let mut out = Vec::new();
+    for token in cleaned
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '+' | '&' | '.' | '/'))
+        .filter(|t| !t.is_empty())
+    {
+        let lower = token.to_lowercase();
+        if matches!(lower.as_str(), "and" | "i" | "y" | "e" | "si" | "și") {
+            continue;
+        }
+        let digits: String = token.chars().map(ascii_digit).collect::<Option<String>>()?;
+        if digits.len() > 6 {
+            return None;
+        }
+        out.push(digits.parse().ok()?);
+    }
+    if out.is_empty() { None } else { Some(out) }
+}
+
+/// Digits from any script (Arabic-Indic, Bengali, Gurmukhi, Gujarati…) as ASCII.
+fn ascii_digit(c: char) -> Option<char> {
+    if c.is_ascii_digit() {
+        return Some(c);
+    }
+    c.to_digit(10)
+        .map(|d| (b'0' + d as u8) as char)
+        .or_else(|| {
+            let zeros = [
+                '\u{0660}', '\u{06F0}', '\u{0966}', '\u{09E6}', '\u{0A66}', '\u{0AE6}', '\u{FF10}',
+            ];
+            zeros.iter().find_map(|&z| {
+                let d = (c as u32).checked_sub(z as u32)?;
+                (d < 10).then(|| (b'0' + d as u8) as char)
+            })
+        })
+}
+
+/// The number of words, for "is this a sentence or a short reply".
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyword_forms() {
+        assert_eq!(keyword_form(" Stop!! "), "STOP");
+        assert_eq!(keyword_form("stop."), "STOP");
+        assert_eq!(keyword_form("STОP"), "STOP"); // Cyrillic O
+        assert_eq!(keyword_form("Język"), "JEZYK");
+        assert_eq!(keyword_form("GŁOSUJ"), "GLOSUJ");
+        assert_eq!(keyword_form("vote\u{200B} 3"), "VOTE 3");
+        assert_eq!(keyword_form("  "), "");
+    }
+
+    #[test]
+    fn number_lists() {
+        assert_eq!(numbers("1 3"), Some(vec![1, 3]));
+        assert_eq!(numbers("1,3"), Some(vec![1, 3]));
+        assert_eq!(numbers("1 and 3"), Some(vec![1, 3]));
+        assert_eq!(numbers("٣"), Some(vec![3]));
+        assert_eq!(numbers("3 please"), None);
+        assert_eq!(numbers(""), None);
+        assert_eq!(numbers("99999999999999999999"), None);
+    }
+}

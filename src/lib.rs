@@ -1,0 +1,35 @@
+//! Gather: citizen participation over SMS, phone calls and community chat.
+//!
+//! # Layout
+//!
+//! One message walks through the modules in this order:
+//!
+//! 1. [`channels`]: a provider's payload becomes an inbound message; at the
+//!    end the engine's events are rendered for the medium (SMS text with
+//!    segment counts, spoken prompts with accepted keys, chat).
+//! 2. [`domain`]: values parsed at the edge (`PhoneNumber`, `IssueRef`,
+//!    `LanguageTag`, `PostcodeDistrict`, `Channel`, `Timestamp`).
+//! 3. [`service`]: the use cases shared by HTTP, CLI and bots. `handle_inbound`
+//!    runs one message in one transaction: dedupe, load the person and their
+//!    conversation, run the engine, apply its events, log, reply.
+//! 4. [`engine`]: pure; state + input + world snapshot → events + next state.
+//!    Global commands, re-asks, expiry, step limit.
+//! 5. [`flow`]: the flow files in `flows/`, validated completely at load;
+//!    Mermaid diagrams.
+//! 6. [`i18n`]: Fluent locales in `locales/`, keywords, text normalisation.
+//! 7. [`store`]: the `Store` trait and its SQLite implementation.
+//!
+//! Around them: [`config`] (file + environment), [`clock`] (the injected
+//! time source), [`http`] (`gather serve`), [`transcript`] (the readable
+//! conversation tests) and [`cli`].
+
+pub mod channels;
+pub mod clock;
+pub mod domain;
+pub mod engine;
+pub mod flow;
+pub mod i18n;
+pub mod metrics;
+pub mod service;
+pub mod store;
+pub mod transcript;

@@ -1,0 +1,71 @@
+//! Prometheus counters, served at `/metrics`. A handful of process-wide
+//! atomics: no registry crate needed for this few.
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub struct Counter {
+    name: &'static str,
+    help: &'static str,
+    value: AtomicU64,
+}
+
+impl Counter {
+    const fn new(name: &'static str, help: &'static str) -> Self {
+        Counter {
+            name,
+            help,
+            value: AtomicU64::new(0),
+        }
+    }
+
+    pub fn inc(&self) {
+        self.add(1);
+    }
+
+    pub fn add(&self, n: u64) {
+        self.value.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn get(&self) -> u64 {
+        self.value.load(Ordering::Relaxed)
+    }
+}
+
+pub static MESSAGES_IN: Counter = Counter::new(
+    "gather_messages_in_total",
+    "Messages received from people (duplicates excluded).",
+);
+pub static MESSAGES_OUT: Counter = Counter::new(
+    "gather_messages_out_total",
+    "Messages sent to people as direct replies.",
+);
+pub static ISSUES_RAISED: Counter = Counter::new("gather_issues_raised_total", "Issues raised.");
+pub static VOTES_CAST: Counter =
+    Counter::new("gather_votes_cast_total", "Ballots cast or replaced.");
+pub static ENGINE_ERRORS: Counter = Counter::new(
+    "gather_engine_errors_total",
+    "Conversations ended by an engine error (e.g. the step limit).",
+);
+pub static HTTP_REQUESTS: Counter =
+    Counter::new("gather_http_requests_total", "HTTP requests served.");
+
+static ALL: [&Counter; 6] = [
+    &MESSAGES_IN,
+    &MESSAGES_OUT,
+    &ISSUES_RAISED,
+    &VOTES_CAST,
+    &ENGINE_ERRORS,
+    &HTTP_REQUESTS,
+];
+
+/// The Prometheus text exposition format.
+pub fn render() -> String {
+    let mut out = String::new();
+    for c in ALL {
+        let _ = writeln!(out, "# HELP {} {}", c.name, c.help);
+        let _ = writeln!(out, "# TYPE {} counter", c.name);
+        let _ = writeln!(out, "{} {}", c.name, c.get());
+    }
+    out
+}

@@ -1,0 +1,59 @@
+//! Use cases shared by the HTTP server, the CLI and (later) the chat bots.
+//! Each runs in one store transaction: all of it happens, or none of it.
+
+mod inbound;
+mod organiser;
+
+pub use inbound::{InboundMessage, Reply};
+pub use organiser::{ResponseInput, RoundInput};
+
+use crate::clock::Clock;
+use crate::engine::Engine;
+use crate::store::{Store, StoreError};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => ServiceError::NotFound(m),
+            StoreError::Invalid(m) => ServiceError::Invalid(m),
+            StoreError::Conflict(m) => ServiceError::Conflict(m),
+            StoreError::Unavailable(m) => ServiceError::Unavailable(m),
+            other => ServiceError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// The application: store, engine and clock.
+#[derive(Clone)]
+pub struct Gather {
+    pub store: Arc<dyn Store>,
+    pub engine: Engine,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Gather {
+    pub fn new(store: Arc<dyn Store>, engine: Engine, clock: Arc<dyn Clock>) -> Self {
+        Gather {
+            store,
+            engine,
+            clock,
+        }
+    }
+}

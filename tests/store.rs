@@ -1,0 +1,901 @@
+//! The store contract, run against every backend: always SQLite (a fresh
+//! temporary file per test) and, when `TEST_DATABASE_URL` is set, PostgreSQL.
+
+use gather::domain::{Channel, Identity, IdentityKind, IssueRef, LanguageTag, Timestamp};
+use gather::store::sqlite::SqliteStore;
+use gather::store::{
+    Direction, IssueStatus, NewIssue, NewResponse, PersonId, ResponseStatus, RoundId, RoundStatus,
+    Store, StoreError, Tx,
+};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One fresh, migrated store.
+struct Backend {
+    name: &'static str,
+    store: Arc<dyn Store>,
+    /// Set for SQLite: the database file, for raw checks of the schema.
+    sqlite_file: Option<PathBuf>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn sqlite_backend() -> Backend {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gather.db");
+    let url = format!("sqlite://{}", file.display());
+    let store = SqliteStore::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    Backend {
+        name: "sqlite",
+        store: Arc::new(store),
+        sqlite_file: Some(file),
+        _dir: Some(dir),
+    }
+}
+
+/// Every backend to run a test against, each fresh.
+async fn backends() -> Vec<Backend> {
+    let mut all = vec![sqlite_backend().await];
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        all.extend(postgres_backend(&url).await);
+    }
+    all
+}
+
+/// A fresh PostgreSQL store at `url`, once that backend exists.
+async fn postgres_backend(url: &str) -> Option<Backend> {
+    let scheme = url.split(':').next().unwrap_or("");
+    println!(
+        "TEST_DATABASE_URL is set ({scheme}:…) but the Postgres store is not implemented yet; skipping it"
+    );
+    None
+}
+
+/// Opens the SQLite file directly, bypassing the store.
+async fn raw(file: &std::path::Path) -> sqlx::SqlitePool {
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(file)
+        .foreign_keys(true)
+        .busy_timeout(std::time::Duration::from_secs(5));
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap()
+}
+
+// --- helpers -------------------------------------------------------------
+
+fn ts(ms: i64) -> Timestamp {
+    Timestamp(ms)
+}
+
+fn en() -> LanguageTag {
+    LanguageTag::parse("en").unwrap()
+}
+
+fn phone(n: &str) -> Identity {
+    Identity {
+        kind: IdentityKind::Phone,
+        address: n.to_string(),
+    }
+}
+
+fn g(n: u32) -> IssueRef {
+    IssueRef::new(n)
+}
+
+async fn new_person(store: &Arc<dyn Store>, number: &str) -> PersonId {
+    let mut tx = store.begin().await.unwrap();
+    let p = tx
+        .create_person(&phone(number), &en(), ts(1))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    p.id
+}
+
+fn new_issue(number: u32, title: &str, raised_by: Option<PersonId>) -> NewIssue {
+    NewIssue {
+        number,
+        description: format!("Description of {title}"),
+        title: title.to_string(),
+        area: None,
+        involvement: None,
+        language: en(),
+        channel: Channel::Sms,
+        raised_by,
+        created_at: ts(10),
+    }
+}
+
+/// Creates approved issues with the given numbers.
+async fn approved(tx: &mut Box<dyn Tx>, numbers: &[u32]) {
+    for &n in numbers {
+        tx.create_issue(&new_issue(n, &format!("Issue {n}"), None))
+            .await
+            .unwrap();
+        tx.set_issue_status(g(n), IssueStatus::Approved, None)
+            .await
+            .unwrap();
+    }
+}
+
+async fn open_round(tx: &mut Box<dyn Tx>, items: &[u32], max: u32) -> RoundId {
+    let refs: Vec<IssueRef> = items.iter().map(|&n| g(n)).collect();
+    let id = tx
+        .create_round("Round", &refs, max, None, ts(20))
+        .await
+        .unwrap();
+    tx.open_round(id, ts(21)).await.unwrap();
+    id
+}
+
+async fn vote(store: &Arc<dyn Store>, round: RoundId, person: PersonId, choices: &[u32]) -> bool {
+    let refs: Vec<IssueRef> = choices.iter().map(|&n| g(n)).collect();
+    let mut tx = store.begin().await.unwrap();
+    let replaced = tx
+        .cast_ballot(round, person, &refs, Channel::Sms, ts(30))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    replaced
+}
+
+/// (issue number, votes, rank) of each result row, in the order given.
+fn summary(rows: &[gather::store::ResultRow]) -> Vec<(u32, i64, u32)> {
+    rows.iter()
+        .map(|r| (r.issue_ref.number(), r.votes, r.rank))
+        .collect()
+}
+
+// --- tests ---------------------------------------------------------------
+
+#[tokio::test]
+async fn migrations_are_idempotent() {
+    for b in backends().await {
+        b.store.migrate().await.unwrap();
+        b.store.migrate().await.unwrap();
+        let dump = b.store.dump_all_text().await.unwrap();
+        let versions: Vec<_> = dump
+            .iter()
+            .filter(|(t, v)| t == "schema_migrations" && v == "init")
+            .collect();
+        assert_eq!(versions.len(), 1, "{}: one row per migration", b.name);
+
+        let mut tx = b.store.begin().await.unwrap();
+        assert_eq!(tx.next_issue_number().await.unwrap(), 1001, "{}", b.name);
+    }
+}
+
+#[tokio::test]
+async fn in_memory_sqlite_works() {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::connect("sqlite::memory:").await.unwrap());
+    store.migrate().await.unwrap();
+    let id = new_person(&store, "+447700900001").await;
+    let mut tx = store.begin().await.unwrap();
+    let found = tx
+        .person_by_identity(&phone("+447700900001"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, id);
+}
+
+#[tokio::test]
+async fn create_and_find_person() {
+    for b in backends().await {
+        let s = &b.store;
+        let mut tx = s.begin().await.unwrap();
+        assert!(
+            tx.person_by_identity(&phone("+447700900123"))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let p = tx
+            .create_person(&phone("+447700900123"), &en(), ts(5))
+            .await
+            .unwrap();
+        assert!(!p.opted_out);
+        let found = tx
+            .person_by_identity(&phone("+447700900123"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found, p, "{}", b.name);
+        assert_eq!(tx.person(p.id).await.unwrap(), Some(p.clone()));
+
+        // The same identity cannot belong to two people.
+        let dup = tx
+            .create_person(&phone("+447700900123"), &en(), ts(6))
+            .await;
+        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+
+        // A Discord id is a different identity.
+        let discord = Identity {
+            kind: IdentityKind::Discord,
+            address: "+447700900123".into(),
+        };
+        assert!(tx.person_by_identity(&discord).await.unwrap().is_none());
+
+        let pl = LanguageTag::parse("pl").unwrap();
+        tx.set_language(p.id, &pl).await.unwrap();
+        assert_eq!(tx.person(p.id).await.unwrap().unwrap().language, pl);
+        assert!(matches!(
+            tx.set_language(9999, &pl).await,
+            Err(StoreError::NotFound(_))
+        ));
+
+        tx.save_conversation(p.id, Some("{\"step\":1}"), ts(7))
+            .await
+            .unwrap();
+        tx.save_conversation(p.id, Some("{\"step\":2}"), ts(8))
+            .await
+            .unwrap();
+        assert_eq!(
+            tx.conversation(p.id).await.unwrap().as_deref(),
+            Some("{\"step\":2}")
+        );
+        tx.save_conversation(p.id, None, ts(9)).await.unwrap();
+        assert_eq!(tx.conversation(p.id).await.unwrap(), None);
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn dropped_transaction_rolls_back() {
+    for b in backends().await {
+        {
+            let mut tx = b.store.begin().await.unwrap();
+            tx.create_person(&phone("+447700900555"), &en(), ts(1))
+                .await
+                .unwrap();
+            // dropped without commit
+        }
+        let mut tx = b.store.begin().await.unwrap();
+        assert!(
+            tx.person_by_identity(&phone("+447700900555"))
+                .await
+                .unwrap()
+                .is_none(),
+            "{}",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn sqlite_begin_takes_the_write_lock() {
+    let b = sqlite_backend().await;
+    let first = b.store.begin().await.unwrap();
+    let second = tokio::time::timeout(std::time::Duration::from_millis(300), b.store.begin()).await;
+    assert!(second.is_err(), "a second writer must wait for the first");
+    drop(first);
+    let mut tx = b.store.begin().await.unwrap();
+    tx.next_issue_number().await.unwrap();
+}
+
+#[tokio::test]
+async fn inbound_dedupe() {
+    for b in backends().await {
+        let p = new_person(&b.store, "+447700900200").await;
+        let mut tx = b.store.begin().await.unwrap();
+        assert_eq!(tx.seen_inbound("twilio", "SM1").await.unwrap(), None);
+        tx.record_inbound("twilio", "SM1", Some(p), "Thanks!", ts(3))
+            .await
+            .unwrap();
+        assert_eq!(
+            tx.seen_inbound("twilio", "SM1").await.unwrap().as_deref(),
+            Some("Thanks!")
+        );
+        assert_eq!(tx.seen_inbound("vonage", "SM1").await.unwrap(), None);
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn issues_numbering_status_and_listing() {
+    for b in backends().await {
+        let p = new_person(&b.store, "+447700900300").await;
+        let mut tx = b.store.begin().await.unwrap();
+        let n = tx.next_issue_number().await.unwrap();
+        assert_eq!(n, 1001);
+        tx.create_issue(&new_issue(n, "Buses", Some(p)))
+            .await
+            .unwrap();
+        assert_eq!(tx.next_issue_number().await.unwrap(), 1002);
+        let dup = tx.create_issue(&new_issue(n, "Again", None)).await;
+        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+        tx.create_issue(&new_issue(1002, "GP", None)).await.unwrap();
+
+        let issue = tx.issue(g(1001)).await.unwrap().unwrap();
+        assert_eq!(issue.status, IssueStatus::New);
+        assert_eq!(issue.title, "Buses");
+        assert_eq!(issue.supporters, 1, "the raiser supports it");
+
+        tx.set_issue_status(g(1002), IssueStatus::Hidden, Some("personal data"))
+            .await
+            .unwrap();
+        let hidden = tx.issue(g(1002)).await.unwrap().unwrap();
+        assert_eq!(hidden.hidden_reason.as_deref(), Some("personal data"));
+        assert!(matches!(
+            tx.set_issue_status(g(4242), IssueStatus::Approved, None)
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+
+        let all: Vec<u32> = tx
+            .list_issues(None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|i| i.issue_ref.number())
+            .collect();
+        assert_eq!(all, vec![1001, 1002], "{}", b.name);
+        let new: Vec<u32> = tx
+            .list_issues(Some(IssueStatus::New))
+            .await
+            .unwrap()
+            .iter()
+            .map(|i| i.issue_ref.number())
+            .collect();
+        assert_eq!(new, vec![1001]);
+
+        // Following twice is one follow; following doesn't double the raiser.
+        tx.follow(p, g(1001), ts(11)).await.unwrap();
+        tx.follow(p, g(1001), ts(12)).await.unwrap();
+        assert_eq!(tx.issue(g(1001)).await.unwrap().unwrap().supporters, 1);
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn one_ballot_per_person_per_round() {
+    for b in backends().await {
+        let s = &b.store;
+        let p = new_person(s, "+447700900400").await;
+        let q = new_person(s, "+447700900401").await;
+        let mut tx = s.begin().await.unwrap();
+        approved(&mut tx, &[1001, 1002, 1003, 1004]).await;
+        let round = open_round(&mut tx, &[1001, 1002, 1003], 2).await;
+        tx.commit().await.unwrap();
+
+        assert!(!vote(s, round, p, &[1001]).await, "first vote is new");
+        assert!(vote(s, round, p, &[1002, 1003]).await, "re-vote replaces");
+        assert!(!vote(s, round, q, &[1002]).await);
+
+        let mut tx = s.begin().await.unwrap();
+        assert_eq!(
+            tx.ballot(round, p).await.unwrap(),
+            Some(vec![g(1002), g(1003)])
+        );
+        let results = tx.results(round).await.unwrap();
+        assert_eq!(
+            summary(&results),
+            vec![(1002, 2, 1), (1003, 1, 2), (1001, 0, 3)],
+            "{}",
+            b.name
+        );
+
+        // Not an item of the round / too many choices.
+        let bad = tx
+            .cast_ballot(round, p, &[g(1004)], Channel::Sms, ts(31))
+            .await;
+        assert!(matches!(bad, Err(StoreError::Invalid(_))), "{bad:?}");
+        let bad = tx
+            .cast_ballot(round, p, &[g(1001), g(1002), g(1003)], Channel::Sms, ts(31))
+            .await;
+        assert!(matches!(bad, Err(StoreError::Invalid(_))), "{bad:?}");
+        let bad = tx.cast_ballot(round, p, &[], Channel::Sms, ts(31)).await;
+        assert!(matches!(bad, Err(StoreError::Invalid(_))), "{bad:?}");
+        // Rejected attempts changed nothing.
+        assert_eq!(
+            tx.ballot(round, p).await.unwrap(),
+            Some(vec![g(1002), g(1003)])
+        );
+
+        // A draft round can't be voted in.
+        let draft = tx
+            .create_round("Later", &[g(1004)], 1, None, ts(40))
+            .await
+            .unwrap();
+        let bad = tx
+            .cast_ballot(draft, p, &[g(1004)], Channel::Sms, ts(41))
+            .await;
+        assert!(matches!(bad, Err(StoreError::Conflict(_))), "{bad:?}");
+        tx.commit().await.unwrap();
+
+        // The database itself refuses a second ballot row for the same person.
+        if let Some(file) = &b.sqlite_file {
+            let pool = raw(file).await;
+            let dup = sqlx::query(
+                "INSERT INTO ballots (round_id, person_id, channel, cast_at, updated_at) \
+                 VALUES ($1, $2, 'sms', 0, 0)",
+            )
+            .bind(round)
+            .bind(p)
+            .execute(&pool)
+            .await;
+            let err = dup.expect_err("duplicate ballot must be rejected");
+            let db_err = err.as_database_error().expect("a database error");
+            assert_eq!(db_err.kind(), sqlx::error::ErrorKind::UniqueViolation);
+            pool.close().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn opt_out_round_trip() {
+    for b in backends().await {
+        let p = new_person(&b.store, "+447700900500").await;
+        let mut tx = b.store.begin().await.unwrap();
+        tx.set_opted_out(p, true, ts(100)).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = b.store.begin().await.unwrap();
+        let person = tx
+            .person_by_identity(&phone("+447700900500"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(person.opted_out, "{}", b.name);
+        tx.set_opted_out(p, false, ts(200)).await.unwrap();
+        assert!(!tx.person(p).await.unwrap().unwrap().opted_out);
+        assert!(matches!(
+            tx.set_opted_out(777, true, ts(1)).await,
+            Err(StoreError::NotFound(_))
+        ));
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn forget_erases_personal_data_but_keeps_issue_and_vote() {
+    const NUMBER: &str = "+447700900999";
+    const SENT: &str = "my neighbour Mrs Example needs a wheelchair taxi";
+    const RECEIVED: &str = "Thanks, we saved your issue XYZZY-REPLY";
+    const REPLY: &str = "Dedupe reply PLUGH-42";
+
+    for b in backends().await {
+        let s = &b.store;
+        let other = new_person(s, "+447700900998").await;
+        let mut tx = s.begin().await.unwrap();
+        let p = tx
+            .create_person(&phone(NUMBER), &en(), ts(1))
+            .await
+            .unwrap()
+            .id;
+        tx.log_message(Some(p), Direction::In, Channel::Sms, SENT, ts(2))
+            .await
+            .unwrap();
+        tx.log_message(Some(p), Direction::Out, Channel::Sms, RECEIVED, ts(3))
+            .await
+            .unwrap();
+        tx.record_inbound("twilio", "SM-forget", Some(p), REPLY, ts(2))
+            .await
+            .unwrap();
+        tx.save_conversation(p, Some(&format!("{{\"phone\":\"{NUMBER}\"}}")), ts(3))
+            .await
+            .unwrap();
+        tx.create_issue(&new_issue(1001, "Transport", Some(p)))
+            .await
+            .unwrap();
+        tx.set_issue_status(g(1001), IssueStatus::Approved, None)
+            .await
+            .unwrap();
+        approved(&mut tx, &[1002]).await;
+        tx.follow(p, g(1002), ts(4)).await.unwrap();
+        let round = open_round(&mut tx, &[1001, 1002], 1).await;
+        tx.commit().await.unwrap();
+        vote(s, round, p, &[1001]).await;
+        vote(s, round, other, &[1002]).await;
+
+        // Before: the data is there (the audit below would catch it).
+        let before = s.dump_all_text().await.unwrap();
+        assert!(before.iter().any(|(_, v)| v.contains(NUMBER)));
+        assert!(before.iter().any(|(_, v)| v.contains(SENT)));
+
+        let mut tx = s.begin().await.unwrap();
+        tx.forget_person(p).await.unwrap();
+        // Anything the engine logs for them afterwards is not kept either.
+        tx.log_message(Some(p), Direction::Out, Channel::Sms, RECEIVED, ts(5))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let after = s.dump_all_text().await.unwrap();
+        for (table, value) in &after {
+            for secret in [NUMBER, SENT, RECEIVED, REPLY] {
+                assert!(
+                    !value.contains(secret),
+                    "{}: table {table} still holds {secret:?}",
+                    b.name
+                );
+            }
+        }
+
+        let mut tx = s.begin().await.unwrap();
+        assert!(
+            tx.person_by_identity(&phone(NUMBER))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(tx.person(p).await.unwrap().is_none());
+        // A provider retry is still recognised, and acts no more.
+        assert_eq!(
+            tx.seen_inbound("twilio", "SM-forget")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("")
+        );
+        // The issue stays, unattributed; the vote still counts.
+        let issue = tx.issue(g(1001)).await.unwrap().unwrap();
+        assert_eq!(issue.status, IssueStatus::Approved);
+        assert_eq!(
+            issue.supporters, 1,
+            "the anonymous ballot still supports it"
+        );
+        let results = tx.close_round(round, ts(50)).await.unwrap();
+        assert_eq!(
+            summary(&results),
+            vec![(1001, 1, 1), (1002, 1, 1)],
+            "{}",
+            b.name
+        );
+        // Forgetting twice: nothing left to forget.
+        assert!(matches!(
+            tx.forget_person(p).await,
+            Err(StoreError::NotFound(_))
+        ));
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn merge_moves_followers_and_votes_without_doubling() {
+    for b in backends().await {
+        let s = &b.store;
+        let p1 = new_person(s, "+447700900601").await;
+        let p2 = new_person(s, "+447700900602").await;
+        let p3 = new_person(s, "+447700900603").await;
+        let mut tx = s.begin().await.unwrap();
+        approved(&mut tx, &[1001, 1002, 1003, 1004]).await;
+        tx.follow(p1, g(1001), ts(1)).await.unwrap();
+        tx.follow(p2, g(1001), ts(1)).await.unwrap();
+        tx.follow(p2, g(1002), ts(1)).await.unwrap();
+        let round = open_round(&mut tx, &[1001, 1002, 1003], 2).await;
+        tx.commit().await.unwrap();
+        vote(s, round, p1, &[1001]).await;
+        vote(s, round, p2, &[1001, 1002]).await;
+        vote(s, round, p3, &[1002, 1003]).await;
+
+        let mut tx = s.begin().await.unwrap();
+        assert!(matches!(
+            tx.merge_issue(g(1001), g(1001)).await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(matches!(
+            tx.merge_issue(g(1001), g(4040)).await,
+            Err(StoreError::NotFound(_))
+        ));
+        tx.merge_issue(g(1001), g(1002)).await.unwrap();
+
+        let from = tx.issue(g(1001)).await.unwrap().unwrap();
+        assert_eq!(from.status, IssueStatus::Merged);
+        assert_eq!(from.merged_into, Some(g(1002)));
+        // Merging into a merged issue is refused.
+        assert!(matches!(
+            tx.merge_issue(g(1003), g(1001)).await,
+            Err(StoreError::Invalid(_))
+        ));
+
+        // p1, p2 (follow + votes) and p3 (vote), each once.
+        let into = tx.issue(g(1002)).await.unwrap().unwrap();
+        assert_eq!(into.supporters, 3, "{}", b.name);
+        assert_eq!(tx.ballot(round, p1).await.unwrap(), Some(vec![g(1002)]));
+        assert_eq!(tx.ballot(round, p2).await.unwrap(), Some(vec![g(1002)]));
+        let live = tx.results(round).await.unwrap();
+        assert_eq!(
+            summary(&live),
+            vec![(1002, 3, 1), (1003, 1, 2), (1001, 0, 3)],
+            "{}",
+            b.name
+        );
+
+        // Voting for the merged item now counts for its target, once.
+        let replaced = tx
+            .cast_ballot(round, p1, &[g(1001), g(1002)], Channel::Sms, ts(60))
+            .await
+            .unwrap();
+        assert!(replaced);
+        assert_eq!(tx.ballot(round, p1).await.unwrap(), Some(vec![g(1002)]));
+
+        // Merged into an issue not on the open ballot: the item now stands
+        // for the target, and ballots follow.
+        tx.merge_issue(g(1003), g(1004)).await.unwrap();
+        let items: Vec<(u32, u32)> = tx
+            .current_round()
+            .await
+            .unwrap()
+            .unwrap()
+            .items
+            .iter()
+            .map(|i| (i.position, i.issue_ref.number()))
+            .collect();
+        assert_eq!(items, vec![(1, 1001), (2, 1002), (3, 1004)]);
+        assert_eq!(
+            tx.ballot(round, p3).await.unwrap(),
+            Some(vec![g(1002), g(1004)])
+        );
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn close_round_with_a_tie_shares_the_rank() {
+    for b in backends().await {
+        let s = &b.store;
+        let mut people = Vec::new();
+        for i in 0..5 {
+            people.push(new_person(s, &format!("+44770090070{i}")).await);
+        }
+        let mut tx = s.begin().await.unwrap();
+        approved(&mut tx, &[1001, 1002, 1003]).await;
+        let round = open_round(&mut tx, &[1001, 1002, 1003], 1).await;
+        tx.commit().await.unwrap();
+        vote(s, round, people[0], &[1001]).await;
+        vote(s, round, people[1], &[1001]).await;
+        vote(s, round, people[2], &[1003]).await;
+        vote(s, round, people[3], &[1003]).await;
+        vote(s, round, people[4], &[1002]).await;
+
+        let mut tx = s.begin().await.unwrap();
+        let results = tx.close_round(round, ts(99)).await.unwrap();
+        assert_eq!(
+            summary(&results),
+            vec![(1001, 2, 1), (1003, 2, 1), (1002, 1, 3)],
+            "{}",
+            b.name
+        );
+        assert_eq!(results[0].position, 1);
+        assert_eq!(results[1].position, 3);
+        assert_eq!(results[0].title, "Issue 1001");
+        assert_eq!(tx.results(round).await.unwrap(), results, "stored results");
+        assert_eq!(
+            tx.round(round).await.unwrap().unwrap().status,
+            RoundStatus::Closed
+        );
+        assert!(tx.current_round().await.unwrap().is_none());
+        assert!(matches!(
+            tx.close_round(round, ts(100)).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let late = tx
+            .cast_ballot(round, people[0], &[g(1002)], Channel::Sms, ts(101))
+            .await;
+        assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn only_one_round_is_open() {
+    for b in backends().await {
+        let s = &b.store;
+        let mut tx = s.begin().await.unwrap();
+        approved(&mut tx, &[1001, 1002]).await;
+        let first = tx
+            .create_round("First", &[g(1001)], 1, Some(ts(1_000)), ts(1))
+            .await
+            .unwrap();
+        let second = tx
+            .create_round("Second", &[g(1002)], 1, None, ts(2))
+            .await
+            .unwrap();
+        assert!(tx.current_round().await.unwrap().is_none());
+        tx.open_round(first, ts(3)).await.unwrap();
+        let clash = tx.open_round(second, ts(4)).await;
+        assert!(matches!(clash, Err(StoreError::Conflict(_))), "{clash:?}");
+        let again = tx.open_round(first, ts(4)).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+
+        let current = tx.current_round().await.unwrap().unwrap();
+        assert_eq!(current.id, first);
+        assert_eq!(current.title, "First");
+        assert_eq!(current.closes_at, Some(ts(1_000)));
+        assert_eq!(current.items.len(), 1);
+        assert_eq!(current.items[0].title, "Issue 1001");
+
+        tx.close_round(first, ts(5)).await.unwrap();
+        tx.open_round(second, ts(6)).await.unwrap();
+        assert_eq!(tx.current_round().await.unwrap().unwrap().id, second);
+        assert!(matches!(
+            tx.open_round(first, ts(7)).await,
+            Err(StoreError::Conflict(_))
+        ));
+        tx.commit().await.unwrap();
+
+        // The database refuses a second open round even behind the store's back.
+        if let Some(file) = &b.sqlite_file {
+            let pool = raw(file).await;
+            let third = sqlx::query(
+                "INSERT INTO rounds (title, max_choices, status, created_at) \
+                 VALUES ('Rogue', 1, 'open', 0)",
+            )
+            .execute(&pool)
+            .await;
+            assert!(third.is_err(), "partial unique index must hold");
+            pool.close().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn create_round_validation() {
+    for b in backends().await {
+        let mut tx = b.store.begin().await.unwrap();
+        approved(&mut tx, &[1001, 1002, 1005]).await;
+        tx.create_issue(&new_issue(1003, "Unmoderated", None))
+            .await
+            .unwrap();
+        approved(&mut tx, &[1004]).await;
+        tx.set_issue_status(g(1004), IssueStatus::Hidden, Some("abuse"))
+            .await
+            .unwrap();
+        tx.merge_issue(g(1005), g(1001)).await.unwrap();
+
+        let mut attempt = async |title: &str, items: &[u32], max: u32| {
+            let refs: Vec<IssueRef> = items.iter().map(|&n| g(n)).collect();
+            tx.create_round(title, &refs, max, None, ts(1)).await
+        };
+        let cases: Vec<(&str, Result<RoundId, StoreError>)> = vec![
+            ("no items", attempt("R", &[], 1).await),
+            ("unknown issue", attempt("R", &[1001, 9999], 1).await),
+            ("unapproved", attempt("R", &[1001, 1003], 1).await),
+            ("hidden", attempt("R", &[1001, 1004], 1).await),
+            ("merged", attempt("R", &[1001, 1005], 1).await),
+            ("zero max", attempt("R", &[1001, 1002], 0).await),
+            ("max over items", attempt("R", &[1001, 1002], 3).await),
+            ("duplicate", attempt("R", &[1001, 1001], 1).await),
+            ("no title", attempt("  ", &[1001], 1).await),
+        ];
+        for (what, got) in cases {
+            let ok = match what {
+                "unknown issue" => {
+                    matches!(got, Err(StoreError::NotFound(ref m)) if m.contains("G-9999"))
+                }
+                _ => matches!(got, Err(StoreError::Invalid(_))),
+            };
+            assert!(ok, "{}: {what}: {got:?}", b.name);
+        }
+        let fine = attempt("R", &[1001, 1002], 2).await.unwrap();
+        let round = tx.round(fine).await.unwrap().unwrap();
+        assert_eq!(round.status, RoundStatus::Draft);
+        assert_eq!(round.max_choices, 2);
+        let positions: Vec<(u32, u32)> = round
+            .items
+            .iter()
+            .map(|i| (i.position, i.issue_ref.number()))
+            .collect();
+        assert_eq!(positions, vec![(1, 1001), (2, 1002)]);
+        assert!(tx.round(fine + 100).await.unwrap().is_none());
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn updates_for_gives_the_latest_response_per_issue() {
+    fn response(n: u32, status: ResponseStatus, at: i64, text: &str) -> NewResponse {
+        NewResponse {
+            issue_ref: g(n),
+            status,
+            progress: None,
+            texts: vec![
+                (LanguageTag::parse("en").unwrap(), text.to_string()),
+                (LanguageTag::parse("pl").unwrap(), format!("PL {text}")),
+            ],
+            created_at: ts(at),
+        }
+    }
+
+    for b in backends().await {
+        let s = &b.store;
+        let p = new_person(s, "+447700900800").await;
+        let q = new_person(s, "+447700900801").await;
+        let mut tx = s.begin().await.unwrap();
+        // 1001 raised by p; 1002 followed; 1003 voted for; 1004 unrelated;
+        // 1005 raised by p and merged into 1006.
+        tx.create_issue(&new_issue(1001, "Raised", Some(p)))
+            .await
+            .unwrap();
+        tx.set_issue_status(g(1001), IssueStatus::Approved, None)
+            .await
+            .unwrap();
+        approved(&mut tx, &[1002, 1003, 1004]).await;
+        tx.create_issue(&new_issue(1005, "Duplicate", Some(p)))
+            .await
+            .unwrap();
+        approved(&mut tx, &[1006]).await;
+        tx.follow(p, g(1002), ts(1)).await.unwrap();
+        let round = open_round(&mut tx, &[1003, 1004], 1).await;
+        tx.commit().await.unwrap();
+        vote(s, round, p, &[1003]).await;
+        vote(s, round, q, &[1004]).await;
+
+        let mut tx = s.begin().await.unwrap();
+        tx.merge_issue(g(1005), g(1006)).await.unwrap();
+        tx.add_response(&response(1001, ResponseStatus::Committed, 100, "old"))
+            .await
+            .unwrap();
+        let mut newer = response(1001, ResponseStatus::InProgress, 500, "halfway");
+        newer.progress = Some(50);
+        tx.add_response(&newer).await.unwrap();
+        tx.add_response(&response(1002, ResponseStatus::Declined, 300, "no money"))
+            .await
+            .unwrap();
+        tx.add_response(&response(1003, ResponseStatus::Done, 400, "done"))
+            .await
+            .unwrap();
+        tx.add_response(&response(1004, ResponseStatus::Done, 450, "not yours"))
+            .await
+            .unwrap();
+        tx.add_response(&response(1006, ResponseStatus::Committed, 200, "merged"))
+            .await
+            .unwrap();
+
+        let mut bad = response(1001, ResponseStatus::Done, 1, "x");
+        bad.progress = Some(101);
+        assert!(matches!(
+            tx.add_response(&bad).await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(matches!(
+            tx.add_response(&response(9999, ResponseStatus::Done, 1, "x"))
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+
+        let updates = tx.updates_for(p, 10).await.unwrap();
+        let got: Vec<(u32, ResponseStatus, i64)> = updates
+            .iter()
+            .map(|u| (u.issue_ref.number(), u.status, u.created_at.millis()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1001, ResponseStatus::InProgress, 500),
+                (1003, ResponseStatus::Done, 400),
+                (1002, ResponseStatus::Declined, 300),
+                (1006, ResponseStatus::Committed, 200),
+            ],
+            "{}",
+            b.name
+        );
+        assert_eq!(updates[0].progress, Some(50));
+        assert_eq!(updates[0].title, "Raised");
+        assert_eq!(
+            updates[0].texts,
+            vec![
+                ("en".to_string(), "halfway".to_string()),
+                ("pl".to_string(), "PL halfway".to_string())
+            ]
+        );
+
+        let two = tx.updates_for(p, 2).await.unwrap();
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[1].issue_ref, g(1003));
+
+        let theirs: Vec<u32> = tx
+            .updates_for(q, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.issue_ref.number())
+            .collect();
+        assert_eq!(theirs, vec![1004]);
+        tx.commit().await.unwrap();
+    }
+}
