@@ -19,17 +19,23 @@
 //! 6. [`i18n`]: Fluent locales in `locales/`, keywords, text normalisation.
 //! 7. [`store`]: the `Store` trait and its SQLite implementation.
 //!
-//! Around them: [`config`] (file + environment), [`clock`] (the injected
-//! time source), [`http`] (`gather serve`), [`transcript`] (the readable
-//! conversation tests) and [`cli`].
+//! Around them: [`config`] (file + environment), [`app`] (config → a running
+//! [`service::Gather`]: locales, flows, migrated store, clock), [`clock`] (the
+//! injected time source), [`http`] (`gather serve`), [`transcript`] (the
+//! readable conversation tests) and [`cli`] (every `gather` command).
 
+pub mod app;
 pub mod channels;
+pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod flow;
+pub mod http;
 pub mod i18n;
 pub mod metrics;
+pub mod outbox;
 pub mod service;
 pub mod store;
 pub mod transcript;

@@ -3,3 +3,5 @@
 
 pub mod render;
 pub mod segments;
+pub mod twilio;
+pub mod twilio_rest;

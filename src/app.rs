@@ -1,0 +1,139 @@
+//! Wiring: from a [`Config`] to a running [`Gather`] — locales, flows, the
+//! store (migrated) and the system clock. Every command that needs the
+//! application starts here, so `serve` and `chat` always see the same thing.
+
+use crate::clock::SystemClock;
+use crate::config::{Config, redact_url};
+use crate::engine::Engine;
+use crate::flow::{self, Flows, Problem, Severity};
+use crate::i18n::{LocaleError, Locales};
+use crate::service::Gather;
+use crate::store::{self, Store, StoreError};
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("the locales in {} cannot be loaded:\n{}", dir.display(), list(problems))]
+    Locales {
+        dir: PathBuf,
+        problems: Vec<LocaleError>,
+    },
+    #[error(
+        "the flows in {} have {} error(s); run `gather flows check` for details:\n{}",
+        dir.display(),
+        problems.iter().filter(|p| p.severity == Severity::Error).count(),
+        list(problems.iter().filter(|p| p.severity == Severity::Error))
+    )]
+    Flows {
+        dir: PathBuf,
+        problems: Vec<Problem>,
+    },
+    #[error("cannot open the database {url}: {source}")]
+    Database { url: String, source: StoreError },
+    #[error("cannot migrate the database {url}: {source}")]
+    Migrate { url: String, source: StoreError },
+}
+
+fn list<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    let mut out = String::new();
+    for item in items {
+        let _ = writeln!(out, "  {item}");
+    }
+    out.trim_end().to_string()
+}
+
+/// Loads `locales_dir` with the configured default language.
+pub fn load_locales(config: &Config) -> Result<Locales, AppError> {
+    Locales::load(&config.locales_dir, &config.default_language).map_err(|problems| {
+        AppError::Locales {
+            dir: config.locales_dir.clone(),
+            problems,
+        }
+    })
+}
+
+/// Loads and validates the flows against the locales, for `gather flows
+/// check`: the flows if there were no errors, and every problem found. A
+/// locale that cannot be loaded is reported as a problem too.
+pub fn load_flows(config: &Config) -> (Option<Flows>, Vec<Problem>) {
+    match load_locales(config) {
+        Ok(locales) => flow::load(&config.flows_dir, &locales),
+        Err(AppError::Locales { problems, .. }) => (None, locale_problems(problems)),
+        Err(other) => (
+            None,
+            vec![Problem {
+                severity: Severity::Error,
+                file: config.locales_dir.clone(),
+                step: None,
+                message: other.to_string(),
+            }],
+        ),
+    }
+}
+
+fn locale_problems(errors: Vec<LocaleError>) -> Vec<Problem> {
+    errors
+        .into_iter()
+        .map(|e| Problem {
+            severity: Severity::Error,
+            file: e.file,
+            step: None,
+            message: e.message,
+        })
+        .collect()
+}
+
+/// The engine for this configuration: locales and validated flows.
+pub fn engine(config: &Config) -> Result<Engine, AppError> {
+    let locales = load_locales(config)?;
+    let (flows, problems) = flow::load(&config.flows_dir, &locales);
+    let flows = match flows {
+        Some(f) if !problems.iter().any(|p| p.severity == Severity::Error) => f,
+        _ => {
+            return Err(AppError::Flows {
+                dir: config.flows_dir.clone(),
+                problems,
+            });
+        }
+    };
+    for p in problems.iter().filter(|p| p.severity == Severity::Warning) {
+        tracing::warn!(
+            file = %p.file.display(),
+            step = p.step.as_deref().unwrap_or("-"),
+            "{}",
+            p.message
+        );
+    }
+    Ok(Engine::new(Arc::new(flows), Arc::new(locales)))
+}
+
+/// Connects to the database and applies pending migrations.
+pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, AppError> {
+    let url = redact_url(&config.database_url);
+    let store = store::connect(&config.database_url)
+        .await
+        .map_err(|source| AppError::Database {
+            url: url.clone(),
+            source,
+        })?;
+    store
+        .migrate()
+        .await
+        .map_err(|source| AppError::Migrate { url, source })?;
+    Ok(store)
+}
+
+/// The whole application for `config`, on the system clock.
+pub async fn build(config: &Config) -> Result<Gather, AppError> {
+    // Flows first: a broken flow file is found before touching the database.
+    let engine = engine(config)?;
+    let store = open_store(config).await?;
+    tracing::debug!(
+        database = %redact_url(&config.database_url),
+        languages = ?engine.locales().languages().collect::<Vec<_>>(),
+        "application ready"
+    );
+    Ok(Gather::new(store, engine, Arc::new(SystemClock)))
+}

@@ -1,0 +1,950 @@
+//! The `gather` command line: the server, the console simulator and the
+//! organiser's commands. Every command goes through [`crate::service`]; this
+//! module only parses arguments and prints.
+//!
+//! Exit codes: 0 success, 1 the command failed (a service error, an
+//! unreachable database, broken flows), 2 the command line or configuration
+//! was wrong.
+
+use crate::app;
+use crate::channels::{render, segments};
+use crate::config::{Config, redact_url};
+use crate::domain::{Channel, Identity, IssueRef, LanguageTag, PhoneNumber, Timestamp};
+use crate::engine::Content;
+use crate::flow::{self, Severity};
+use crate::service::{Gather, InboundMessage, Reply, ResponseInput, RoundInput, ServiceError};
+use crate::store::{IssueStatus, ResponseStatus, RoundId};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gather",
+    version,
+    about = "Citizen participation over SMS, phone and community chat",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// The config file [default: $GATHER_CONFIG, else ./gather.toml if it exists]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (/healthz, /metrics) until Ctrl-C or SIGTERM.
+    Serve,
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Check the flow files or draw one.
+    Flows {
+        #[command(subcommand)]
+        command: FlowsCommand,
+    },
+    /// Talk to Gather as a person would, and see exactly what the channel
+    /// would send back. Uses the same database as `gather serve`.
+    Chat(ChatArgs),
+    /// Moderate raised issues.
+    Issues {
+        #[command(subcommand)]
+        command: IssuesCommand,
+    },
+    /// Open and close vote rounds.
+    Round {
+        #[command(subcommand)]
+        command: RoundCommand,
+    },
+    /// Record the Board's response to an issue.
+    Respond(RespondArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FlowsCommand {
+    /// Validate every flow against the locales; exit 1 if there is an error.
+    Check,
+    /// Print a flow as a Mermaid diagram.
+    Graph {
+        /// The flow's name (its file name without .toml), e.g. raise.
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChatChannel {
+    /// A text message: shows each SMS with its segment count and encoding.
+    Sms,
+    /// A phone call: shows what would be spoken and which keys are accepted.
+    /// What you type stands for the keys pressed (or the words spoken).
+    Voice,
+    /// A chat room.
+    Chat,
+}
+
+impl ChatChannel {
+    pub fn channel(self) -> Channel {
+        match self {
+            ChatChannel::Sms => Channel::Sms,
+            ChatChannel::Voice => Channel::Voice,
+            ChatChannel::Chat => Channel::Console,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// The phone number you are pretending to be, e.g. +447700900123.
+    #[arg(long, value_name = "NUMBER", value_parser = PhoneNumber::parse)]
+    pub from: PhoneNumber,
+    /// The language of a number Gather has not seen before, e.g. pl.
+    /// (A known number keeps its language; send LANGUAGE to switch.)
+    #[arg(long, value_name = "TAG")]
+    pub lang: Option<LanguageTag>,
+    /// The channel to simulate.
+    #[arg(long, value_enum, default_value_t = ChatChannel::Sms)]
+    pub channel: ChatChannel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    New,
+    Approved,
+    Hidden,
+    Merged,
+}
+
+impl StatusArg {
+    fn status(self) -> IssueStatus {
+        match self {
+            StatusArg::New => IssueStatus::New,
+            StatusArg::Approved => IssueStatus::Approved,
+            StatusArg::Hidden => IssueStatus::Hidden,
+            StatusArg::Merged => IssueStatus::Merged,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IssuesCommand {
+    /// List issues, newest first as the store keeps them.
+    List {
+        /// Only issues with this status.
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+    },
+    /// Approve an issue so it can go on a ballot.
+    Approve {
+        #[arg(value_name = "REF")]
+        issue: IssueRef,
+    },
+    /// Hide an issue (abuse, personal data…); the reason is kept.
+    Hide {
+        #[arg(value_name = "REF")]
+        issue: IssueRef,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Merge a duplicate into another issue; its followers and votes move.
+    Merge {
+        #[arg(value_name = "REF")]
+        issue: IssueRef,
+        #[arg(long, value_name = "REF")]
+        into: IssueRef,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// Open a vote round with a shortlist of issues (at most 9).
+    Open {
+        #[arg(long)]
+        title: String,
+        /// An issue on the ballot, in ballot order; repeat for each.
+        #[arg(long = "item", value_name = "REF", required = true)]
+        items: Vec<IssueRef>,
+        /// How many issues a person may choose.
+        #[arg(long, default_value_t = 1)]
+        max_choices: u32,
+        /// When the round closes, e.g. 2025-03-01T18:00:00Z.
+        #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+        closes_at: Option<Timestamp>,
+    },
+    /// Close a round and print its results.
+    Close {
+        #[arg(value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+        id: RoundId,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResponseArg {
+    Committed,
+    Declined,
+    #[value(name = "in_progress", alias = "in-progress")]
+    InProgress,
+    Done,
+}
+
+impl ResponseArg {
+    fn status(self) -> ResponseStatus {
+        match self {
+            ResponseArg::Committed => ResponseStatus::Committed,
+            ResponseArg::Declined => ResponseStatus::Declined,
+            ResponseArg::InProgress => ResponseStatus::InProgress,
+            ResponseArg::Done => ResponseStatus::Done,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RespondArgs {
+    #[arg(value_name = "REF")]
+    pub issue: IssueRef,
+    #[arg(long, value_enum)]
+    pub status: ResponseArg,
+    /// The response in the default language (for `declined`: the reason).
+    #[arg(long)]
+    pub text: Option<String>,
+    /// The response in Polish.
+    #[arg(long)]
+    pub text_pl: Option<String>,
+    /// The response in another language, as TAG=TEXT; repeat for each.
+    #[arg(long, value_name = "TAG=TEXT", value_parser = parse_lang_text)]
+    pub lang_text: Vec<(LanguageTag, String)>,
+    /// Progress in percent, 0 to 100.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub progress: Option<u8>,
+}
+
+fn parse_time(s: &str) -> Result<Timestamp, String> {
+    Timestamp::parse_rfc3339(s.trim())
+        .ok_or_else(|| "expected an RFC 3339 time such as 2025-03-01T18:00:00Z".to_string())
+}
+
+fn parse_lang_text(s: &str) -> Result<(LanguageTag, String), String> {
+    let (tag, text) = s
+        .split_once('=')
+        .ok_or_else(|| "expected TAG=TEXT, e.g. pl=\"Zrobimy to\"".to_string())?;
+    let tag = LanguageTag::parse(tag).map_err(|e| e.to_string())?;
+    Ok((tag, text.to_string()))
+}
+
+/// Why a command failed, and so its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The command line or configuration was wrong: exit 2.
+    #[error("{0}")]
+    Usage(String),
+    /// The command could not be done: exit 1.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Usage(_) => ExitCode::from(2),
+            CliError::Failed(_) => ExitCode::from(1),
+        }
+    }
+}
+
+impl From<ServiceError> for CliError {
+    fn from(e: ServiceError) -> Self {
+        CliError::Failed(e.to_string())
+    }
+}
+
+impl From<app::AppError> for CliError {
+    fn from(e: app::AppError) -> Self {
+        CliError::Failed(e.to_string())
+    }
+}
+
+type CliResult = Result<ExitCode, CliError>;
+
+/// The whole program: parse, configure, log, run, exit.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(run(cli.command, &config));
+    // A read of stdin may still be parked on a blocking thread: don't wait.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Logs go to stderr, filtered by `GATHER_LOG`; stdout is for the command's
+/// output. Nothing logged here or elsewhere carries a token or a full phone
+/// number.
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+/// Runs one command.
+pub async fn run(command: Command, config: &Config) -> CliResult {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(config).await,
+        Command::Flows {
+            command: FlowsCommand::Check,
+        } => flows_check(config),
+        Command::Flows {
+            command: FlowsCommand::Graph { name },
+        } => flows_graph(config, &name),
+        Command::Chat(args) => chat(config, args).await,
+        Command::Issues { command } => issues(config, command).await,
+        Command::Round { command } => round(config, command).await,
+        Command::Respond(args) => respond(config, args).await,
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`gather issues list | head`).
+fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        let mut line = format!($($arg)*);
+        line.push('\n');
+        out(&line);
+    }};
+}
+
+async fn serve(config: &Config) -> CliResult {
+    let gather = app::build(config).await?;
+    tracing::info!(
+        listen = %config.listen,
+        database = %redact_url(&config.database_url),
+        "starting gather"
+    );
+    crate::http::serve(gather, config.listen, crate::http::shutdown_signal())
+        .await
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn migrate(config: &Config) -> CliResult {
+    app::open_store(config).await?;
+    outln!(
+        "database {} is up to date",
+        redact_url(&config.database_url)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn flows_check(config: &Config) -> CliResult {
+    let (flows, problems) = app::load_flows(config);
+    for p in &problems {
+        outln!("{p}");
+    }
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let warnings = problems.len() - errors;
+    let counts = format!(
+        "{} and {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
+    match flows {
+        Some(flows) if errors == 0 => {
+            let languages = app::load_locales(config)
+                .map(|l| {
+                    l.languages()
+                        .map(LanguageTag::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            outln!(
+                "ok: {} in `{}` checked against the locales {languages}: {counts}",
+                plural(flows.flows().count(), "flow"),
+                config.flows_dir.display(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            outln!(
+                "failed: {counts} in `{}` and `{}`",
+                config.flows_dir.display(),
+                config.locales_dir.display()
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn flows_graph(config: &Config, name: &str) -> CliResult {
+    let (flows, problems) = app::load_flows(config);
+    let Some(flows) = flows else {
+        let mut msg = format!(
+            "the flows in {} have errors; fix them first:",
+            config.flows_dir.display()
+        );
+        for p in problems.iter().filter(|p| p.severity == Severity::Error) {
+            let _ = write!(msg, "\n  {p}");
+        }
+        return Err(CliError::Failed(msg));
+    };
+    match flow::mermaid(&flows, name) {
+        Some(diagram) => {
+            out(&diagram);
+            if !diagram.ends_with('\n') {
+                out("\n");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        None => Err(CliError::Usage(format!(
+            "no flow named `{}`; the flows are: {}",
+            printable(name, false),
+            flows.names().collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+// --- the console simulator -------------------------------------------------
+
+/// The longest line the simulator reads; the rest of a longer line is
+/// dropped (SMS and chat messages are far shorter).
+pub const MAX_LINE_BYTES: usize = 16 * 1024;
+
+/// Reads one line of raw bytes (without its `\n` or `\r\n`), keeping at most
+/// [`MAX_LINE_BYTES`]. Returns `None` at the end of input, else whether the
+/// line was cut.
+pub async fn read_line<R: AsyncBufRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<bool>> {
+    buf.clear();
+    let mut cut = false;
+    let mut read_any = false;
+    loop {
+        let available = reader.fill_buf().await?;
+        if available.is_empty() {
+            break;
+        }
+        read_any = true;
+        let newline = available.iter().position(|&b| b == b'\n');
+        let line_part = &available[..newline.unwrap_or(available.len())];
+        let room = MAX_LINE_BYTES.saturating_sub(buf.len());
+        if line_part.len() > room {
+            cut = true;
+        }
+        buf.extend_from_slice(&line_part[..line_part.len().min(room)]);
+        let used = newline.map_or(available.len(), |i| i + 1);
+        reader.consume(used);
+        if newline.is_some() {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(Some(cut))
+}
+
+/// How the simulator prints: dim notes only on a colour terminal.
+struct Style {
+    colour: bool,
+}
+
+impl Style {
+    fn note(&self, text: &str) -> String {
+        if self.colour {
+            format!("\x1b[2m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+async fn chat(config: &Config, args: ChatArgs) -> CliResult {
+    let gather = app::build(config).await?;
+    let locales = gather.engine.locales();
+    if let Some(lang) = &args.lang
+        && !locales.has_language(lang)
+    {
+        return Err(CliError::Usage(format!(
+            "Gather has no locale `{lang}`; it has: {}",
+            locales
+                .languages()
+                .map(LanguageTag::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let interactive = std::io::stdin().is_terminal();
+    let style = Style {
+        colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let channel = args.channel.channel();
+    tracing::debug!(from = %args.from.masked(), %channel, "simulator started");
+    if interactive {
+        eprintln!(
+            "Gather simulator: {} from {}. Type as a person would; Ctrl-D to quit.",
+            channel, args.from
+        );
+    }
+
+    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let mut buf = Vec::new();
+    loop {
+        if interactive {
+            out("> ");
+        }
+        let cut = match read_line(&mut stdin, &mut buf).await {
+            Ok(Some(cut)) => cut,
+            Ok(None) => break,
+            Err(e) => return Err(CliError::Failed(format!("cannot read stdin: {e}"))),
+        };
+        if cut {
+            eprintln!("note: the line was cut to {MAX_LINE_BYTES} bytes");
+        }
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let content = match args.channel {
+            ChatChannel::Voice => Content::Keys(text),
+            ChatChannel::Sms | ChatChannel::Chat => Content::Text(text),
+        };
+        let reply = gather
+            .handle_inbound(InboundMessage {
+                identity: Identity::phone(&args.from),
+                channel,
+                content,
+                provider_id: None,
+                language_hint: args.lang.clone(),
+            })
+            .await?;
+        out(&show_reply(&gather, args.channel, &reply, &style));
+    }
+    if interactive {
+        out("\n");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the channel would send for one reply, as the simulator prints it.
+fn show_reply(gather: &Gather, channel: ChatChannel, reply: &Reply, style: &Style) -> String {
+    let mut text = String::new();
+    match channel {
+        ChatChannel::Sms => {
+            for m in &reply.messages {
+                let info = segments::count(m);
+                let _ = writeln!(text, "{}", printable(m, true));
+                let _ = writeln!(
+                    text,
+                    "{}",
+                    style.note(&format!(
+                        "[sms: {}, {}, {} units]",
+                        plural(info.segments, "segment"),
+                        info.encoding.as_str(),
+                        info.units
+                    ))
+                );
+                text.push('\n');
+            }
+        }
+        ChatChannel::Voice => {
+            let spoken = render::voice(gather.engine.locales(), &reply.language, &reply.events);
+            for line in &spoken.lines {
+                let _ = writeln!(text, "🔊 {}", printable(line, false));
+            }
+            if let Some(keys) = &spoken.keys {
+                let _ = writeln!(text, "{}", style.note(&format!("[keys: {keys}]")));
+            }
+            if !text.is_empty() {
+                text.push('\n');
+            }
+        }
+        ChatChannel::Chat => {
+            for m in &reply.messages {
+                let _ = writeln!(text, "{}\n", printable(m, true));
+            }
+        }
+    }
+    if text.is_empty() {
+        let _ = writeln!(text, "{}\n", style.note("[no reply]"));
+    }
+    text
+}
+
+/// Text from people (issue titles, descriptions read back) made safe for a
+/// terminal: control characters and bidirectional overrides become `�`, so
+/// nobody can move the cursor or disguise text on the organiser's screen.
+pub fn printable(s: &str, keep_newlines: bool) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' if keep_newlines => '\n',
+            '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+// --- organiser commands ----------------------------------------------------
+
+async fn issues(config: &Config, command: IssuesCommand) -> CliResult {
+    let gather = app::build(config).await?;
+    match command {
+        IssuesCommand::List { status } => {
+            let issues = gather.list_issues(status.map(StatusArg::status)).await?;
+            if issues.is_empty() {
+                outln!("no issues");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let rows: Vec<[String; 5]> = issues
+                .iter()
+                .map(|i| {
+                    let status = match (i.status, i.merged_into) {
+                        (IssueStatus::Merged, Some(into)) => format!("merged→{into}"),
+                        (s, _) => s.as_str().to_string(),
+                    };
+                    [
+                        i.issue_ref.to_string(),
+                        status,
+                        i.supporters.to_string(),
+                        printable(i.area.as_deref().unwrap_or("-"), false),
+                        printable(&clip(&i.title, 60), false),
+                    ]
+                })
+                .collect();
+            out(&table(
+                ["REF", "STATUS", "SUPPORTERS", "AREA", "TITLE"],
+                &rows,
+            ));
+        }
+        IssuesCommand::Approve { issue } => {
+            let i = gather
+                .set_issue_status(issue, IssueStatus::Approved, None)
+                .await?;
+            outln!("{} approved: {}", i.issue_ref, printable(&i.title, false));
+        }
+        IssuesCommand::Hide { issue, reason } => {
+            let i = gather
+                .set_issue_status(issue, IssueStatus::Hidden, Some(&reason))
+                .await?;
+            outln!(
+                "{} hidden ({})",
+                i.issue_ref,
+                printable(reason.trim(), false)
+            );
+        }
+        IssuesCommand::Merge { issue, into } => {
+            let target = gather.merge_issue(issue, into).await?;
+            outln!(
+                "{issue} merged into {}: {} (now {})",
+                target.issue_ref,
+                printable(&target.title, false),
+                plural(usize::try_from(target.supporters).unwrap_or(0), "supporter")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn round(config: &Config, command: RoundCommand) -> CliResult {
+    let gather = app::build(config).await?;
+    match command {
+        RoundCommand::Open {
+            title,
+            items,
+            max_choices,
+            closes_at,
+        } => {
+            if let Some(at) = closes_at
+                && at <= gather.clock.now()
+            {
+                return Err(CliError::Usage(format!(
+                    "--closes-at {} is in the past",
+                    at.to_rfc3339()
+                )));
+            }
+            let round = gather
+                .open_round(RoundInput {
+                    title,
+                    items,
+                    max_choices,
+                    closes_at,
+                })
+                .await?;
+            outln!(
+                "round {} is open: {} (choose up to {}{})",
+                round.id,
+                printable(&round.title, false),
+                round.max_choices,
+                round
+                    .closes_at
+                    .map(|t| format!(", closes {}", t.to_rfc3339()))
+                    .unwrap_or_default()
+            );
+            for item in &round.items {
+                outln!(
+                    "  {}. {}  {}",
+                    item.position,
+                    item.issue_ref,
+                    printable(&item.title, false)
+                );
+            }
+            outln!("close it with: gather round close {}", round.id);
+        }
+        RoundCommand::Close { id } => {
+            let mut results = gather.close_round(id).await?;
+            let round = gather.round(id).await?;
+            results.sort_by_key(|r| (r.rank, r.position));
+            outln!("round {id} closed: {}", printable(&round.title, false));
+            let rows: Vec<[String; 4]> = results
+                .iter()
+                .map(|r| {
+                    let tie = results.iter().filter(|o| o.rank == r.rank).count() > 1;
+                    [
+                        if tie {
+                            format!("{} (tie)", r.rank)
+                        } else {
+                            r.rank.to_string()
+                        },
+                        r.votes.to_string(),
+                        r.issue_ref.to_string(),
+                        printable(&r.title, false),
+                    ]
+                })
+                .collect();
+            out(&table(["RANK", "VOTES", "REF", "TITLE"], &rows));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn respond(config: &Config, args: RespondArgs) -> CliResult {
+    let mut texts: Vec<(LanguageTag, String)> = Vec::new();
+    if let Some(t) = args.text {
+        texts.push((config.default_language.clone(), t));
+    }
+    if let Some(t) = args.text_pl {
+        let pl = LanguageTag::parse("pl").map_err(|e| CliError::Failed(e.to_string()))?;
+        texts.push((pl, t));
+    }
+    texts.extend(args.lang_text);
+    for (i, (lang, _)) in texts.iter().enumerate() {
+        if texts[..i].iter().any(|(l, _)| l == lang) {
+            return Err(CliError::Usage(format!(
+                "two texts for `{lang}`; give one per language"
+            )));
+        }
+    }
+    let gather = app::build(config).await?;
+    let status = args.status.status();
+    let id = gather
+        .record_response(ResponseInput {
+            issue: args.issue,
+            status,
+            progress: args.progress,
+            texts,
+        })
+        .await?;
+    outln!(
+        "response {id} recorded for {} ({}{}); people hear it when they send UPDATES",
+        args.issue,
+        status.as_str(),
+        args.progress
+            .map(|p| format!(", {p}% done"))
+            .unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut c: String = s.chars().take(max.saturating_sub(1)).collect();
+        c.push('…');
+        c
+    }
+}
+
+/// A plain table: columns padded to their widest cell, the last one free.
+fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    let mut line = |cells: [&str; N]| {
+        let mut l = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == N {
+                l.push_str(cell);
+            } else {
+                l.push_str(cell);
+                let pad = widths[i] - cell.chars().count() + 2;
+                l.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        text.push_str(l.trim_end());
+        text.push('\n');
+    };
+    line(header);
+    for row in rows {
+        line(row.each_ref().map(String::as_str));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn lines_are_raw_bytes_cut_and_without_line_ends() {
+        let input: &[u8] = b"hello\r\n\xff\xfeok\n\nlast";
+        let mut reader = input;
+        let mut buf = Vec::new();
+        assert_eq!(read_line(&mut reader, &mut buf).await.unwrap(), Some(false));
+        assert_eq!(buf, b"hello");
+        assert_eq!(read_line(&mut reader, &mut buf).await.unwrap(), Some(false));
+        assert_eq!(String::from_utf8_lossy(&buf), "\u{FFFD}\u{FFFD}ok");
+        assert_eq!(read_line(&mut reader, &mut buf).await.unwrap(), Some(false));
+        assert!(buf.is_empty());
+        assert_eq!(read_line(&mut reader, &mut buf).await.unwrap(), Some(false));
+        assert_eq!(buf, b"last");
+        assert_eq!(read_line(&mut reader, &mut buf).await.unwrap(), None);
+
+        let long = [vec![b'a'; MAX_LINE_BYTES + 10], b"\nnext\n".to_vec()].concat();
+        let mut reader = long.as_slice();
+        assert_eq!(read_line(&mut reader, &mut buf).await.unwrap(), Some(true));
+        assert_eq!(buf.len(), MAX_LINE_BYTES);
+        assert_eq!(read_line(&mut reader, &mut buf).await.unwrap(), Some(false));
+        assert_eq!(buf, b"next");
+    }
+
+    #[test]
+    fn printable_defuses_terminal_escapes() {
+        assert_eq!(printable("a\x1b[2Jb", false), "a\u{FFFD}[2Jb");
+        assert_eq!(printable("one\ntwo", true), "one\ntwo");
+        assert_eq!(printable("one\ntwo", false), "one\u{FFFD}two");
+        assert_eq!(printable("x\u{202E}y", true), "x\u{FFFD}y");
+        assert_eq!(printable("zażółć 👋", false), "zażółć 👋");
+    }
+
+    #[test]
+    fn tables_pad_all_but_the_last_column() {
+        let t = table(
+            ["REF", "TITLE"],
+            &[
+                ["G-1001".into(), "Long waits".into()],
+                ["G-7".into(), "x".into()],
+            ],
+        );
+        assert_eq!(t, "REF     TITLE\nG-1001  Long waits\nG-7     x\n");
+    }
+
+    #[test]
+    fn arguments_parse() {
+        let cli = Cli::try_parse_from([
+            "gather",
+            "respond",
+            "g1001",
+            "--status",
+            "in_progress",
+            "--text",
+            "Hi",
+            "--lang-text",
+            "pl=Cześć",
+            "--progress",
+            "40",
+        ])
+        .unwrap();
+        let Command::Respond(r) = cli.command else {
+            panic!("not respond")
+        };
+        assert_eq!(r.issue, IssueRef::new(1001));
+        assert_eq!(r.status, ResponseArg::InProgress);
+        assert_eq!(r.lang_text[0].0.as_str(), "pl");
+        assert_eq!(r.lang_text[0].1, "Cześć");
+        assert_eq!(r.progress, Some(40));
+
+        for bad in [
+            vec!["gather", "chat", "--from", "hello"],
+            vec!["gather", "issues", "approve", "1001"],
+            vec![
+                "gather",
+                "respond",
+                "G-1",
+                "--status",
+                "done",
+                "--progress",
+                "101",
+            ],
+            vec!["gather", "round", "open", "--title", "t"],
+            vec!["gather", "round", "close", "0"],
+        ] {
+            let err = Cli::try_parse_from(&bad).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad:?}");
+        }
+
+        let cli = Cli::try_parse_from(["gather", "chat", "--from", "07700 900123"]).unwrap();
+        let Command::Chat(c) = cli.command else {
+            panic!("not chat")
+        };
+        assert_eq!(c.from.as_str(), "+447700900123");
+        assert_eq!(c.channel.channel(), Channel::Sms);
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

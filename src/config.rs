@@ -1,0 +1,524 @@
+//! Configuration: an optional `gather.toml`, then `GATHER_*` environment
+//! variables on top (the environment wins), then defaults.
+//!
+//! The file is the one named by `--config`, else by `GATHER_CONFIG`, else
+//! `./gather.toml` if it exists. A file that was asked for by name must exist;
+//! the default one may be missing. Relative paths (`flows_dir`, a SQLite
+//! file) are relative to the working directory, like everything else on the
+//! command line.
+//!
+//! Reading the environment takes an iterator of variables rather than the
+//! process environment, so tests never touch global state.
+
+use crate::domain::LanguageTag;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The file read when neither `--config` nor `GATHER_CONFIG` names one.
+pub const DEFAULT_FILE: &str = "gather.toml";
+/// The shortest admin token accepted: long enough not to be guessed.
+pub const MIN_TOKEN_CHARS: usize = 16;
+
+const DEFAULT_DATABASE_URL: &str = "sqlite://gather.db";
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+const DEFAULT_FLOWS_DIR: &str = "flows";
+const DEFAULT_LOCALES_DIR: &str = "locales";
+const DEFAULT_LANGUAGE: &str = "en-GB";
+const DEFAULT_LOG: &str = "info";
+
+/// Every setting, its environment variable and its default, for error
+/// messages and the README.
+pub const SETTINGS: &[(&str, &str, &str)] = &[
+    ("database_url", "GATHER_DATABASE_URL", DEFAULT_DATABASE_URL),
+    ("listen", "GATHER_LISTEN", DEFAULT_LISTEN),
+    ("flows_dir", "GATHER_FLOWS_DIR", DEFAULT_FLOWS_DIR),
+    ("locales_dir", "GATHER_LOCALES_DIR", DEFAULT_LOCALES_DIR),
+    (
+        "default_language",
+        "GATHER_DEFAULT_LANGUAGE",
+        DEFAULT_LANGUAGE,
+    ),
+    ("admin_token", "GATHER_ADMIN_TOKEN", ""),
+    ("log", "GATHER_LOG", DEFAULT_LOG),
+];
+
+/// The variable naming the config file.
+pub const CONFIG_VAR: &str = "GATHER_CONFIG";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the config file {} is not valid: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+    #[error("{key} is not valid ({reason}): {value}")]
+    Invalid {
+        key: String,
+        value: String,
+        reason: String,
+    },
+    #[error("the environment variable {0} is not valid UTF-8")]
+    NotUnicode(String),
+}
+
+/// A value that must never be printed: Debug and Display show `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value itself, for the one place that compares it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `sqlite://path` (created on first run). May hold a password for a
+    /// server database, so it is shown only through [`redact_url`].
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub flows_dir: PathBuf,
+    pub locales_dir: PathBuf,
+    pub default_language: LanguageTag,
+    /// For the admin API (arrives with its own issue).
+    pub admin_token: Option<Secret>,
+    /// A `tracing` filter such as `info` or `gather=debug,sqlx=warn`.
+    pub log: String,
+    /// The file the settings came from, if any.
+    pub file: Option<PathBuf>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("listen", &self.listen)
+            .field("flows_dir", &self.flows_dir)
+            .field("locales_dir", &self.locales_dir)
+            .field("default_language", &self.default_language)
+            .field("admin_token", &self.admin_token)
+            .field("log", &self.log)
+            .field("file", &self.file)
+            .finish()
+    }
+}
+
+/// The settings a `gather.toml` may hold; unknown keys are an error so a
+/// typo does not silently fall back to a default.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    listen: Option<String>,
+    flows_dir: Option<PathBuf>,
+    locales_dir: Option<PathBuf>,
+    default_language: Option<String>,
+    admin_token: Option<String>,
+    log: Option<String>,
+}
+
+/// Where a raw value came from, for error messages.
+fn origin(key: &str, from_env: bool) -> String {
+    if from_env {
+        SETTINGS
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, var, _)| var.to_string())
+            .unwrap_or_else(|| key.to_string())
+    } else {
+        key.to_string()
+    }
+}
+
+impl Config {
+    /// Loads the configuration of this process: the file named by `flag`
+    /// (`--config`), `GATHER_CONFIG` or the default, and the environment.
+    pub fn load(flag: Option<&Path>) -> Result<Config, ConfigError> {
+        let env = gather_vars(std::env::vars_os())?;
+        Config::load_from(flag, env)
+    }
+
+    /// Like [`Config::load`] with the environment given as variables.
+    pub fn load_from<I, K, V>(flag: Option<&Path>, env: I) -> Result<Config, ConfigError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let env: BTreeMap<String, String> = env
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .filter(|(k, v)| k.starts_with("GATHER_") && !v.is_empty())
+            .collect();
+        let (path, required) = match (flag, env.get(CONFIG_VAR)) {
+            (Some(p), _) => (p.to_path_buf(), true),
+            (None, Some(p)) => (PathBuf::from(p), true),
+            (None, None) => (PathBuf::from(DEFAULT_FILE), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        let file = text.map(|t| (path, t));
+        Config::from_sources(file.as_ref().map(|(p, t)| (p.as_path(), t.as_str())), &env)
+    }
+
+    /// Builds the configuration from a file's contents (if any) and
+    /// `GATHER_*` variables; empty variables count as unset.
+    pub fn from_sources(
+        file: Option<(&Path, &str)>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Config, ConfigError> {
+        let parsed = match file {
+            Some((path, text)) => {
+                toml::from_str::<FileConfig>(text).map_err(|e| ConfigError::Parse {
+                    path: path.to_path_buf(),
+                    message: e.message().to_string(),
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let env_value = |key: &str| -> Option<String> {
+            let var = origin(key, true);
+            env.get(&var).filter(|v| !v.is_empty()).cloned()
+        };
+        // (value, came from the environment)
+        let pick = |key: &str, file_value: Option<String>, default: &str| -> (String, bool) {
+            match (env_value(key), file_value) {
+                (Some(v), _) => (v, true),
+                (None, Some(v)) => (v, false),
+                (None, None) => (default.to_string(), false),
+            }
+        };
+
+        let (database_url, db_env) =
+            pick("database_url", parsed.database_url, DEFAULT_DATABASE_URL);
+        if database_url.trim().is_empty() {
+            return Err(invalid("database_url", db_env, "", "it is empty"));
+        }
+
+        let (listen_raw, listen_env) = pick("listen", parsed.listen, DEFAULT_LISTEN);
+        let listen: SocketAddr = listen_raw.trim().parse().map_err(|_| {
+            invalid(
+                "listen",
+                listen_env,
+                &listen_raw,
+                "expected an IP address and port such as 127.0.0.1:8080",
+            )
+        })?;
+
+        let flows_dir = PathBuf::from(
+            pick(
+                "flows_dir",
+                parsed.flows_dir.map(|p| p.to_string_lossy().into_owned()),
+                DEFAULT_FLOWS_DIR,
+            )
+            .0,
+        );
+        let locales_dir = PathBuf::from(
+            pick(
+                "locales_dir",
+                parsed.locales_dir.map(|p| p.to_string_lossy().into_owned()),
+                DEFAULT_LOCALES_DIR,
+            )
+            .0,
+        );
+
+        let (lang_raw, lang_env) = pick(
+            "default_language",
+            parsed.default_language,
+            DEFAULT_LANGUAGE,
+        );
+        let default_language = LanguageTag::parse(&lang_raw).map_err(|_| {
+            invalid(
+                "default_language",
+                lang_env,
+                &lang_raw,
+                "expected a language tag such as en-GB",
+            )
+        })?;
+
+        let admin_token = match (env_value("admin_token"), parsed.admin_token) {
+            (Some(v), _) => Some((v, true)),
+            (None, Some(v)) if !v.is_empty() => Some((v, false)),
+            _ => None,
+        };
+        let admin_token = match admin_token {
+            Some((token, from_env)) => {
+                if token.trim().chars().count() < MIN_TOKEN_CHARS {
+                    return Err(invalid(
+                        "admin_token",
+                        from_env,
+                        "[redacted]",
+                        &format!("it must be at least {MIN_TOKEN_CHARS} characters"),
+                    ));
+                }
+                Some(Secret(token.trim().to_string()))
+            }
+            None => None,
+        };
+
+        let (log, log_env) = pick("log", parsed.log, DEFAULT_LOG);
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log) {
+            return Err(invalid("log", log_env, &log, &e.to_string()));
+        }
+
+        Ok(Config {
+            database_url: database_url.trim().to_string(),
+            listen,
+            flows_dir,
+            locales_dir,
+            default_language,
+            admin_token,
+            log,
+            file: file.map(|(p, _)| p.to_path_buf()),
+        })
+    }
+}
+
+fn invalid(key: &str, from_env: bool, value: &str, reason: &str) -> ConfigError {
+    ConfigError::Invalid {
+        key: origin(key, from_env),
+        value: value.chars().take(200).collect(),
+        reason: reason.to_string(),
+    }
+}
+
+/// The `GATHER_*` variables of an environment. A non-UTF-8 value of one of
+/// them is an error; other variables are not looked at.
+pub fn gather_vars(
+    vars: impl IntoIterator<Item = (OsString, OsString)>,
+) -> Result<BTreeMap<String, String>, ConfigError> {
+    let mut out = BTreeMap::new();
+    for (k, v) in vars {
+        let Some(key) = k.to_str() else { continue };
+        if !key.starts_with("GATHER_") {
+            continue;
+        }
+        let value = v
+            .into_string()
+            .map_err(|_| ConfigError::NotUnicode(key.to_string()))?;
+        out.insert(key.to_string(), value);
+    }
+    Ok(out)
+}
+
+/// A database URL fit for logs and errors: any password is replaced by
+/// `[redacted]` (`postgres://gather:[redacted]@db/gather`).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_string();
+    };
+    let user = userinfo.split(':').next().unwrap_or("");
+    if userinfo.contains(':') {
+        format!("{scheme}://{user}:[redacted]@{host}{tail}")
+    } else {
+        format!("{scheme}://{user}@{host}{tail}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn file(text: &str) -> Option<(&'static Path, &str)> {
+        Some((Path::new("gather.toml"), text))
+    }
+
+    #[test]
+    fn defaults() {
+        let c = Config::from_sources(None, &BTreeMap::new()).unwrap();
+        assert_eq!(c.database_url, "sqlite://gather.db");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.flows_dir, PathBuf::from("flows"));
+        assert_eq!(c.locales_dir, PathBuf::from("locales"));
+        assert_eq!(c.default_language.as_str(), "en-GB");
+        assert_eq!(c.admin_token, None);
+        assert_eq!(c.log, "info");
+        assert_eq!(c.file, None);
+    }
+
+    #[test]
+    fn file_overrides_defaults_and_env_overrides_file() {
+        let text = r#"
+            database_url = "sqlite://from-file.db"
+            listen = "0.0.0.0:9000"
+            flows_dir = "my-flows"
+            default_language = "pl"
+            log = "debug"
+        "#;
+        let c = Config::from_sources(file(text), &BTreeMap::new()).unwrap();
+        assert_eq!(c.database_url, "sqlite://from-file.db");
+        assert_eq!(c.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(c.flows_dir, PathBuf::from("my-flows"));
+        assert_eq!(c.locales_dir, PathBuf::from("locales"));
+        assert_eq!(c.default_language.as_str(), "pl");
+        assert_eq!(c.log, "debug");
+
+        let e = env(&[
+            ("GATHER_DATABASE_URL", "sqlite://from-env.db"),
+            ("GATHER_LISTEN", "127.0.0.1:7000"),
+            ("GATHER_LOCALES_DIR", "my-locales"),
+        ]);
+        let c = Config::from_sources(file(text), &e).unwrap();
+        assert_eq!(c.database_url, "sqlite://from-env.db");
+        assert_eq!(c.listen.to_string(), "127.0.0.1:7000");
+        // Not set in the environment: still the file's.
+        assert_eq!(c.flows_dir, PathBuf::from("my-flows"));
+        assert_eq!(c.locales_dir, PathBuf::from("my-locales"));
+        assert_eq!(c.default_language.as_str(), "pl");
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let e = env(&[("GATHER_LISTEN", ""), ("GATHER_ADMIN_TOKEN", "")]);
+        let c = Config::from_sources(file("listen = \"0.0.0.0:1\""), &e).unwrap();
+        assert_eq!(c.listen.to_string(), "0.0.0.0:1");
+        assert_eq!(c.admin_token, None);
+    }
+
+    #[test]
+    fn bad_values_name_their_source() {
+        let err = Config::from_sources(None, &env(&[("GATHER_LISTEN", "localhost")])).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("GATHER_LISTEN"), "{msg}");
+        assert!(msg.contains("localhost"), "{msg}");
+
+        let err = Config::from_sources(file("listen = \"nope\""), &BTreeMap::new()).unwrap_err();
+        assert!(err.to_string().starts_with("listen is not valid"), "{err}");
+
+        let err =
+            Config::from_sources(None, &env(&[("GATHER_DEFAULT_LANGUAGE", "!!")])).unwrap_err();
+        assert!(err.to_string().contains("GATHER_DEFAULT_LANGUAGE"), "{err}");
+
+        let err = Config::from_sources(None, &env(&[("GATHER_LOG", "gather=loud")])).unwrap_err();
+        assert!(err.to_string().contains("GATHER_LOG"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_errors() {
+        let err = Config::from_sources(file("databse_url = \"x\""), &BTreeMap::new()).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("gather.toml"), "{msg}");
+        assert!(msg.contains("databse_url"), "{msg}");
+    }
+
+    #[test]
+    fn token_never_prints() {
+        let token = "s3cret-token-abcdefghijkl";
+        let e = env(&[
+            ("GATHER_ADMIN_TOKEN", token),
+            (
+                "GATHER_DATABASE_URL",
+                "postgres://gather:hunter2-pw@db:5432/gather",
+            ),
+        ]);
+        let c = Config::from_sources(None, &e).unwrap();
+        assert_eq!(c.admin_token.as_ref().map(Secret::expose), Some(token));
+        let shown = format!("{c:?} {c:#?}");
+        assert!(!shown.contains(token), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+        let secret = c.admin_token.unwrap();
+        assert_eq!(secret.to_string(), "[redacted]");
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+    }
+
+    #[test]
+    fn short_tokens_are_refused_without_echoing_them() {
+        let err =
+            Config::from_sources(None, &env(&[("GATHER_ADMIN_TOKEN", "short-pw")])).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("GATHER_ADMIN_TOKEN"), "{msg}");
+        assert!(!msg.contains("short-pw"), "{msg}");
+    }
+
+    #[test]
+    fn redacts_passwords_in_urls() {
+        assert_eq!(
+            redact_url("postgres://u:p@h:5432/db?x=1"),
+            "postgres://u:[redacted]@h:5432/db?x=1"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://gather.db"), "sqlite://gather.db");
+        assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[test]
+    fn a_named_file_must_exist_the_default_need_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope.toml");
+        let err = Config::load_from(Some(&missing), Vec::<(String, String)>::new()).unwrap_err();
+        assert!(matches!(err, ConfigError::Read { .. }), "{err}");
+        let err = Config::load_from(
+            None,
+            vec![("GATHER_CONFIG", missing.to_string_lossy().into_owned())],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("nope.toml"), "{err}");
+
+        let present = dir.path().join("g.toml");
+        std::fs::write(&present, "log = \"warn\"\n").unwrap();
+        let c = Config::load_from(
+            None,
+            vec![
+                ("GATHER_CONFIG", present.to_string_lossy().into_owned()),
+                ("GATHER_LOG", String::new()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.log, "warn");
+        assert_eq!(c.file.as_deref(), Some(present.as_path()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_gather_variables_are_read() {
+        use std::os::unix::ffi::OsStringExt;
+        let vars = vec![
+            (OsString::from("PATH"), OsString::from_vec(vec![0xff, 0xfe])),
+            (OsString::from("GATHER_LOG"), OsString::from("debug")),
+        ];
+        let m = gather_vars(vars).unwrap();
+        assert_eq!(m.len(), 1);
+        let bad = vec![(OsString::from("GATHER_LOG"), OsString::from_vec(vec![0xff]))];
+        assert!(matches!(gather_vars(bad), Err(ConfigError::NotUnicode(_))));
+    }
+}

@@ -1,0 +1,146 @@
+//! `gather serve`: the HTTP server. For now `/healthz` and `/metrics`; the
+//! provider webhooks (SMS, voice, Discord) and the admin API arrive with
+//! their own issues and mount here.
+
+use crate::service::Gather;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// The largest request body any handler reads. Provider webhooks are a few
+/// kilobytes; anything bigger is not for us.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// How long `/healthz` waits for the database before calling it down.
+pub const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
+/// The Prometheus text format's content type.
+pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4";
+
+/// The application's routes.
+pub fn router(gather: Gather) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(count_requests))
+        .with_state(gather)
+}
+
+/// Binds `listen` and serves until `shutdown` completes.
+pub async fn serve(
+    gather: Gather,
+    listen: SocketAddr,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {listen}: {e}")))?;
+    serve_on(listener, gather, shutdown).await
+}
+
+/// Serves on a bound listener (tests bind port 0) until `shutdown`
+/// completes, then lets requests in flight finish.
+pub async fn serve_on(
+    listener: TcpListener,
+    gather: Gather,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "listening");
+    }
+    axum::serve(listener, router(gather))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    tracing::info!("server stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM (what `docker stop` and systemd send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn count_requests(request: Request, next: Next) -> Response {
+    crate::metrics::HTTP_REQUESTS.inc();
+    next.run(request).await
+}
+
+/// Healthy when a write transaction can be opened and committed: the
+/// database is there, writable and not locked up.
+async fn healthz(State(gather): State<Gather>) -> Response {
+    let check = async {
+        let tx = gather.store.begin().await?;
+        tx.commit().await
+    };
+    let reason = match tokio::time::timeout(HEALTH_TIMEOUT, check).await {
+        Ok(Ok(())) => return (StatusCode::OK, axum::Json(json!({"status": "ok"}))).into_response(),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => format!(
+            "the database did not answer within {}s",
+            HEALTH_TIMEOUT.as_secs()
+        ),
+    };
+    tracing::warn!(reason, "health check failed");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        axum::Json(json!({"status": "unavailable", "reason": reason})),
+    )
+        .into_response()
+}
+
+async fn metrics() -> Response {
+    (
+        [(header::CONTENT_TYPE, METRICS_CONTENT_TYPE)],
+        crate::metrics::render(),
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({"error": "not found"})),
+    )
+        .into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        axum::Json(json!({"error": "method not allowed"})),
+    )
+        .into_response()
+}

@@ -1,0 +1,185 @@
+//! Twilio webhooks. The signature is checked in an extractor in front of
+//! every handler, so no handler can forget it and a bad request has no
+//! side effect at all.
+
+use super::error::ApiError;
+use crate::channels::twilio as protocol;
+use crate::domain::{Channel, Identity, PhoneNumber};
+use crate::engine::Content;
+use crate::service::{Gather, InboundMessage};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequest, Request, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use std::sync::Arc;
+
+/// Settings for Twilio-style webhooks.
+#[derive(Clone)]
+pub struct TwilioWebhookConfig {
+    pub auth_token: String,
+    /// The URL Twilio calls, without a trailing slash (`https://gather.example.org`).
+    pub public_url: String,
+    /// Development only: accept unsigned requests (a warning is logged at
+    /// start-up).
+    pub skip_signature: bool,
+    /// Numbers this Gather answers on; empty means any.
+    pub numbers: Vec<String>,
+}
+
+impl std::fmt::Debug for TwilioWebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwilioWebhookConfig")
+            .field("auth_token", &"[redacted]")
+            .field("public_url", &self.public_url)
+            .field("skip_signature", &self.skip_signature)
+            .field("numbers", &self.numbers)
+            .finish()
+    }
+}
+
+#[derive(Clone)]
+pub struct TwilioState {
+    pub gather: Gather,
+    pub config: Arc<TwilioWebhookConfig>,
+}
+
+impl FromRef<TwilioState> for Arc<TwilioWebhookConfig> {
+    fn from_ref(s: &TwilioState) -> Self {
+        s.config.clone()
+    }
+}
+
+pub fn routes(state: TwilioState) -> Router {
+    Router::new()
+        .route("/webhooks/twilio/sms", post(inbound_sms))
+        .with_state(state)
+}
+
+/// The form parameters of a request whose `X-Twilio-Signature` checked out.
+#[derive(Debug, Clone)]
+pub struct SignedForm(pub Vec<(String, String)>);
+
+impl SignedForm {
+    /// The single value of a field; a field given twice with different
+    /// values is an error, not a guess.
+    pub fn one(&self, name: &str) -> Result<Option<&str>, ApiError> {
+        let mut found: Option<&str> = None;
+        for (k, v) in &self.0 {
+            if k == name {
+                match found {
+                    Some(prev) if prev != v => {
+                        return Err(ApiError::bad_request(format!("field `{name}` is given twice")));
+                    }
+                    _ => found = Some(v),
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
+        match self.one(name)? {
+            Some(v) if !v.is_empty() => Ok(v),
+            _ => Err(ApiError::bad_request(format!("missing field `{name}`"))),
+        }
+    }
+}
+
+impl<S> FromRequest<S> for SignedForm
+where
+    S: Send + Sync,
+    Arc<TwilioWebhookConfig>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let config = Arc::<TwilioWebhookConfig>::from_ref(state);
+        let path_and_query = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| req.uri().path().to_string());
+        let headers: HeaderMap = req.headers().clone();
+        let is_form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            });
+        if !is_form {
+            return Err(ApiError::unsupported_media_type(
+                "expected application/x-www-form-urlencoded",
+            ));
+        }
+        // The body limit is enforced here, before anything is parsed.
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::from_body_rejection(&e))?;
+        let params: Vec<(String, String)> = form_urlencoded::parse(&body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if config.skip_signature {
+            return Ok(SignedForm(params));
+        }
+        let Some(given) = headers
+            .get("x-twilio-signature")
+            .and_then(|v| v.to_str().ok())
+        else {
+            tracing::warn!(path = %path_and_query, "Twilio webhook without a signature: refused");
+            return Err(ApiError::forbidden("missing X-Twilio-Signature"));
+        };
+        let url = format!("{}{}", config.public_url, path_and_query);
+        if !protocol::validate(&config.auth_token, &url, &params, given) {
+            tracing::warn!(path = %path_and_query, "Twilio webhook with a wrong signature: refused");
+            return Err(ApiError::forbidden("invalid X-Twilio-Signature"));
+        }
+        Ok(SignedForm(params))
+    }
+}
+
+fn twiml(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
+}
+
+/// An inbound SMS: one conversation step, answered with TwiML. A retried
+/// webhook (same MessageSid) gets the same answer and changes nothing.
+async fn inbound_sms(
+    State(state): State<TwilioState>,
+    form: SignedForm,
+) -> Result<Response, ApiError> {
+    let sid = match form.one("MessageSid")? {
+        Some(s) if !s.is_empty() => s,
+        _ => form.required("SmsSid")?,
+    };
+    if sid.len() > 64 {
+        return Err(ApiError::bad_request("MessageSid is too long"));
+    }
+    let from = PhoneNumber::parse(form.required("From")?)
+        .map_err(|e| ApiError::bad_request(format!("From: {e}")))?;
+    let to = form.required("To")?;
+    if !state.config.numbers.is_empty() && !state.config.numbers.iter().any(|n| n == to) {
+        return Err(ApiError::bad_request("this Gather does not answer on the To number"));
+    }
+    let body = form.one("Body")?.unwrap_or("");
+    let reply = state
+        .gather
+        .handle_inbound(InboundMessage {
+            identity: Identity::phone(&from),
+            channel: Channel::Sms,
+            content: Content::Text(body.to_string()),
+            provider_id: Some(("twilio".to_string(), sid.to_string())),
+            language_hint: None,
+        })
+        .await?;
+    tracing::info!(
+        from = %from.masked(),
+        duplicate = reply.duplicate,
+        replies = reply.messages.len(),
+        "twilio sms"
+    );
+    Ok(twiml(protocol::messaging_response(&reply.messages)))
+}

@@ -1,0 +1,68 @@
+//! The outbox: messages that are not a direct reply (Board updates, round
+//! announcements, link codes) wait in a durable table; a worker claims them,
+//! re-checks opt-out and quiet hours, keeps to the provider's rate, sends,
+//! and records what happened.
+
+pub mod quiet;
+pub mod rate;
+
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// One message for a provider to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub id: i64,
+    /// The recipient: a phone number in E.164.
+    pub to: String,
+    pub text: String,
+}
+
+/// What the provider said when it accepted a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub provider_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Timeouts, 429, 5xx: try again later.
+    #[error("temporary failure: {reason}")]
+    Retry {
+        reason: String,
+        after: Option<Duration>,
+    },
+    /// 4xx: trying again would fail the same way.
+    #[error("permanent failure: {reason}")]
+    Permanent {
+        reason: String,
+        /// The recipient has unsubscribed at the carrier.
+        opted_out: bool,
+    },
+}
+
+/// A provider that sends text messages (Twilio's REST API, Kannel).
+#[async_trait]
+pub trait Sender: Send + Sync {
+    /// The provider's name, stored with each message (`twilio`, `kannel`).
+    fn name(&self) -> &'static str;
+    /// The key the rate limit applies to (the sending number).
+    fn rate_key(&self) -> String;
+    async fn send(&self, msg: &Outgoing) -> Result<Accepted, SendError>;
+}
+
+/// Seconds to wait before try number `attempt` (1-based): 30 s doubling,
+/// capped at an hour.
+pub fn backoff_secs(attempt: u32) -> i64 {
+    let exp = attempt.saturating_sub(1).min(7);
+    (30i64 << exp).min(3600)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let v: Vec<i64> = (1..=9).map(super::backoff_secs).collect();
+        assert_eq!(v, vec![30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+    }
+}

@@ -1,0 +1,219 @@
+//! The HTTP server: health, metrics, unknown routes, graceful shutdown.
+//! A fresh SQLite file per test; the real server on port 0 over TCP, or the
+//! router called directly.
+
+use async_trait::async_trait;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use gather::config::Config;
+use gather::service::Gather;
+use gather::store::{Store, StoreError, Tx};
+use http_body_util::BodyExt;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tower::ServiceExt;
+
+struct TestApp {
+    gather: Gather,
+    _dir: tempfile::TempDir,
+}
+
+fn config(db: &Path) -> Config {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let env: BTreeMap<String, String> = [
+        ("GATHER_DATABASE_URL", format!("sqlite://{}", db.display())),
+        ("GATHER_FLOWS_DIR", root.join("flows").display().to_string()),
+        (
+            "GATHER_LOCALES_DIR",
+            root.join("locales").display().to_string(),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Config::from_sources(None, &env).expect("test config")
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config(&dir.path().join("gather.db"));
+    let gather = gather::app::build(&config).await.expect("build app");
+    TestApp { gather, _dir: dir }
+}
+
+async fn get(gather: &Gather, method: &str, uri: &str) -> (StatusCode, Option<String>, String) {
+    let response = gather::http::router(gather.clone())
+        .oneshot(
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        content_type,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn healthz_is_ok_when_the_database_answers() {
+    let app = spawn_app().await;
+    let (status, content_type, body) = get(&app.gather, "GET", "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type.as_deref(), Some("application/json"));
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json, serde_json::json!({"status": "ok"}));
+}
+
+/// A store whose database has gone away.
+struct DownStore;
+
+#[async_trait]
+impl Store for DownStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+    async fn begin(&self) -> Result<Box<dyn Tx>, StoreError> {
+        Err(StoreError::Unavailable("disk I/O error".into()))
+    }
+    async fn dump_all_text(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Err(StoreError::Unavailable("disk I/O error".into()))
+    }
+}
+
+#[tokio::test]
+async fn healthz_is_503_with_a_reason_when_the_database_is_down() {
+    let app = spawn_app().await;
+    let down = Gather::new(
+        Arc::new(DownStore),
+        app.gather.engine.clone(),
+        app.gather.clock.clone(),
+    );
+    let (status, _, body) = get(&down, "GET", "/healthz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["status"], "unavailable");
+    let reason = json["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("disk I/O error"), "{reason}");
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_and_count_requests() {
+    let app = spawn_app().await;
+    let before = gather::metrics::HTTP_REQUESTS.get();
+    let (status, content_type, body) = get(&app.gather, "GET", "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type.as_deref(), Some("text/plain; version=0.0.4"));
+    assert!(
+        body.contains("# TYPE gather_http_requests_total counter"),
+        "{body}"
+    );
+    assert!(body.contains("gather_messages_in_total "), "{body}");
+    // Counted before the handler ran, so this request is in its own output.
+    assert!(gather::metrics::HTTP_REQUESTS.get() > before);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_json_errors() {
+    let app = spawn_app().await;
+    let (status, content_type, body) = get(&app.gather, "GET", "/nope/../etc/passwd").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(content_type.as_deref(), Some("application/json"));
+    assert_eq!(body, r#"{"error":"not found"}"#);
+
+    let (status, _, body) = get(&app.gather, "DELETE", "/healthz").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body, r#"{"error":"method not allowed"}"#);
+}
+
+/// Sends one raw HTTP/1.1 request and reads the whole response.
+async fn raw_request(addr: std::net::SocketAddr, path: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("write request");
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .await
+        .expect("read response");
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[tokio::test]
+async fn serves_over_tcp_and_shuts_down_gracefully() {
+    let app = spawn_app().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gather::http::serve_on(
+        listener,
+        app.gather.clone(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+
+    let health = raw_request(addr, "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 200 OK\r\n"), "{health}");
+    assert!(health.ends_with(r#"{"status":"ok"}"#), "{health}");
+
+    let metrics = raw_request(addr, "/metrics").await;
+    assert!(metrics.starts_with("HTTP/1.1 200 OK\r\n"), "{metrics}");
+    assert!(
+        metrics
+            .to_ascii_lowercase()
+            .contains("content-type: text/plain; version=0.0.4\r\n"),
+        "{metrics}"
+    );
+
+    let missing = raw_request(addr, "/admin").await;
+    assert!(
+        missing.starts_with("HTTP/1.1 404 Not Found\r\n"),
+        "{missing}"
+    );
+
+    stop.send(()).expect("server still running");
+    server
+        .await
+        .expect("server task")
+        .expect("server stopped cleanly");
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn an_unopenable_database_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A directory where the database file should be cannot be opened.
+    let config = config(dir.path());
+    let err = match gather::app::build(&config).await {
+        Ok(_) => panic!("a directory is not a database"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.starts_with("cannot open the database sqlite://"),
+        "{err}"
+    );
+}
