@@ -44,7 +44,55 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ),
     ("admin_token", "GATHER_ADMIN_TOKEN", ""),
     ("log", "GATHER_LOG", DEFAULT_LOG),
+    ("public_url", "GATHER_PUBLIC_URL", ""),
+    ("twilio_account_sid", "GATHER_TWILIO_ACCOUNT_SID", ""),
+    ("twilio_auth_token", "GATHER_TWILIO_AUTH_TOKEN", ""),
+    ("twilio_from", "GATHER_TWILIO_FROM", ""),
+    ("twilio_numbers", "GATHER_TWILIO_NUMBERS", ""),
+    (
+        "twilio_api_base",
+        "GATHER_TWILIO_API_BASE",
+        DEFAULT_TWILIO_API_BASE,
+    ),
+    (
+        "twilio_skip_signature",
+        "GATHER_TWILIO_SKIP_SIGNATURE",
+        "false",
+    ),
+    ("sms_rate", "GATHER_SMS_RATE", "1"),
+    ("quiet_hours", "GATHER_QUIET_HOURS", DEFAULT_QUIET_HOURS),
+    ("timezone", "GATHER_TIMEZONE", DEFAULT_TIMEZONE),
+    ("outbox_max_attempts", "GATHER_OUTBOX_MAX_ATTEMPTS", "8"),
 ];
+
+const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
+const DEFAULT_QUIET_HOURS: &str = "21:00-08:00";
+const DEFAULT_TIMEZONE: &str = "Europe/London";
+
+/// Twilio (or a provider with Twilio's API): webhooks in, REST out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TwilioConfig {
+    pub account_sid: String,
+    pub auth_token: Secret,
+    /// A number or a Messaging Service SID (`MG…`) to send from.
+    pub from: String,
+    /// Numbers this Gather answers on (webhook `To`); empty means any.
+    pub numbers: Vec<String>,
+    pub api_base: String,
+    /// Development only: accept unsigned webhooks.
+    pub skip_signature: bool,
+}
+
+/// How the outbox sends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxConfig {
+    /// Messages a second per sending number.
+    pub rate_per_second: f64,
+    /// `21:00-08:00`, or `off`.
+    pub quiet_hours: String,
+    pub timezone: String,
+    pub max_attempts: u32,
+}
 
 /// The variable naming the config file.
 pub const CONFIG_VAR: &str = "GATHER_CONFIG";
@@ -95,7 +143,7 @@ impl fmt::Display for Secret {
     }
 }
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct Config {
     /// `sqlite://path` (created on first run). May hold a password for a
     /// server database, so it is shown only through [`redact_url`].
@@ -110,6 +158,11 @@ pub struct Config {
     pub log: String,
     /// The file the settings came from, if any.
     pub file: Option<PathBuf>,
+    /// The public base URL providers call (`https://gather.example.org`),
+    /// used to check webhook signatures and build callback URLs.
+    pub public_url: Option<String>,
+    pub twilio: Option<TwilioConfig>,
+    pub outbox: OutboxConfig,
 }
 
 impl fmt::Debug for Config {
@@ -123,6 +176,9 @@ impl fmt::Debug for Config {
             .field("admin_token", &self.admin_token)
             .field("log", &self.log)
             .field("file", &self.file)
+            .field("public_url", &self.public_url)
+            .field("twilio", &self.twilio)
+            .field("outbox", &self.outbox)
             .finish()
     }
 }
@@ -139,6 +195,17 @@ struct FileConfig {
     default_language: Option<String>,
     admin_token: Option<String>,
     log: Option<String>,
+    public_url: Option<String>,
+    twilio_account_sid: Option<String>,
+    twilio_auth_token: Option<String>,
+    twilio_from: Option<String>,
+    twilio_numbers: Option<String>,
+    twilio_api_base: Option<String>,
+    twilio_skip_signature: Option<bool>,
+    sms_rate: Option<f64>,
+    quiet_hours: Option<String>,
+    timezone: Option<String>,
+    outbox_max_attempts: Option<u32>,
 }
 
 /// Where a raw value came from, for error messages.
@@ -288,7 +355,122 @@ impl Config {
             return Err(invalid("log", log_env, &log, &e.to_string()));
         }
 
+        let public_url = pick("public_url", parsed.public_url, "").0;
+        let public_url = public_url.trim().trim_end_matches('/').to_string();
+        let is_http = public_url.starts_with("https://") || public_url.starts_with("http://");
+        if !public_url.is_empty() && !is_http {
+            return Err(invalid(
+                "public_url",
+                env_value("public_url").is_some(),
+                &public_url,
+                "expected an http(s) URL such as https://gather.example.org",
+            ));
+        }
+        let public_url = (!public_url.is_empty()).then_some(public_url);
+
+        let flag = |key: &str, file_value: Option<bool>| -> Result<bool, ConfigError> {
+            match env_value(key) {
+                Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => Ok(true),
+                    "0" | "false" | "no" | "off" => Ok(false),
+                    _ => Err(invalid(key, true, &v, "expected true or false")),
+                },
+                None => Ok(file_value.unwrap_or(false)),
+            }
+        };
+        let token = pick("twilio_auth_token", parsed.twilio_auth_token, "").0;
+        let twilio = if token.trim().is_empty() {
+            None
+        } else {
+            let numbers = pick("twilio_numbers", parsed.twilio_numbers, "").0;
+            Some(TwilioConfig {
+                account_sid: pick("twilio_account_sid", parsed.twilio_account_sid, "")
+                    .0
+                    .trim()
+                    .to_string(),
+                auth_token: Secret(token.trim().to_string()),
+                from: pick("twilio_from", parsed.twilio_from, "")
+                    .0
+                    .trim()
+                    .to_string(),
+                numbers: numbers
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect(),
+                api_base: pick(
+                    "twilio_api_base",
+                    parsed.twilio_api_base,
+                    DEFAULT_TWILIO_API_BASE,
+                )
+                .0
+                .trim()
+                .trim_end_matches('/')
+                .to_string(),
+                skip_signature: flag("twilio_skip_signature", parsed.twilio_skip_signature)?,
+            })
+        };
+        if twilio.is_some() && public_url.is_none() {
+            return Err(invalid(
+                "public_url",
+                true,
+                "",
+                "Twilio webhooks are signed over the public URL: set GATHER_PUBLIC_URL",
+            ));
+        }
+
+        let rate_raw = match env_value("sms_rate") {
+            Some(v) => v,
+            None => parsed
+                .sms_rate
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "1".into()),
+        };
+        let rate_per_second: f64 = rate_raw
+            .trim()
+            .parse()
+            .ok()
+            .filter(|r: &f64| r.is_finite() && *r > 0.0 && *r <= 1000.0)
+            .ok_or_else(|| {
+                invalid(
+                    "sms_rate",
+                    true,
+                    &rate_raw,
+                    "expected messages a second, e.g. 1",
+                )
+            })?;
+        let quiet_hours = pick("quiet_hours", parsed.quiet_hours, DEFAULT_QUIET_HOURS).0;
+        let timezone = pick("timezone", parsed.timezone, DEFAULT_TIMEZONE).0;
+        if let Err(e) = crate::outbox::quiet::QuietHours::parse(&quiet_hours, &timezone) {
+            return Err(invalid("quiet_hours", true, &quiet_hours, &e.to_string()));
+        }
+        let attempts_raw = match env_value("outbox_max_attempts") {
+            Some(v) => v,
+            None => parsed.outbox_max_attempts.unwrap_or(8).to_string(),
+        };
+        let max_attempts: u32 = attempts_raw
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| (1..=50).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "outbox_max_attempts",
+                    true,
+                    &attempts_raw,
+                    "expected 1 to 50",
+                )
+            })?;
+
         Ok(Config {
+            public_url,
+            twilio,
+            outbox: OutboxConfig {
+                rate_per_second,
+                quiet_hours,
+                timezone,
+                max_attempts,
+            },
             database_url: database_url.trim().to_string(),
             listen,
             flows_dir,

@@ -22,7 +22,8 @@
 //! Around them: [`config`] (file + environment), [`app`] (config → a running
 //! [`service::Gather`]: locales, flows, migrated store, clock), [`clock`] (the
 //! injected time source), [`http`] (`gather serve`), [`transcript`] (the
-//! readable conversation tests) and [`cli`] (every `gather` command).
+//! readable conversation tests), [`load`] (the loopback load generator and
+//! `gather bench webhook`) and [`cli`] (every `gather` command).
 
 pub mod app;
 pub mod channels;
@@ -34,6 +35,7 @@ pub mod engine;
 pub mod flow;
 pub mod http;
 pub mod i18n;
+pub mod load;
 pub mod metrics;
 pub mod outbox;
 pub mod service;

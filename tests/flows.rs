@@ -94,7 +94,11 @@ fn the_real_flows_are_valid_without_warnings() {
 #[test]
 fn dangling_link_names_file_and_step() {
     let s = Scratch::new();
-    s.edit("flows/raise.toml", "next = \"involvement\"", "next = \"involvment\"");
+    s.edit(
+        "flows/raise.toml",
+        "next = \"involvement\"",
+        "next = \"involvment\"",
+    );
     assert_error(
         &s.errors(),
         &["raise.toml", "step `area`", "unknown step `involvment`"],
@@ -105,16 +109,27 @@ fn dangling_link_names_file_and_step() {
 fn link_to_unknown_flow() {
     let s = Scratch::new();
     s.edit("flows/menu.toml", "next = \"@vote\"", "next = \"@voting\"");
-    assert_error(&s.errors(), &["menu.toml", "step `choose`", "unknown flow `voting`"]);
+    assert_error(
+        &s.errors(),
+        &["menu.toml", "step `choose`", "unknown flow `voting`"],
+    );
 }
 
 #[test]
 fn unknown_message_id() {
     let s = Scratch::new();
-    s.edit("flows/vote.toml", "prompt = \"vote-confirm\"", "prompt = \"vote-confrim\"");
+    s.edit(
+        "flows/vote.toml",
+        "prompt = \"vote-confirm\"",
+        "prompt = \"vote-confrim\"",
+    );
     assert_error(
         &s.errors(),
-        &["vote.toml", "step `confirm`", "`vote-confrim` is missing from the default locale"],
+        &[
+            "vote.toml",
+            "step `confirm`",
+            "`vote-confrim` is missing from the default locale",
+        ],
     );
 }
 
@@ -125,7 +140,10 @@ fn unreachable_step() {
         "flows/updates.toml",
         "\n[steps.orphan]\ntype = \"say\"\nmessage = \"updates-none\"\n",
     );
-    assert_error(&s.errors(), &["updates.toml", "step `orphan`", "unreachable"]);
+    assert_error(
+        &s.errors(),
+        &["updates.toml", "step `orphan`", "unreachable"],
+    );
 }
 
 #[test]
@@ -136,7 +154,10 @@ fn loop_without_a_wait() {
         "message = \"help\"\n",
         "message = \"help\"\nnext = \"again\"\n\n[steps.again]\ntype = \"say\"\nmessage = \"help\"\nnext = \"help\"\n",
     );
-    assert_error(&s.errors(), &["help.toml", "loop without a wait", "help:again"]);
+    assert_error(
+        &s.errors(),
+        &["help.toml", "loop without a wait", "help:again"],
+    );
 }
 
 #[test]
@@ -152,8 +173,18 @@ fn missing_translation_in_default_locale() {
         .collect();
     std::fs::write(&p, kept).unwrap();
     let errors = s.errors();
-    assert_error(&errors, &["raise.toml", "step `noted`", "missing from the default locale `en-GB`"]);
-    assert_error(&errors, &["pl", "`raise-noted` is not in the default locale"]);
+    assert_error(
+        &errors,
+        &[
+            "raise.toml",
+            "step `noted`",
+            "missing from the default locale `en-GB`",
+        ],
+    );
+    assert_error(
+        &errors,
+        &["pl", "`raise-noted` is not in the default locale"],
+    );
 }
 
 #[test]
@@ -167,7 +198,10 @@ fn missing_translation_in_another_locale() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(&p, kept).unwrap();
-    assert_error(&s.errors(), &["menu.toml", "`menu-vote` has no translation in `pl`"]);
+    assert_error(
+        &s.errors(),
+        &["menu.toml", "`menu-vote` has no translation in `pl`"],
+    );
 }
 
 #[test]
@@ -201,7 +235,11 @@ fn fluent_syntax_error() {
 #[test]
 fn unknown_step_type_or_action() {
     let s = Scratch::new();
-    s.edit("flows/stop.toml", "action = \"opt_out\"", "action = \"opt_outt\"");
+    s.edit(
+        "flows/stop.toml",
+        "action = \"opt_out\"",
+        "action = \"opt_outt\"",
+    );
     assert_error(&s.errors(), &["stop.toml", "invalid flow file", "opt_outt"]);
 }
 
@@ -215,14 +253,22 @@ fn flow_name_must_match_file() {
 #[test]
 fn bad_expiry_duration() {
     let s = Scratch::new();
-    s.edit("flows/raise.toml", "expires_after = \"7d\"", "expires_after = \"a week\"");
+    s.edit(
+        "flows/raise.toml",
+        "expires_after = \"7d\"",
+        "expires_after = \"a week\"",
+    );
     assert_error(&s.errors(), &["raise.toml", "not a duration"]);
 }
 
 #[test]
 fn every_command_needs_an_entry() {
     let s = Scratch::new();
-    s.edit("flows/commands.toml", "[commands.forget]\nflow = \"forget\"\n", "");
+    s.edit(
+        "flows/commands.toml",
+        "[commands.forget]\nflow = \"forget\"\n",
+        "",
+    );
     let errors = s.errors();
     assert_error(&errors, &["commands.toml", "command `forget` has no entry"]);
 }
@@ -236,7 +282,10 @@ fn choice_option_leading_nowhere() {
         "{ value = \"cancel\", label = \"raise-fix-cancel\" }",
     );
     let errors = s.errors();
-    assert_error(&errors, &["raise.toml", "step `fix`", "option `cancel` leads nowhere"]);
+    assert_error(
+        &errors,
+        &["raise.toml", "step `fix`", "option `cancel` leads nowhere"],
+    );
 }
 
 #[test]
@@ -249,8 +298,16 @@ fn keyword_clash_between_commands() {
 #[test]
 fn all_problems_are_reported_at_once() {
     let s = Scratch::new();
-    s.edit("flows/raise.toml", "next = \"involvement\"", "next = \"nowhere\"")
-        .edit("flows/vote.toml", "message = \"vote-counted\"", "message = \"nope\"");
+    s.edit(
+        "flows/raise.toml",
+        "next = \"involvement\"",
+        "next = \"nowhere\"",
+    )
+    .edit(
+        "flows/vote.toml",
+        "message = \"vote-counted\"",
+        "message = \"nope\"",
+    );
     let errors = s.errors();
     assert_error(&errors, &["raise.toml", "nowhere"]);
     assert_error(&errors, &["vote.toml", "nope"]);
@@ -274,7 +331,10 @@ fn step_limit_ends_a_runaway_turn_with_an_error_event() {
     s.edit("flows/commands.toml", "step_limit = 50", "step_limit = 2");
     let locales = Locales::load(&s.path("locales"), &en()).unwrap();
     let (flows, problems) = load(&s.path("flows"), &locales);
-    let engine = Engine::new(Arc::new(flows.expect(&format!("{problems:?}"))), Arc::new(locales));
+    let engine = Engine::new(
+        Arc::new(flows.unwrap_or_else(|| panic!("{problems:?}"))),
+        Arc::new(locales),
+    );
     let person = PersonView {
         language: en(),
         opted_out: false,
@@ -286,9 +346,17 @@ fn step_limit_ends_a_runaway_turn_with_an_error_event() {
         content: Content::Text("START".into()),
         now: Timestamp(0),
     };
-    let turn = engine.handle(&person, None, &input, &World::default(), &mut SequentialIds(1001));
+    let turn = engine.handle(
+        &person,
+        None,
+        &input,
+        &World::default(),
+        &mut SequentialIds(1001),
+    );
     assert!(
-        turn.events.iter().any(|e| matches!(e, Event::Error { reason } if reason.contains("step limit"))),
+        turn.events
+            .iter()
+            .any(|e| matches!(e, Event::Error { reason } if reason.contains("step limit"))),
         "{:?}",
         turn.events
     );

@@ -171,6 +171,7 @@ async fn serves_over_tcp_and_shuts_down_gracefully() {
     let server = tokio::spawn(gather::http::serve_on(
         listener,
         app.gather.clone(),
+        gather::http::Webhooks::default(),
         async move {
             let _ = stopped.await;
         },

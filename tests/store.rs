@@ -1,14 +1,25 @@
 //! The store contract, run against every backend: always SQLite (a fresh
-//! temporary file per test) and, when `TEST_DATABASE_URL` is set, PostgreSQL.
+//! temporary file per test) and, when `TEST_DATABASE_URL` is set, PostgreSQL
+//! (a fresh schema per test in that database, e.g.
+//! `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test`).
+//!
+//! Each PostgreSQL test creates `gather_test_<secs>_<pid>_<n>` and connects
+//! with `search_path` set to it ([`PgStore::connect_with_schema`]). The schema
+//! is dropped when the backend goes away; any left behind by a killed run is
+//! swept after an hour.
 
 use gather::domain::{Channel, Identity, IdentityKind, IssueRef, LanguageTag, Timestamp};
+use gather::store::postgres::PgStore;
 use gather::store::sqlite::SqliteStore;
 use gather::store::{
     Direction, IssueStatus, NewIssue, NewResponse, PersonId, ResponseStatus, RoundId, RoundStatus,
     Store, StoreError, Tx,
 };
+use sqlx::Connection;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Duration;
 
 /// One fresh, migrated store.
 struct Backend {
@@ -16,6 +27,8 @@ struct Backend {
     store: Arc<dyn Store>,
     /// Set for SQLite: the database file, for raw checks of the schema.
     sqlite_file: Option<PathBuf>,
+    /// Set for PostgreSQL: the test's schema, for raw checks.
+    pg: Option<PgSchema>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -29,6 +42,7 @@ async fn sqlite_backend() -> Backend {
         name: "sqlite",
         store: Arc::new(store),
         sqlite_file: Some(file),
+        pg: None,
         _dir: Some(dir),
     }
 }
@@ -42,13 +56,161 @@ async fn backends() -> Vec<Backend> {
     all
 }
 
-/// A fresh PostgreSQL store at `url`, once that backend exists.
+/// The PostgreSQL backend alone, for tests of its concurrency; `None` (the
+/// test passes vacuously) when `TEST_DATABASE_URL` is not set.
+async fn postgres_only(test: &str) -> Option<Backend> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) => postgres_backend(&url).await,
+        Err(_) => {
+            println!("{test}: TEST_DATABASE_URL is not set; skipping the PostgreSQL-only test");
+            None
+        }
+    }
+}
+
+/// A fresh PostgreSQL store at `url`, in a schema of its own.
 async fn postgres_backend(url: &str) -> Option<Backend> {
-    let scheme = url.split(':').next().unwrap_or("");
-    println!(
-        "TEST_DATABASE_URL is set ({scheme}:…) but the Postgres store is not implemented yet; skipping it"
-    );
-    None
+    let pg = PgSchema::create(url).await;
+    let store = pg.connect().await;
+    store.migrate().await.unwrap();
+    Some(Backend {
+        name: "postgres",
+        store: Arc::new(store),
+        sqlite_file: None,
+        pg: Some(pg),
+        _dir: None,
+    })
+}
+
+/// A schema created for one test.
+struct PgSchema {
+    url: String,
+    schema: String,
+}
+
+impl PgSchema {
+    async fn create(url: &str) -> PgSchema {
+        static SWEPT: AtomicBool = AtomicBool::new(false);
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let schema = format!(
+            "gather_test_{secs}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut conn = sqlx::PgConnection::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("TEST_DATABASE_URL: cannot connect: {e}"));
+        if !SWEPT.swap(true, Ordering::Relaxed) {
+            sweep_old_schemas(&mut conn, secs).await;
+        }
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        PgSchema {
+            url: url.to_string(),
+            schema,
+        }
+    }
+
+    /// Another store on the same schema (not migrated).
+    async fn connect(&self) -> PgStore {
+        PgStore::connect_with_schema(&self.url, &self.schema)
+            .await
+            .unwrap()
+    }
+
+    /// A plain connection with the schema on its search path.
+    async fn raw(&self) -> sqlx::PgConnection {
+        let options: sqlx::postgres::PgConnectOptions = self.url.parse().unwrap();
+        sqlx::PgConnection::connect_with(&options.options([("search_path", &self.schema)]))
+            .await
+            .unwrap()
+    }
+}
+
+/// Drops test schemas over an hour old (left by a run that was killed).
+async fn sweep_old_schemas(conn: &mut sqlx::PgConnection, now_secs: u64) {
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'gather\\_test\\_%'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap_or_default();
+    for name in names {
+        let created = name
+            .split('_')
+            .nth(2)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(now_secs);
+        if now_secs.saturating_sub(created) > 3600 {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {name} CASCADE"
+            )))
+            .execute(&mut *conn)
+            .await;
+        }
+    }
+}
+
+impl Drop for PgSchema {
+    /// Drops the schema from a thread of its own: the test's runtime may be
+    /// the one that must run to release the pool's connections, so this
+    /// cannot wait here. Best effort; the sweep catches what it misses.
+    fn drop(&mut self) {
+        let url = self.url.clone();
+        let schema = self.schema.clone();
+        std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                let Ok(mut conn) = sqlx::PgConnection::connect(&url).await else {
+                    return;
+                };
+                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "SET lock_timeout = '30s'; DROP SCHEMA IF EXISTS {schema} CASCADE"
+                )))
+                .execute(&mut conn)
+                .await;
+                let _ = conn.close().await;
+            });
+        });
+    }
+}
+
+/// Runs `sql` with `binds` straight on the backend's database, bypassing the
+/// store, and returns the database's verdict.
+async fn raw_exec(b: &Backend, sql: &'static str, binds: &[i64]) -> Result<(), sqlx::Error> {
+    if let Some(file) = &b.sqlite_file {
+        let pool = raw(file).await;
+        let mut q = sqlx::query(sql);
+        for &v in binds {
+            q = q.bind(v);
+        }
+        let done = q.execute(&pool).await.map(|_| ());
+        pool.close().await;
+        done
+    } else if let Some(pg) = &b.pg {
+        let mut conn = pg.raw().await;
+        let mut q = sqlx::query(sql);
+        for &v in binds {
+            q = q.bind(v);
+        }
+        let done = q.execute(&mut conn).await.map(|_| ());
+        conn.close().await.unwrap();
+        done
+    } else {
+        panic!("{}: no raw access", b.name)
+    }
 }
 
 /// Opens the SQLite file directly, bypassing the store.
@@ -407,21 +569,21 @@ async fn one_ballot_per_person_per_round() {
         tx.commit().await.unwrap();
 
         // The database itself refuses a second ballot row for the same person.
-        if let Some(file) = &b.sqlite_file {
-            let pool = raw(file).await;
-            let dup = sqlx::query(
-                "INSERT INTO ballots (round_id, person_id, channel, cast_at, updated_at) \
-                 VALUES ($1, $2, 'sms', 0, 0)",
-            )
-            .bind(round)
-            .bind(p)
-            .execute(&pool)
-            .await;
-            let err = dup.expect_err("duplicate ballot must be rejected");
-            let db_err = err.as_database_error().expect("a database error");
-            assert_eq!(db_err.kind(), sqlx::error::ErrorKind::UniqueViolation);
-            pool.close().await;
-        }
+        let dup = raw_exec(
+            &b,
+            "INSERT INTO ballots (round_id, person_id, channel, cast_at, updated_at) \
+             VALUES ($1, $2, 'sms', 0, 0)",
+            &[round, p],
+        )
+        .await;
+        let err = dup.expect_err("duplicate ballot must be rejected");
+        let db_err = err.as_database_error().expect("a database error");
+        assert_eq!(
+            db_err.kind(),
+            sqlx::error::ErrorKind::UniqueViolation,
+            "{}",
+            b.name
+        );
     }
 }
 
@@ -719,17 +881,21 @@ async fn only_one_round_is_open() {
         tx.commit().await.unwrap();
 
         // The database refuses a second open round even behind the store's back.
-        if let Some(file) = &b.sqlite_file {
-            let pool = raw(file).await;
-            let third = sqlx::query(
-                "INSERT INTO rounds (title, max_choices, status, created_at) \
-                 VALUES ('Rogue', 1, 'open', 0)",
-            )
-            .execute(&pool)
-            .await;
-            assert!(third.is_err(), "partial unique index must hold");
-            pool.close().await;
-        }
+        let third = raw_exec(
+            &b,
+            "INSERT INTO rounds (title, max_choices, status, created_at) \
+             VALUES ('Rogue', 1, 'open', 0)",
+            &[],
+        )
+        .await;
+        let err = third.expect_err("partial unique index must hold");
+        let db_err = err.as_database_error().expect("a database error");
+        assert_eq!(
+            db_err.kind(),
+            sqlx::error::ErrorKind::UniqueViolation,
+            "{}",
+            b.name
+        );
     }
 }
 
@@ -898,4 +1064,344 @@ async fn updates_for_gives_the_latest_response_per_issue() {
         assert_eq!(theirs, vec![1004]);
         tx.commit().await.unwrap();
     }
+}
+
+// --- several transactions at once ------------------------------------------
+
+/// A second, unmigrated store on the backend's database.
+async fn reopen(b: &Backend) -> Arc<dyn Store> {
+    if let Some(file) = &b.sqlite_file {
+        let url = format!("sqlite://{}", file.display());
+        Arc::new(SqliteStore::connect(&url).await.unwrap())
+    } else if let Some(pg) = &b.pg {
+        Arc::new(pg.connect().await)
+    } else {
+        panic!("{}: cannot reopen", b.name)
+    }
+}
+
+/// Two processes starting at once on an empty database both migrate it.
+#[tokio::test]
+async fn concurrent_migrations_on_a_fresh_database() {
+    let mut fresh = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fresh.db");
+    fresh.push(Backend {
+        name: "sqlite",
+        store: Arc::new(
+            SqliteStore::connect(&format!("sqlite://{}", file.display()))
+                .await
+                .unwrap(),
+        ),
+        sqlite_file: Some(file),
+        pg: None,
+        _dir: Some(dir),
+    });
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        let pg = PgSchema::create(&url).await;
+        fresh.push(Backend {
+            name: "postgres",
+            store: Arc::new(pg.connect().await),
+            sqlite_file: None,
+            pg: Some(pg),
+            _dir: None,
+        });
+    }
+    for b in fresh {
+        let stores = [b.store.clone(), reopen(&b).await, reopen(&b).await];
+        let runs = stores.iter().map(|s| {
+            let s = s.clone();
+            tokio::spawn(async move { s.migrate().await })
+        });
+        let handles: Vec<_> = runs.collect();
+        for h in handles {
+            h.await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", b.name));
+        }
+        let dump = b.store.dump_all_text().await.unwrap();
+        let versions = dump
+            .iter()
+            .filter(|(t, v)| t == "schema_migrations" && v == "init")
+            .count();
+        assert_eq!(versions, 1, "{}: applied once", b.name);
+        new_person(&b.store, "+447700901000").await;
+    }
+}
+
+/// Two first messages from one new number, handled at once (two instances):
+/// one person, found by both.
+#[tokio::test]
+async fn postgres_same_new_identity_at_once_makes_one_person() {
+    let Some(b) = postgres_only("same_new_identity").await else {
+        return;
+    };
+    for round in 0..5 {
+        let number = format!("+4477009011{round:02}");
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let store = b.store.clone();
+                let number = number.clone();
+                tokio::spawn(async move {
+                    let mut tx = store.begin().await.unwrap();
+                    let person = match tx.person_by_identity(&phone(&number)).await.unwrap() {
+                        Some(p) => p,
+                        None => {
+                            let p = tx.create_person(&phone(&number), &en(), ts(1)).await;
+                            // Widen the window in which the other could fork.
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            p.unwrap()
+                        }
+                    };
+                    let state = tx.conversation(person.id).await.unwrap();
+                    let next = format!("{}+", state.unwrap_or_default());
+                    tx.save_conversation(person.id, Some(&next), ts(2))
+                        .await
+                        .unwrap();
+                    tx.commit().await.unwrap();
+                    person.id
+                })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for t in tasks {
+            ids.push(t.await.unwrap());
+        }
+        assert_eq!(ids[0], ids[1], "one person for {number}");
+        let mut tx = b.store.begin().await.unwrap();
+        // Both steps happened, one after the other: the state did not fork.
+        assert_eq!(
+            tx.conversation(ids[0]).await.unwrap().as_deref(),
+            Some("++")
+        );
+    }
+    let dump = b.store.dump_all_text().await.unwrap();
+    let identities = dump.iter().filter(|(t, _)| t == "identities").count();
+    assert_eq!(identities, 5 * 4, "five identities of four columns each");
+}
+
+/// A step for a person waits while another step for them is under way;
+/// steps for other people do not.
+#[tokio::test]
+async fn postgres_steps_for_one_person_are_serialised() {
+    let Some(b) = postgres_only("steps_serialised").await else {
+        return;
+    };
+    let p = new_person(&b.store, "+447700901200").await;
+    new_person(&b.store, "+447700901201").await;
+
+    let mut first = b.store.begin().await.unwrap();
+    let me = first
+        .person_by_identity(&phone("+447700901200"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(me.id, p);
+
+    let store = b.store.clone();
+    let second = tokio::spawn(async move {
+        let mut tx = store.begin().await.unwrap();
+        let me = tx
+            .person_by_identity(&phone("+447700901200"))
+            .await
+            .unwrap()
+            .unwrap();
+        let state = tx.conversation(me.id).await.unwrap();
+        tx.commit().await.unwrap();
+        state
+    });
+    let store = b.store.clone();
+    let by_id = tokio::spawn(async move {
+        let mut tx = store.begin().await.unwrap();
+        let me = tx.person(p).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        me.language
+    });
+
+    // Someone else is not held up.
+    let mut other = b.store.begin().await.unwrap();
+    let them = tokio::time::timeout(
+        Duration::from_secs(2),
+        other.person_by_identity(&phone("+447700901201")),
+    )
+    .await
+    .expect("another person's step must not wait")
+    .unwrap();
+    assert!(them.is_some());
+    other.commit().await.unwrap();
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!second.is_finished(), "the second step must wait");
+    assert!(!by_id.is_finished(), "person(id) must wait too");
+
+    first
+        .save_conversation(p, Some("after first"), ts(5))
+        .await
+        .unwrap();
+    first
+        .set_language(p, &LanguageTag::parse("pl").unwrap())
+        .await
+        .unwrap();
+    first.commit().await.unwrap();
+
+    assert_eq!(second.await.unwrap().as_deref(), Some("after first"));
+    assert_eq!(by_id.await.unwrap().as_str(), "pl");
+}
+
+/// A provider's retry arriving at another instance while the first attempt
+/// is still running waits for it and is answered from its record.
+#[tokio::test]
+async fn postgres_inbound_retry_waits_for_the_first_attempt() {
+    let Some(b) = postgres_only("inbound_retry").await else {
+        return;
+    };
+    let mut first = b.store.begin().await.unwrap();
+    assert_eq!(first.seen_inbound("twilio", "SM-race").await.unwrap(), None);
+
+    let store = b.store.clone();
+    let retry = tokio::spawn(async move {
+        let mut tx = store.begin().await.unwrap();
+        tx.seen_inbound("twilio", "SM-race").await.unwrap()
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!retry.is_finished(), "the retry must wait");
+
+    first
+        .record_inbound("twilio", "SM-race", None, "first reply", ts(1))
+        .await
+        .unwrap();
+    first.commit().await.unwrap();
+    assert_eq!(retry.await.unwrap().as_deref(), Some("first reply"));
+}
+
+/// Two people raising an issue at once get the same next number; the second
+/// insert is a Conflict (the service runs the step again) and its
+/// transaction cannot be committed half-done.
+#[tokio::test]
+async fn postgres_issue_number_race_is_a_conflict() {
+    let Some(b) = postgres_only("issue_number_race").await else {
+        return;
+    };
+    let mut first = b.store.begin().await.unwrap();
+    let mut second = b.store.begin().await.unwrap();
+    let n1 = first.next_issue_number().await.unwrap();
+    let n2 = second.next_issue_number().await.unwrap();
+    assert_eq!((n1, n2), (1001, 1001));
+    first
+        .create_issue(&new_issue(n1, "First", None))
+        .await
+        .unwrap();
+
+    let late = tokio::spawn(async move {
+        let got = second.create_issue(&new_issue(n2, "Second", None)).await;
+        (got, second.commit().await)
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    first.commit().await.unwrap();
+    let (got, committed) = late.await.unwrap();
+    assert!(matches!(got, Err(StoreError::Conflict(_))), "{got:?}");
+    assert!(
+        matches!(committed, Err(StoreError::Conflict(_))),
+        "an aborted transaction must not report a commit: {committed:?}"
+    );
+
+    // The retry gets the next number.
+    let mut retry = b.store.begin().await.unwrap();
+    let n = retry.next_issue_number().await.unwrap();
+    assert_eq!(n, 1002);
+    retry
+        .create_issue(&new_issue(n, "Second", None))
+        .await
+        .unwrap();
+    retry.commit().await.unwrap();
+    let mut tx = b.store.begin().await.unwrap();
+    let titles: Vec<String> = tx
+        .list_issues(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.title)
+        .collect();
+    assert_eq!(titles, vec!["First", "Second"]);
+}
+
+/// A round closing while a vote is being cast waits for it and counts it; a
+/// vote after the close is refused.
+#[tokio::test]
+async fn postgres_close_round_waits_for_votes_in_flight() {
+    let Some(b) = postgres_only("close_round_waits").await else {
+        return;
+    };
+    let s = &b.store;
+    let p = new_person(s, "+447700901300").await;
+    let q = new_person(s, "+447700901301").await;
+    let mut tx = s.begin().await.unwrap();
+    approved(&mut tx, &[1001, 1002]).await;
+    let round = open_round(&mut tx, &[1001, 1002], 1).await;
+    tx.commit().await.unwrap();
+
+    let mut voting = s.begin().await.unwrap();
+    voting
+        .cast_ballot(round, p, &[g(1002)], Channel::Sms, ts(30))
+        .await
+        .unwrap();
+
+    let store = s.clone();
+    let closing = tokio::spawn(async move {
+        let mut tx = store.begin().await.unwrap();
+        let results = tx.close_round(round, ts(40)).await.unwrap();
+        tx.commit().await.unwrap();
+        results
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!closing.is_finished(), "closing must wait for the vote");
+    voting.commit().await.unwrap();
+    let results = closing.await.unwrap();
+    assert_eq!(summary(&results), vec![(1002, 1, 1), (1001, 0, 2)]);
+
+    let mut tx = s.begin().await.unwrap();
+    let late = tx
+        .cast_ballot(round, q, &[g(1001)], Channel::Sms, ts(50))
+        .await;
+    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+}
+
+/// A database that is not there is "unavailable", with a message that says
+/// where, not a panic or a hang.
+#[tokio::test]
+async fn unreachable_postgres_is_unavailable() {
+    let started = std::time::Instant::now();
+    let got = gather::store::connect("postgres://gather:secret@127.0.0.1:1/gather").await;
+    let Err(StoreError::Unavailable(message)) = got else {
+        panic!("expected Unavailable, got {:?}", got.map(|_| ()));
+    };
+    assert!(message.contains("127.0.0.1:1"), "{message}");
+    assert!(!message.contains("secret"), "no password in {message}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+
+    let got = gather::store::connect("mysql://localhost/gather").await;
+    assert!(matches!(got, Err(StoreError::Invalid(_))));
+}
+
+/// `store::connect` takes libpq-style startup options in the URL, so a
+/// deployment can keep Gather in a schema of its own.
+#[tokio::test]
+async fn postgres_url_options_select_the_schema() {
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        return;
+    };
+    let pg = PgSchema::create(&url).await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let with_schema = format!("{url}{sep}options=-c%20search_path%3D{}", pg.schema);
+    let store = gather::store::connect(&with_schema).await.unwrap();
+    store.migrate().await.unwrap();
+    new_person(&store, "+447700901400").await;
+
+    let mut raw = pg.raw().await;
+    let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people")
+        .fetch_one(&mut raw)
+        .await
+        .unwrap();
+    assert_eq!(people, 1, "the tables are in {}", pg.schema);
+    raw.close().await.unwrap();
 }

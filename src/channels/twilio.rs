@@ -76,7 +76,11 @@ fn url_forms(url: &str) -> Vec<String> {
     match port {
         Some(_) => forms.push(format!("{scheme}://{userinfo}{host}{path}")),
         None => {
-            let default = if scheme.eq_ignore_ascii_case("https") { "443" } else { "80" };
+            let default = if scheme.eq_ignore_ascii_case("https") {
+                "443"
+            } else {
+                "80"
+            };
             forms.push(format!("{scheme}://{userinfo}{host}:{default}{path}"));
         }
     }
@@ -141,12 +145,30 @@ mod tests {
             ("To", "+18005551212"),
         ]);
         let url = "https://mycompany.com/myapp.php?foo=1&bar=2";
-        assert_eq!(signature("12345", url, &params), "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
-        assert!(validate("12345", url, &params, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        assert_eq!(
+            signature("12345", url, &params),
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        );
+        assert!(validate(
+            "12345",
+            url,
+            &params,
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        ));
         let mut altered = params.clone();
         altered[2].1 = "9999".into();
-        assert!(!validate("12345", url, &altered, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
-        assert!(!validate("wrong", url, &params, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        assert!(!validate(
+            "12345",
+            url,
+            &altered,
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        ));
+        assert!(!validate(
+            "wrong",
+            url,
+            &params,
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        ));
         assert!(!validate("12345", url, &params, ""));
     }
 
@@ -177,6 +199,9 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"
         );
         let r = messaging_response(&["A&E <3 \"quotes\"".to_string()]);
-        assert!(r.contains("<Message>A&amp;E &lt;3 &quot;quotes&quot;</Message>"), "{r}");
+        assert!(
+            r.contains("<Message>A&amp;E &lt;3 &quot;quotes&quot;</Message>"),
+            "{r}"
+        );
     }
 }

@@ -155,6 +155,13 @@ impl<'a> Run<'a> {
                         self.events.truncate(quiet);
                         self.apply_answer(conv, &step, answer)
                     }
+                    // Someone who wrote an issue that is too long hears so,
+                    // rather than getting the menu.
+                    Err(hint) if hint.message == "reask-text-long" => {
+                        self.events.truncate(quiet);
+                        self.events.push(Event::Say(hint));
+                        Some(conv)
+                    }
                     Err(_) => Some(conv),
                 }
             }
@@ -793,15 +800,23 @@ impl Run<'_> {
 
     /// Languages in menu order: the default first, then by tag.
     pub(super) fn language_order(&self) -> Vec<LanguageTag> {
-        let default = self.engine.locales.default_language().clone();
+        let locales = &self.engine.locales;
+        let default = locales.default_language().clone();
         let mut v = vec![default.clone()];
-        v.extend(
-            self.engine
-                .locales
-                .languages()
-                .filter(|t| **t != default)
-                .cloned(),
-        );
+        for tag in &self.engine.flows.engine.languages {
+            if let Ok(t) = LanguageTag::parse(tag)
+                && locales.has_language(&t)
+                && !v.contains(&t)
+            {
+                v.push(t);
+            }
+        }
+        let rest: Vec<LanguageTag> = locales
+            .languages()
+            .filter(|t| !v.contains(t))
+            .cloned()
+            .collect();
+        v.extend(rest);
         v
     }
 

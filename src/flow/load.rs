@@ -209,6 +209,13 @@ pub fn load(dir: &Path, locales: &Locales) -> (Option<Flows>, Vec<Problem>) {
         for id in [&c.engine.welcome, &c.engine.expired, &c.engine.error] {
             ck.message(file, None, id);
         }
+        for tag in &c.engine.languages {
+            let known =
+                crate::domain::LanguageTag::parse(tag).is_ok_and(|t| locales.has_language(&t));
+            if !known {
+                ck.error(file, None, format!("languages: `{tag}` is not a locale"));
+            }
+        }
         if c.engine.step_limit == 0 {
             ck.error(file, None, "step_limit must be at least 1".into());
         }

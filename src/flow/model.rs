@@ -307,6 +307,10 @@ pub struct EngineSettings {
     pub offer_help_after: u8,
     pub step_limit: u32,
     pub error: String,
+    /// The order languages are offered in (the LANGUAGE menu); locales not
+    /// listed follow in tag order.
+    #[serde(default)]
+    pub languages: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

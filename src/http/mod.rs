@@ -2,6 +2,10 @@
 //! provider webhooks (SMS, voice, Discord) and the admin API arrive with
 //! their own issues and mount here.
 
+pub mod error;
+pub mod twilio;
+
+use crate::config::Config;
 use crate::service::Gather;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -23,28 +27,80 @@ pub const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
 /// The Prometheus text format's content type.
 pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4";
 
-/// The application's routes.
+/// Which provider webhooks are switched on, and their settings.
+#[derive(Clone, Debug, Default)]
+pub struct Webhooks {
+    pub twilio: Option<twilio::TwilioWebhookConfig>,
+}
+
+impl Webhooks {
+    /// The webhooks the configuration turns on; says once at start-up
+    /// which are on and which are off.
+    pub fn from_config(config: &Config) -> Webhooks {
+        let twilio = match (&config.twilio, &config.public_url) {
+            (Some(t), Some(public_url)) => {
+                if t.skip_signature {
+                    tracing::warn!(
+                        "GATHER_TWILIO_SKIP_SIGNATURE is on: Twilio webhooks are NOT checked. Development only."
+                    );
+                }
+                Some(twilio::TwilioWebhookConfig {
+                    auth_token: t.auth_token.expose().to_string(),
+                    public_url: public_url.clone(),
+                    skip_signature: t.skip_signature,
+                    numbers: t.numbers.clone(),
+                })
+            }
+            _ => None,
+        };
+        tracing::info!(
+            twilio = if twilio.is_some() {
+                "on"
+            } else {
+                "off (set GATHER_TWILIO_AUTH_TOKEN)"
+            },
+            "webhooks"
+        );
+        Webhooks { twilio }
+    }
+}
+
+/// The application's routes, without provider webhooks.
 pub fn router(gather: Gather) -> Router {
-    Router::new()
+    router_with(gather, Webhooks::default())
+}
+
+/// The application's routes with the given webhooks mounted.
+pub fn router_with(gather: Gather, webhooks: Webhooks) -> Router {
+    let mut app = Router::new();
+    if let Some(config) = webhooks.twilio {
+        app = app.merge(twilio::routes(twilio::TwilioState {
+            gather: gather.clone(),
+            config: std::sync::Arc::new(config),
+        }));
+    }
+    let base = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .with_state(gather);
+    app.merge(base)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(count_requests))
-        .with_state(gather)
 }
 
 /// Binds `listen` and serves until `shutdown` completes.
 pub async fn serve(
     gather: Gather,
+    webhooks: Webhooks,
     listen: SocketAddr,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {listen}: {e}")))?;
-    serve_on(listener, gather, shutdown).await
+    serve_on(listener, gather, webhooks, shutdown).await
 }
 
 /// Serves on a bound listener (tests bind port 0) until `shutdown`
@@ -52,12 +108,13 @@ pub async fn serve(
 pub async fn serve_on(
     listener: TcpListener,
     gather: Gather,
+    webhooks: Webhooks,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "listening");
     }
-    axum::serve(listener, router(gather))
+    axum::serve(listener, router_with(gather, webhooks))
         .with_graceful_shutdown(shutdown)
         .await?;
     tracing::info!("server stopped");

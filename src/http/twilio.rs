@@ -70,7 +70,9 @@ impl SignedForm {
             if k == name {
                 match found {
                     Some(prev) if prev != v => {
-                        return Err(ApiError::bad_request(format!("field `{name}` is given twice")));
+                        return Err(ApiError::bad_request(format!(
+                            "field `{name}` is given twice"
+                        )));
                     }
                     _ => found = Some(v),
                 }
@@ -106,9 +108,10 @@ where
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| {
-                v.split(';')
-                    .next()
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+                v.split(';').next().is_some_and(|m| {
+                    m.trim()
+                        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                })
             });
         if !is_form {
             return Err(ApiError::unsupported_media_type(
@@ -162,7 +165,9 @@ async fn inbound_sms(
         .map_err(|e| ApiError::bad_request(format!("From: {e}")))?;
     let to = form.required("To")?;
     if !state.config.numbers.is_empty() && !state.config.numbers.iter().any(|n| n == to) {
-        return Err(ApiError::bad_request("this Gather does not answer on the To number"));
+        return Err(ApiError::bad_request(
+            "this Gather does not answer on the To number",
+        ));
     }
     let body = form.one("Body")?.unwrap_or("");
     let reply = state

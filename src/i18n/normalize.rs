@@ -47,13 +47,26 @@ pub fn keyword_form(text: &str) -> String {
     let cleaned = clean(text);
     let mut out = String::with_capacity(cleaned.len());
     let mut last_space = true;
+    let mut last_base = ' ';
     for c in cleaned.nfd() {
         if unicode_normalization::char::is_combining_mark(c) {
+            // Accents on Latin letters go (`Język` = `JEZYK`); in Indic and
+            // other scripts the marks are vowels and must stay.
+            if is_latin(last_base) {
+                continue;
+            }
+            out.push(c);
             continue;
         }
+        last_base = c;
         let c = match c {
             'ł' | 'Ł' => 'L',
             'ß' => 'S',
+            // Arabic-keyboard letters for their Urdu forms, so ہاں typed
+            // as هاں still matches.
+            'ي' | 'ى' => 'ی',
+            'ك' => 'ک',
+            'ه' => 'ہ',
             _ => c,
         };
         if c.is_alphanumeric() {
@@ -116,6 +129,10 @@ fn ascii_digit(c: char) -> Option<char> {
         })
 }
 
+fn is_latin(c: char) -> bool {
+    c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+}
+
 /// The number of words, for "is this a sentence or a short reply".
 pub fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
@@ -134,6 +151,10 @@ mod tests {
         assert_eq!(keyword_form("GŁOSUJ"), "GLOSUJ");
         assert_eq!(keyword_form("vote\u{200B} 3"), "VOTE 3");
         assert_eq!(keyword_form("  "), "");
+        // Indic vowel signs are letters, not accents.
+        assert_eq!(keyword_form("ਹਾਂ"), "ਹਾਂ");
+        assert_ne!(keyword_form("ਸ਼ੁਰੂ"), keyword_form("ਸਰ"));
+        assert_eq!(keyword_form("هاں"), keyword_form("ہاں"));
     }
 
     #[test]

@@ -88,7 +88,9 @@ mod tests {
 
     #[test]
     fn london_winter_and_summer() {
-        let q = QuietHours::parse("21:00-08:00", "Europe/London").unwrap().unwrap();
+        let q = QuietHours::parse("21:00-08:00", "Europe/London")
+            .unwrap()
+            .unwrap();
         // Winter: London = UTC.
         assert_eq!(q.next_allowed(at("2026-01-05T12:00:00Z")), None);
         assert_eq!(

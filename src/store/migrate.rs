@@ -8,7 +8,9 @@
 //! behind and the next start simply tries again.
 
 use super::{Result, StoreError};
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
+use sqlx::{
+    ColumnIndex, Connection, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type,
+};
 
 /// One schema change. Versions are applied in ascending order and never
 /// change once released; fix mistakes with a new migration.
@@ -51,6 +53,10 @@ pub fn check_list(migrations: &[Migration]) -> Result<()> {
 /// Fails without touching anything if the database carries a migration this
 /// build does not know (a newer Gather wrote it) or a known version under a
 /// different name.
+///
+/// Runs everything on one connection taken from `pool`; a backend that must
+/// hold a session lock around the whole run (PostgreSQL's advisory lock)
+/// acquires the connection itself and calls [`apply_on`].
 pub async fn apply<DB>(
     pool: &Pool<DB>,
     migrations: &[Migration],
@@ -65,11 +71,30 @@ where
     i64: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
     String: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
 {
+    let mut conn = pool.acquire().await?;
+    apply_on::<DB>(&mut conn, migrations, begin, now).await
+}
+
+/// [`apply`] on a connection the caller holds (and may have locked).
+pub async fn apply_on<DB>(
+    conn: &mut DB::Connection,
+    migrations: &[Migration],
+    begin: Option<&'static str>,
+    now: i64,
+) -> Result<Vec<i64>>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    DB::Arguments: IntoArguments<DB>,
+    usize: ColumnIndex<DB::Row>,
+    i64: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
+    String: Type<DB> + for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB>,
+{
     check_list(migrations)?;
-    sqlx::raw_sql(CREATE_TABLE).execute(pool).await?;
+    sqlx::raw_sql(CREATE_TABLE).execute(&mut *conn).await?;
 
     let rows = sqlx::query("SELECT version, name FROM schema_migrations ORDER BY version")
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
     for row in rows {
         let version: i64 = row.try_get(0)?;
@@ -94,8 +119,10 @@ where
     let mut applied = Vec::new();
     for m in migrations {
         let mut tx = match begin {
-            Some(statement) => pool.begin_with(statement).await?,
-            None => pool.begin().await?,
+            // (Wrapped: a bare `&'static str` trips a higher-ranked lifetime
+            // error when the future is checked for `Send`.)
+            Some(statement) => conn.begin_with(sqlx::AssertSqlSafe(statement)).await?,
+            None => conn.begin().await?,
         };
         // Checked again inside the transaction: another process may have
         // applied it since we looked.
@@ -146,5 +173,7 @@ mod tests {
         // Compile-time check: the same migrator can drive PostgreSQL.
         let _ = apply::<sqlx::Postgres>;
         let _ = apply::<sqlx::Sqlite>;
+        let _ = apply_on::<sqlx::Postgres>;
+        let _ = apply_on::<sqlx::Sqlite>;
     }
 }

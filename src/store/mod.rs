@@ -2,11 +2,13 @@
 //! ballots, follows, Board responses and the message log.
 //!
 //! One trait, one implementation per database (atuin style): [`sqlite`] is the
-//! embedded default; PostgreSQL implements the same trait. Everything a
-//! conversation step changes happens inside one [`Tx`], so a crash or a
-//! provider's retry can never leave half a step behind.
+//! embedded default; [`postgres`] implements the same trait for several
+//! instances sharing one database. Everything a conversation step changes
+//! happens inside one [`Tx`], so a crash or a provider's retry can never
+//! leave half a step behind.
 
 pub mod migrate;
+pub mod postgres;
 pub mod sqlite;
 
 use crate::domain::{Channel, Identity, IssueRef, LanguageTag, PostcodeDistrict, Timestamp};
@@ -224,16 +226,19 @@ impl Direction {
     }
 }
 
-/// Creates a store from a URL: `sqlite://path` (created if missing) or, once
-/// implemented, `postgres://…`.
+/// Creates a store from a URL: `sqlite://path` (created if missing) or
+/// `postgres://…` / `postgresql://…` (see [`postgres::PgStore::connect`];
+/// `?options=-c%20search_path%3Dschema` selects a schema). Does not migrate.
 pub async fn connect(url: &str) -> Result<std::sync::Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
         Ok(std::sync::Arc::new(
             sqlite::SqliteStore::connect(url).await?,
         ))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(postgres::PgStore::connect(url).await?))
     } else {
         Err(StoreError::Invalid(format!(
-            "unsupported database URL scheme (expected sqlite://): {}",
+            "unsupported database URL scheme (expected sqlite:// or postgres://): {}",
             url.split(':').next().unwrap_or("")
         )))
     }
@@ -244,7 +249,9 @@ pub trait Store: Send + Sync {
     /// Applies pending migrations; safe to call on every start.
     async fn migrate(&self) -> Result<()>;
     /// Starts a write transaction. On SQLite this takes the write lock at once
-    /// (`BEGIN IMMEDIATE`) so two steps for one person can never interleave.
+    /// (`BEGIN IMMEDIATE`) so two steps for one person can never interleave;
+    /// on PostgreSQL transactions run side by side and looking a person up
+    /// locks them (see [`postgres`]).
     async fn begin(&self) -> Result<Box<dyn Tx>>;
     /// Lists every table's name and text columns, for the FORGET audit test.
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>>;
