@@ -34,6 +34,8 @@ pub enum AppError {
     Database { url: String, source: StoreError },
     #[error("cannot migrate the database {url}: {source}")]
     Migrate { url: String, source: StoreError },
+    #[error("cannot start the outbox: {0}")]
+    Outbox(String),
 }
 
 fn list<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
@@ -136,4 +138,79 @@ pub async fn build(config: &Config) -> Result<Gather, AppError> {
         "application ready"
     );
     Ok(Gather::new(store, engine, Arc::new(SystemClock)))
+}
+
+/// How long one provider request may take. Far below the outbox's
+/// stale-claim time, so a slow send is never taken over and sent twice.
+pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// The outbox workers this configuration asks for, one per configured
+/// provider: for SMS, Twilio's REST API or Kannel's sendsms, whichever
+/// `config.sms_provider` names.
+/// Empty when no provider is configured; queued messages then wait.
+pub fn outbox_workers(
+    config: &Config,
+    gather: &Gather,
+) -> Result<Vec<crate::outbox::Worker>, AppError> {
+    use crate::outbox::{Worker, WorkerOptions, quiet::QuietHours};
+    let quiet = QuietHours::parse(&config.outbox.quiet_hours, &config.outbox.timezone)
+        .map_err(|e| AppError::Outbox(e.to_string()))?;
+    let options = WorkerOptions {
+        rate_per_second: config.outbox.rate_per_second,
+        quiet_hours: quiet,
+        max_attempts: config.outbox.max_attempts,
+        ..WorkerOptions::default()
+    };
+    // reqwest needs a TLS crypto provider before it builds a client.
+    crate::channels::kannel::install_crypto_provider();
+    let mut workers = Vec::new();
+    // SMS go through one provider: `GATHER_SMS_PROVIDER`, else Twilio if
+    // configured, else Kannel.
+    let sms = config.sms_provider;
+    if sms == Some(crate::config::SmsProvider::Kannel)
+        && let Some(sender) = crate::channels::kannel::KannelSender::from_config(config)
+    {
+        let sender =
+            sender.map_err(|e| AppError::Outbox(format!("cannot build the HTTP client: {e}")))?;
+        workers.push(
+            Worker::new(
+                gather.store.clone(),
+                Arc::new(sender),
+                crate::domain::Channel::Sms,
+                gather.clock.clone(),
+                options.clone(),
+            )
+            .with_wake(gather.outbox_wake.clone()),
+        );
+    }
+    if sms == Some(crate::config::SmsProvider::Twilio)
+        && let (Some(t), Some(public_url)) = (&config.twilio, &config.public_url)
+    {
+        if t.account_sid.trim().is_empty() || t.from.trim().is_empty() {
+            tracing::warn!(
+                "Twilio sending is off: set GATHER_TWILIO_ACCOUNT_SID and GATHER_TWILIO_FROM"
+            );
+        } else {
+            let sender = crate::channels::twilio_rest::TwilioSender::new(
+                &t.api_base,
+                &t.account_sid,
+                t.auth_token.expose(),
+                &t.from,
+                Some(format!("{public_url}/webhooks/twilio/status")),
+                SEND_TIMEOUT,
+            )
+            .map_err(|e| AppError::Outbox(format!("cannot build the HTTP client: {e}")))?;
+            workers.push(
+                Worker::new(
+                    gather.store.clone(),
+                    Arc::new(sender),
+                    crate::domain::Channel::Sms,
+                    gather.clock.clone(),
+                    options.clone(),
+                )
+                .with_wake(gather.outbox_wake.clone()),
+            );
+        }
+    }
+    Ok(workers)
 }

@@ -60,12 +60,51 @@ pub enum Command {
         #[command(subcommand)]
         command: RoundCommand,
     },
-    /// Record the Board's response to an issue.
+    /// Record the Board's response to an issue; everyone involved is told.
     Respond(RespondArgs),
+    /// See how Board updates are getting out.
+    Fanout {
+        #[command(subcommand)]
+        command: FanoutCommand,
+    },
+    /// Who Gather reaches: people and messages by channel, language, area,
+    /// involvement and round.
+    Reach,
+    /// Messages waiting to go out, and what became of those sent.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Queue a text message to a number (a notice: it waits for quiet hours
+    /// to end unless --reply). Sent by `gather serve` when a provider is
+    /// configured.
+    Send(SendArgs),
     /// Measure Gather against a bare baseline, on this machine only.
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+    /// Language detection: how well Gather finds the language people write in.
+    Languages {
+        #[command(subcommand)]
+        command: LanguagesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LanguagesCommand {
+    /// Run the language detection test set through the engine and print
+    /// accuracy per language and the false switches; exit 1 when a target
+    /// is missed (no switch on one- or two-word messages, 97% right on
+    /// messages of four words or more).
+    Report {
+        /// The test set (tab-separated: lang, person, expect, text).
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "tests/language_detection/cases.tsv"
+        )]
+        cases: PathBuf,
     },
 }
 
@@ -213,6 +252,27 @@ pub enum RoundCommand {
         #[arg(value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
         id: RoundId,
     },
+    /// Tell the people who voted in a closed round (or everyone) its results.
+    Announce {
+        #[arg(value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+        id: RoundId,
+        /// Everyone who has not opted out, not only the voters.
+        #[arg(long)]
+        everyone: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FanoutCommand {
+    /// Progress of Board updates: queued, sent, delivered, failed.
+    Status {
+        /// One fan-out; all of them if left out.
+        #[arg(value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+        id: Option<i64>,
+        /// Keep showing a progress bar until nothing is queued.
+        #[arg(long)]
+        watch: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -280,6 +340,28 @@ fn parse_lang_text(s: &str) -> Result<(LanguageTag, String), String> {
         .ok_or_else(|| "expected TAG=TEXT, e.g. pl=\"Zrobimy to\"".to_string())?;
     let tag = LanguageTag::parse(tag).map_err(|e| e.to_string())?;
     Ok((tag, text.to_string()))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Counts by status, and the providers' delivery reports.
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The phone number, e.g. +447700900123 or 07700 900123.
+    #[arg(long, value_parser = parse_phone)]
+    pub to: PhoneNumber,
+    #[arg(long)]
+    pub text: String,
+    /// Send as a direct reply: never held back by quiet hours.
+    #[arg(long)]
+    pub reply: bool,
+}
+
+fn parse_phone(s: &str) -> Result<PhoneNumber, String> {
+    PhoneNumber::parse(s).map_err(|e| e.to_string())
 }
 
 /// Why a command failed, and so its exit code.
@@ -381,9 +463,18 @@ pub async fn run(command: Command, config: &Config) -> CliResult {
         Command::Issues { command } => issues(config, command).await,
         Command::Round { command } => round(config, command).await,
         Command::Respond(args) => respond(config, args).await,
+        Command::Fanout { command } => fanout(config, command).await,
+        Command::Reach => reach(config).await,
+        Command::Outbox {
+            command: OutboxCommand::Status,
+        } => outbox_status(config).await,
+        Command::Send(args) => send(config, args).await,
         Command::Bench {
             command: BenchCommand::Webhook(args),
         } => bench_webhook(config, args).await,
+        Command::Languages {
+            command: LanguagesCommand::Report { cases },
+        } => languages_report(config, &cases),
     }
 }
 
@@ -410,14 +501,35 @@ async fn serve(config: &Config) -> CliResult {
         "starting gather"
     );
     let webhooks = crate::http::Webhooks::from_config(config);
-    crate::http::serve(
-        gather,
-        webhooks,
-        config.listen,
-        crate::http::shutdown_signal(),
-    )
-    .await
-    .map_err(|e| CliError::Failed(e.to_string()))?;
+    let workers = app::outbox_workers(config, &gather)?;
+    if workers.is_empty() {
+        tracing::info!(
+            "outbox: off (no SMS provider configured: set GATHER_TWILIO_* or GATHER_KANNEL_*); queued messages wait"
+        );
+    }
+    // One signal stops both: the server drains its requests, each worker
+    // finishes the send in flight and hands back what it had not started.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut running: Vec<_> = workers
+        .into_iter()
+        .map(|w| tokio::spawn(w.run(stopped.clone())))
+        .collect();
+    running.extend(crate::channels::start_chat(config, &gather, &stopped));
+    let shutdown = async move {
+        crate::http::shutdown_signal().await;
+        let _ = stop.send(true);
+    };
+    // If the server cannot start, `stop` is dropped with `shutdown`, which
+    // stops the workers too.
+    let served = crate::http::serve(gather, webhooks, config.listen, shutdown).await;
+    for worker in running {
+        match tokio::time::timeout(app::SEND_TIMEOUT * 2, worker).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "outbox worker ended abnormally"),
+            Err(_) => tracing::warn!("outbox worker did not stop in time"),
+        }
+    }
+    served.map_err(|e| CliError::Failed(e.to_string()))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -471,6 +583,28 @@ fn flows_check(config: &Config) -> CliResult {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn languages_report(config: &Config, cases: &std::path::Path) -> CliResult {
+    use crate::engine::language_cases::{evaluate, parse_cases};
+    let engine = app::engine(config)?;
+    let source = std::fs::read_to_string(cases)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", cases.display())))?;
+    let default = engine.locales().default_language().clone();
+    let cases_list = parse_cases(&source, &default)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", cases.display())))?;
+    let report = evaluate(&engine, &cases_list);
+    outln!(
+        "language detection: {} from {}\n",
+        plural(cases_list.len(), "case"),
+        cases.display()
+    );
+    out(&printable(&report.render(), true));
+    Ok(if report.meets_targets() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn flows_graph(config: &Config, name: &str) -> CliResult {
@@ -692,17 +826,79 @@ pub fn printable(s: &str, keep_newlines: bool) -> String {
         .collect()
 }
 
+// --- outbox ------------------------------------------------------------------
+
+async fn outbox_status(config: &Config) -> CliResult {
+    let gather = app::build(config).await?;
+    let s = gather.outbox_summary().await?;
+    let oldest = s
+        .oldest_due
+        .map(|t| format!(" (oldest due {})", t.to_rfc3339()))
+        .unwrap_or_default();
+    let rows: Vec<[String; 2]> = vec![
+        ["queued".into(), format!("{}{oldest}", s.queued)],
+        ["sending".into(), s.sending.to_string()],
+        ["sent".into(), s.sent.to_string()],
+        ["failed".into(), s.failed.to_string()],
+        ["cancelled".into(), s.cancelled.to_string()],
+    ];
+    out(&table(["STATUS", "MESSAGES"], &rows));
+    if !s.delivery.is_empty() {
+        let reported: Vec<String> = s
+            .delivery
+            .iter()
+            .map(|(status, n)| match status.as_str() {
+                "unknown" => format!("no report yet {n}"),
+                _ => format!("{status} {n}"),
+            })
+            .collect();
+        outln!("of the sent, providers report: {}", reported.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn send(config: &Config, args: SendArgs) -> CliResult {
+    if args.text.trim().is_empty() {
+        return Err(CliError::Usage("--text is empty".into()));
+    }
+    let gather = app::build(config).await?;
+    let kind = if args.reply {
+        crate::store::OutboundKind::Reply
+    } else {
+        crate::store::OutboundKind::Notice
+    };
+    let id = gather
+        .queue_to(
+            Channel::Sms,
+            &Identity::phone(&args.to),
+            &args.text,
+            kind,
+            None,
+        )
+        .await?;
+    let info = segments::count(&args.text);
+    outln!(
+        "queued message {id} to {} ({} segment(s), {}); `gather outbox status` shows progress",
+        args.to.masked(),
+        info.segments,
+        info.encoding.as_str()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 // --- organiser commands ----------------------------------------------------
 
 async fn issues(config: &Config, command: IssuesCommand) -> CliResult {
     let gather = app::build(config).await?;
     match command {
         IssuesCommand::List { status } => {
-            let issues = gather.list_issues(status.map(StatusArg::status)).await?;
+            let mut issues = gather.list_issues(status.map(StatusArg::status)).await?;
             if issues.is_empty() {
                 outln!("no issues");
                 return Ok(ExitCode::SUCCESS);
             }
+            // Flagged for safeguarding first, each group in number order.
+            issues.sort_by_key(|i| !i.safeguarding);
             let rows: Vec<[String; 5]> = issues
                 .iter()
                 .map(|i| {
@@ -711,7 +907,11 @@ async fn issues(config: &Config, command: IssuesCommand) -> CliResult {
                         (s, _) => s.as_str().to_string(),
                     };
                     [
-                        i.issue_ref.to_string(),
+                        if i.safeguarding {
+                            format!("{} !", i.issue_ref)
+                        } else {
+                            i.issue_ref.to_string()
+                        },
                         status,
                         i.supporters.to_string(),
                         printable(i.area.as_deref().unwrap_or("-"), false),
@@ -723,6 +923,11 @@ async fn issues(config: &Config, command: IssuesCommand) -> CliResult {
                 ["REF", "STATUS", "SUPPORTERS", "AREA", "TITLE"],
                 &rows,
             ));
+            if issues.iter().any(|i| i.safeguarding) {
+                outln!(
+                    "! safeguarding: the conversation suggested an urgent medical need, self-harm or abuse; the person was signposted to NHS 111, 999 and Samaritans. Look at these first."
+                );
+            }
         }
         IssuesCommand::Approve { issue } => {
             let i = gather
@@ -821,6 +1026,121 @@ async fn round(config: &Config, command: RoundCommand) -> CliResult {
                 .collect();
             out(&table(["RANK", "VOTES", "REF", "TITLE"], &rows));
         }
+        RoundCommand::Announce { id, everyone } => {
+            let r = gather.announce(id, everyone).await?;
+            outln!(
+                "results of round {id} queued for {} people (fan-out {}; `gather fanout status {}`)",
+                r.recipients,
+                r.fanout,
+                r.fanout
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn fanout(config: &Config, command: FanoutCommand) -> CliResult {
+    let gather = app::build(config).await?;
+    let FanoutCommand::Status { id, watch } = command;
+    if watch {
+        let Some(id) = id else {
+            return Err(CliError::Usage("--watch needs a fan-out ID".into()));
+        };
+        // A progress bar on stderr, redrawn until nothing is left to send.
+        loop {
+            let s = gather
+                .fanout_status(Some(id))
+                .await?
+                .pop()
+                .ok_or_else(|| CliError::Failed(format!("no fan-out {id}")))?;
+            let done = s.sent + s.failed + s.cancelled;
+            let total = s.recipients.max(1);
+            let width = 30;
+            let filled = usize::try_from(done * width / total).unwrap_or(0).min(30);
+            eprint!(
+                "\r[{}{}] {done}/{} sent {} delivered {} failed {} cancelled {}",
+                "#".repeat(filled),
+                "-".repeat(30 - filled),
+                s.recipients,
+                s.sent,
+                s.delivered,
+                s.failed,
+                s.cancelled
+            );
+            if s.queued + s.sending == 0 {
+                eprintln!();
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let all = gather.fanout_status(id).await?;
+    let rows: Vec<[String; 9]> = all
+        .iter()
+        .map(|f| {
+            [
+                f.id.to_string(),
+                f.kind.clone(),
+                f.recipients.to_string(),
+                f.queued.to_string(),
+                f.sending.to_string(),
+                f.sent.to_string(),
+                f.delivered.to_string(),
+                f.failed.to_string(),
+                f.cancelled.to_string(),
+            ]
+        })
+        .collect();
+    out(&table(
+        [
+            "ID",
+            "KIND",
+            "PEOPLE",
+            "QUEUED",
+            "SENDING",
+            "SENT",
+            "DELIVERED",
+            "FAILED",
+            "CANCELLED",
+        ],
+        &rows,
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn reach(config: &Config) -> CliResult {
+    let gather = app::build(config).await?;
+    let r = gather.reach().await?;
+    outln!("people: {}", r.people);
+    for (name, rows) in [
+        ("channel", &r.by_channel),
+        ("language", &r.by_language),
+        ("area", &r.by_area),
+        ("involvement", &r.by_involvement),
+    ] {
+        outln!("");
+        let rows: Vec<[String; 3]> = rows
+            .iter()
+            .map(|c| {
+                [
+                    printable(&c.key, false),
+                    c.people.to_string(),
+                    c.items.to_string(),
+                ]
+            })
+            .collect();
+        out(&table([&name.to_uppercase(), "PEOPLE", "COUNT"], &rows));
+    }
+    for round in &r.per_round {
+        outln!("");
+        outln!("round {}:", round.round_id);
+        let rows: Vec<[String; 2]> = round
+            .by_channel
+            .iter()
+            .map(|c| [c.key.clone(), c.items.to_string()])
+            .collect();
+        out(&table(["CHANNEL", "BALLOTS"], &rows));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -844,7 +1164,7 @@ async fn respond(config: &Config, args: RespondArgs) -> CliResult {
     }
     let gather = app::build(config).await?;
     let status = args.status.status();
-    let id = gather
+    let recorded = gather
         .record_response(ResponseInput {
             issue: args.issue,
             status,
@@ -853,12 +1173,16 @@ async fn respond(config: &Config, args: RespondArgs) -> CliResult {
         })
         .await?;
     outln!(
-        "response {id} recorded for {} ({}{}); people hear it when they send UPDATES",
+        "response {} recorded for {} ({}{}); update queued for {} people (fan-out {}; `gather fanout status {}`)",
+        recorded.id,
         args.issue,
         status.as_str(),
         args.progress
             .map(|p| format!(", {p}% done"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        recorded.recipients,
+        recorded.fanout,
+        recorded.fanout
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -1033,15 +1357,18 @@ mod tests {
         assert_eq!(c.from.as_str(), "+447700900123");
         assert_eq!(c.channel.channel(), Channel::Sms);
 
-        let cli = Cli::try_parse_from(["gather", "bench", "webhook", "--rate", "50", "--quick"])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["gather", "bench", "webhook", "--rate", "50", "--quick"]).unwrap();
         let Command::Bench {
             command: BenchCommand::Webhook(b),
         } = cli.command
         else {
             panic!("not bench webhook")
         };
-        assert_eq!((b.rate, b.seconds, b.people, b.quick), (50.0, None, 500, true));
+        assert_eq!(
+            (b.rate, b.seconds, b.people, b.quick),
+            (50.0, None, 500, true)
+        );
         for bad in [
             vec!["gather", "bench", "webhook", "--rate", "0"],
             vec!["gather", "bench", "webhook", "--rate", "NaN"],

@@ -63,6 +63,33 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("quiet_hours", "GATHER_QUIET_HOURS", DEFAULT_QUIET_HOURS),
     ("timezone", "GATHER_TIMEZONE", DEFAULT_TIMEZONE),
     ("outbox_max_attempts", "GATHER_OUTBOX_MAX_ATTEMPTS", "8"),
+    ("kannel_secret", "GATHER_KANNEL_SECRET", ""),
+    ("kannel_sendsms_url", "GATHER_KANNEL_SENDSMS_URL", ""),
+    ("kannel_username", "GATHER_KANNEL_USERNAME", ""),
+    ("kannel_password", "GATHER_KANNEL_PASSWORD", ""),
+    ("kannel_from", "GATHER_KANNEL_FROM", ""),
+    ("sms_provider", "GATHER_SMS_PROVIDER", ""),
+    ("public_sms_number", "GATHER_PUBLIC_SMS_NUMBER", ""),
+    ("public_phone_number", "GATHER_PUBLIC_PHONE_NUMBER", ""),
+    ("public_discord_url", "GATHER_PUBLIC_DISCORD_URL", ""),
+    ("public_matrix_url", "GATHER_PUBLIC_MATRIX_URL", ""),
+    ("matrix_homeserver", "GATHER_MATRIX_HOMESERVER", ""),
+    ("matrix_access_token", "GATHER_MATRIX_ACCESS_TOKEN", ""),
+    ("matrix_user", "GATHER_MATRIX_USER", ""),
+    ("matrix_password", "GATHER_MATRIX_PASSWORD", ""),
+    ("matrix_organisers", "GATHER_MATRIX_ORGANISERS", ""),
+    ("discord_public_key", "GATHER_DISCORD_PUBLIC_KEY", ""),
+    ("discord_bot_token", "GATHER_DISCORD_BOT_TOKEN", ""),
+    (
+        "discord_application_id",
+        "GATHER_DISCORD_APPLICATION_ID",
+        "",
+    ),
+    (
+        "discord_organiser_roles",
+        "GATHER_DISCORD_ORGANISER_ROLES",
+        "",
+    ),
 ];
 
 const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
@@ -83,6 +110,44 @@ pub struct TwilioConfig {
     pub skip_signature: bool,
 }
 
+/// A Kannel gateway: its `sms-service` get-url and delivery reports come
+/// in (guarded by `secret`), SMS go out through its `sendsms` interface.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KannelConfig {
+    /// In the get-url and dlr-url as `secret=`, or as the basic-auth
+    /// password. URL-safe characters only, so it survives Kannel's URLs.
+    pub secret: Secret,
+    /// `http://127.0.0.1:13013/cgi-bin/sendsms`; `None` when Gather only
+    /// receives through Kannel.
+    pub sendsms: Option<KannelSendsms>,
+}
+
+/// A `sendsms-user` of Kannel's smsbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KannelSendsms {
+    pub url: String,
+    pub username: String,
+    pub password: Secret,
+    /// The number or short code to send from.
+    pub from: String,
+}
+
+/// Which provider the SMS outbox sends through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmsProvider {
+    Twilio,
+    Kannel,
+}
+
+impl SmsProvider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmsProvider::Twilio => "twilio",
+            SmsProvider::Kannel => "kannel",
+        }
+    }
+}
+
 /// How the outbox sends.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutboxConfig {
@@ -92,6 +157,20 @@ pub struct OutboxConfig {
     pub quiet_hours: String,
     pub timezone: String,
     pub max_attempts: u32,
+}
+
+/// How people take part, as the public page (`/`) tells them. Each is
+/// optional; the page lists only those that are set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PublicContact {
+    /// The number people text (`+44 7700 900123` or a short code).
+    pub sms_number: Option<String>,
+    /// The number people call.
+    pub phone_number: Option<String>,
+    /// An invitation to the Discord server (`https://discord.gg/…`).
+    pub discord_url: Option<String>,
+    /// The Matrix room (`https://matrix.to/#/#room:example.org`).
+    pub matrix_url: Option<String>,
 }
 
 /// The variable naming the config file.
@@ -163,6 +242,15 @@ pub struct Config {
     pub public_url: Option<String>,
     pub twilio: Option<TwilioConfig>,
     pub outbox: OutboxConfig,
+    pub kannel: Option<KannelConfig>,
+    /// The provider SMS go out through: `GATHER_SMS_PROVIDER`, else Twilio
+    /// if configured, else Kannel if its sendsms is configured.
+    pub sms_provider: Option<SmsProvider>,
+    /// How to take part, for the public page.
+    pub contact: PublicContact,
+    /// The community chat channels (Matrix, Discord); each is off unless
+    /// configured.
+    pub chat: crate::channels::chat_config::ChatSettings,
 }
 
 impl fmt::Debug for Config {
@@ -179,6 +267,10 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("twilio", &self.twilio)
             .field("outbox", &self.outbox)
+            .field("kannel", &self.kannel)
+            .field("sms_provider", &self.sms_provider)
+            .field("contact", &self.contact)
+            .field("chat", &self.chat)
             .finish()
     }
 }
@@ -206,6 +298,25 @@ struct FileConfig {
     quiet_hours: Option<String>,
     timezone: Option<String>,
     outbox_max_attempts: Option<u32>,
+    kannel_secret: Option<String>,
+    kannel_sendsms_url: Option<String>,
+    kannel_username: Option<String>,
+    kannel_password: Option<String>,
+    kannel_from: Option<String>,
+    sms_provider: Option<String>,
+    public_sms_number: Option<String>,
+    public_phone_number: Option<String>,
+    public_discord_url: Option<String>,
+    public_matrix_url: Option<String>,
+    matrix_homeserver: Option<String>,
+    matrix_access_token: Option<String>,
+    matrix_user: Option<String>,
+    matrix_password: Option<String>,
+    matrix_organisers: Option<String>,
+    discord_public_key: Option<String>,
+    discord_bot_token: Option<String>,
+    discord_application_id: Option<String>,
+    discord_organiser_roles: Option<String>,
 }
 
 /// Where a raw value came from, for error messages.
@@ -462,7 +573,113 @@ impl Config {
                 )
             })?;
 
+        let kannel = kannel_config(
+            pick("kannel_secret", parsed.kannel_secret, "").0,
+            pick("kannel_sendsms_url", parsed.kannel_sendsms_url, "").0,
+            pick("kannel_username", parsed.kannel_username, "").0,
+            pick("kannel_password", parsed.kannel_password, "").0,
+            pick("kannel_from", parsed.kannel_from, "").0,
+            |key| env_value(key).is_some(),
+        )?;
+        let provider_raw = pick("sms_provider", parsed.sms_provider, "").0;
+        let kannel_sends = kannel.as_ref().is_some_and(|k| k.sendsms.is_some());
+        let sms_provider = match provider_raw.trim().to_ascii_lowercase().as_str() {
+            "" => {
+                if twilio.is_some() {
+                    Some(SmsProvider::Twilio)
+                } else if kannel_sends {
+                    Some(SmsProvider::Kannel)
+                } else {
+                    None
+                }
+            }
+            "twilio" if twilio.is_some() => Some(SmsProvider::Twilio),
+            "kannel" if kannel_sends => Some(SmsProvider::Kannel),
+            "twilio" => {
+                return Err(invalid(
+                    "sms_provider",
+                    env_value("sms_provider").is_some(),
+                    &provider_raw,
+                    "Twilio is not configured: set GATHER_TWILIO_AUTH_TOKEN and friends",
+                ));
+            }
+            "kannel" => {
+                return Err(invalid(
+                    "sms_provider",
+                    env_value("sms_provider").is_some(),
+                    &provider_raw,
+                    "Kannel's sendsms is not configured: set GATHER_KANNEL_SECRET and GATHER_KANNEL_SENDSMS_URL",
+                ));
+            }
+            _ => {
+                return Err(invalid(
+                    "sms_provider",
+                    env_value("sms_provider").is_some(),
+                    &provider_raw,
+                    "expected twilio or kannel",
+                ));
+            }
+        };
+
+        let contact = PublicContact {
+            sms_number: contact_number(
+                "public_sms_number",
+                pick("public_sms_number", parsed.public_sms_number, "").0,
+                env_value("public_sms_number").is_some(),
+            )?,
+            phone_number: contact_number(
+                "public_phone_number",
+                pick("public_phone_number", parsed.public_phone_number, "").0,
+                env_value("public_phone_number").is_some(),
+            )?,
+            discord_url: contact_url(
+                "public_discord_url",
+                pick("public_discord_url", parsed.public_discord_url, "").0,
+                env_value("public_discord_url").is_some(),
+            )?,
+            matrix_url: contact_url(
+                "public_matrix_url",
+                pick("public_matrix_url", parsed.public_matrix_url, "").0,
+                env_value("public_matrix_url").is_some(),
+            )?,
+        };
+
+        let chat = {
+            let file_values: [(&str, Option<String>); 9] = [
+                ("matrix_homeserver", parsed.matrix_homeserver.clone()),
+                ("matrix_access_token", parsed.matrix_access_token.clone()),
+                ("matrix_user", parsed.matrix_user.clone()),
+                ("matrix_password", parsed.matrix_password.clone()),
+                ("matrix_organisers", parsed.matrix_organisers.clone()),
+                ("discord_public_key", parsed.discord_public_key.clone()),
+                ("discord_bot_token", parsed.discord_bot_token.clone()),
+                (
+                    "discord_application_id",
+                    parsed.discord_application_id.clone(),
+                ),
+                (
+                    "discord_organiser_roles",
+                    parsed.discord_organiser_roles.clone(),
+                ),
+            ];
+            crate::channels::chat_config::ChatSettings::from_values(|key| {
+                let file_value = file_values
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .and_then(|(_, v)| v.clone());
+                pick(key, file_value, "").0
+            })
+            .map_err(|(key, reason)| {
+                let from_env = env_value(&key).is_some();
+                invalid(&key, from_env, "", &reason)
+            })?
+        };
+
         Ok(Config {
+            chat,
+            contact,
+            kannel,
+            sms_provider,
             public_url,
             twilio,
             outbox: OutboxConfig {
@@ -481,6 +698,123 @@ impl Config {
             file: file.map(|(p, _)| p.to_path_buf()),
         })
     }
+}
+
+/// A number for the public page: digits, spaces, `+`, `(`, `)` and `-`,
+/// so it can go in a `tel:` or `sms:` link as it is.
+fn contact_number(key: &str, raw: String, from_env: bool) -> Result<Option<String>, ConfigError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let ok = v.chars().count() <= 32
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-'));
+    if !ok {
+        return Err(invalid(
+            key,
+            from_env,
+            v,
+            "expected a phone number or short code such as +44 7700 900123",
+        ));
+    }
+    Ok(Some(v.to_string()))
+}
+
+/// A link for the public page: `https://` (or `http://`) only, so it can
+/// never be a `javascript:` URL.
+fn contact_url(key: &str, raw: String, from_env: bool) -> Result<Option<String>, ConfigError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let ok = (v.starts_with("https://") || v.starts_with("http://"))
+        && v.len() <= 500
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !ok {
+        return Err(invalid(
+            key,
+            from_env,
+            v,
+            "expected an https:// link such as https://discord.gg/abc",
+        ));
+    }
+    Ok(Some(v.to_string()))
+}
+
+/// The Kannel settings, if `kannel_secret` is set. `from_env` tells
+/// whether a key came from the environment, for error messages.
+fn kannel_config(
+    secret: String,
+    sendsms_url: String,
+    username: String,
+    password: String,
+    from: String,
+    from_env: impl Fn(&str) -> bool,
+) -> Result<Option<KannelConfig>, ConfigError> {
+    let secret = secret.trim();
+    let sendsms_url = sendsms_url.trim();
+    if secret.is_empty() {
+        if !sendsms_url.is_empty() {
+            return Err(invalid(
+                "kannel_secret",
+                from_env("kannel_sendsms_url"),
+                "",
+                "Kannel's delivery reports and inbound SMS need it: set GATHER_KANNEL_SECRET too",
+            ));
+        }
+        return Ok(None);
+    }
+    let url_safe = secret
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
+    if secret.chars().count() < MIN_TOKEN_CHARS || !url_safe {
+        return Err(invalid(
+            "kannel_secret",
+            from_env("kannel_secret"),
+            "[redacted]",
+            &format!(
+                "it must be at least {MIN_TOKEN_CHARS} characters of A-Z, a-z, 0-9, -, _, . or ~ (it goes into Kannel's URLs)"
+            ),
+        ));
+    }
+    let sendsms = if sendsms_url.is_empty() {
+        None
+    } else {
+        if !(sendsms_url.starts_with("http://") || sendsms_url.starts_with("https://")) {
+            return Err(invalid(
+                "kannel_sendsms_url",
+                from_env("kannel_sendsms_url"),
+                sendsms_url,
+                "expected an http(s) URL such as http://127.0.0.1:13013/cgi-bin/sendsms",
+            ));
+        }
+        for (key, value) in [
+            ("kannel_username", &username),
+            ("kannel_password", &password),
+            ("kannel_from", &from),
+        ] {
+            if value.trim().is_empty() {
+                return Err(invalid(
+                    key,
+                    true,
+                    "",
+                    "sending through Kannel's sendsms needs it",
+                ));
+            }
+        }
+        Some(KannelSendsms {
+            url: sendsms_url.to_string(),
+            username: username.trim().to_string(),
+            password: Secret(password.trim().to_string()),
+            from: from.trim().to_string(),
+        })
+    };
+    Ok(Some(KannelConfig {
+        secret: Secret(secret.to_string()),
+        sendsms,
+    }))
 }
 
 fn invalid(key: &str, from_env: bool, value: &str, reason: &str) -> ConfigError {
@@ -702,5 +1036,111 @@ mod tests {
         assert_eq!(m.len(), 1);
         let bad = vec![(OsString::from("GATHER_LOG"), OsString::from_vec(vec![0xff]))];
         assert!(matches!(gather_vars(bad), Err(ConfigError::NotUnicode(_))));
+    }
+
+    #[test]
+    fn kannel_settings() {
+        let secret = "kannel-secret-0123456789";
+        let c = Config::from_sources(None, &BTreeMap::new()).unwrap();
+        assert_eq!((c.kannel, c.sms_provider), (None, None));
+
+        let e = env(&[("GATHER_KANNEL_SECRET", secret)]);
+        let c = Config::from_sources(None, &e).unwrap();
+        let k = c.kannel.clone().unwrap();
+        assert_eq!(k.secret.expose(), secret);
+        assert_eq!(k.sendsms, None);
+        // Receiving only: nothing to send through.
+        assert_eq!(c.sms_provider, None);
+
+        let full = env(&[
+            ("GATHER_KANNEL_SECRET", secret),
+            (
+                "GATHER_KANNEL_SENDSMS_URL",
+                "http://127.0.0.1:13013/cgi-bin/sendsms",
+            ),
+            ("GATHER_KANNEL_USERNAME", "gather"),
+            ("GATHER_KANNEL_PASSWORD", "hunter2-kannel"),
+            ("GATHER_KANNEL_FROM", "4790"),
+        ]);
+        let c = Config::from_sources(None, &full).unwrap();
+        let s = c.kannel.clone().unwrap().sendsms.unwrap();
+        assert_eq!(s.url, "http://127.0.0.1:13013/cgi-bin/sendsms");
+        assert_eq!((s.username.as_str(), s.from.as_str()), ("gather", "4790"));
+        assert_eq!(s.password.expose(), "hunter2-kannel");
+        assert_eq!(c.sms_provider, Some(SmsProvider::Kannel));
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains(secret), "{shown}");
+
+        // The same from the file.
+        let text = format!(
+            "kannel_secret = \"{secret}\"\nkannel_sendsms_url = \"http://k:13013/cgi-bin/sendsms\"\nkannel_username = \"u\"\nkannel_password = \"p\"\nkannel_from = \"4790\"\nsms_provider = \"kannel\"\n"
+        );
+        let c = Config::from_sources(file(&text), &BTreeMap::new()).unwrap();
+        assert_eq!(c.sms_provider, Some(SmsProvider::Kannel));
+
+        // With Twilio too, Twilio is the default and Kannel can be chosen.
+        let mut both = full.clone();
+        both.insert("GATHER_TWILIO_AUTH_TOKEN".into(), "tok".into());
+        both.insert("GATHER_PUBLIC_URL".into(), "https://g.example.org".into());
+        let c = Config::from_sources(None, &both).unwrap();
+        assert_eq!(c.sms_provider, Some(SmsProvider::Twilio));
+        both.insert("GATHER_SMS_PROVIDER".into(), "Kannel".into());
+        let c = Config::from_sources(None, &both).unwrap();
+        assert_eq!(c.sms_provider, Some(SmsProvider::Kannel));
+    }
+
+    #[test]
+    fn bad_kannel_settings() {
+        let secret = "kannel-secret-0123456789";
+        let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+            (
+                vec![("GATHER_KANNEL_SECRET", "short")],
+                "GATHER_KANNEL_SECRET",
+            ),
+            (
+                vec![("GATHER_KANNEL_SECRET", "has spaces and & in it 0123")],
+                "GATHER_KANNEL_SECRET",
+            ),
+            (
+                vec![("GATHER_KANNEL_SENDSMS_URL", "http://k/cgi-bin/sendsms")],
+                "GATHER_KANNEL_SECRET",
+            ),
+            (
+                vec![
+                    ("GATHER_KANNEL_SECRET", secret),
+                    ("GATHER_KANNEL_SENDSMS_URL", "k:13013"),
+                ],
+                "GATHER_KANNEL_SENDSMS_URL",
+            ),
+            (
+                vec![
+                    ("GATHER_KANNEL_SECRET", secret),
+                    ("GATHER_KANNEL_SENDSMS_URL", "http://k/cgi-bin/sendsms"),
+                    ("GATHER_KANNEL_USERNAME", "u"),
+                    ("GATHER_KANNEL_FROM", "4790"),
+                ],
+                "GATHER_KANNEL_PASSWORD",
+            ),
+            (
+                vec![("GATHER_SMS_PROVIDER", "kannel")],
+                "GATHER_SMS_PROVIDER",
+            ),
+            (
+                vec![("GATHER_SMS_PROVIDER", "twilio")],
+                "GATHER_SMS_PROVIDER",
+            ),
+            (
+                vec![("GATHER_SMS_PROVIDER", "pigeon")],
+                "GATHER_SMS_PROVIDER",
+            ),
+        ];
+        for (vars, key) in cases {
+            let err = Config::from_sources(None, &env(&vars))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key), "{vars:?}: {err}");
+            assert!(!err.contains("has spaces"), "{err}");
+        }
     }
 }

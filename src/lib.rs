@@ -21,9 +21,11 @@
 //!
 //! Around them: [`config`] (file + environment), [`app`] (config → a running
 //! [`service::Gather`]: locales, flows, migrated store, clock), [`clock`] (the
-//! injected time source), [`http`] (`gather serve`), [`transcript`] (the
-//! readable conversation tests), [`load`] (the loopback load generator and
-//! `gather bench webhook`) and [`cli`] (every `gather` command).
+//! injected time source), [`outbox`] (messages that are not a direct reply:
+//! a durable queue and the worker that sends it), [`http`] (`gather serve`),
+//! [`transcript`] (the readable conversation tests), [`load`] (the loopback
+//! load generator and `gather bench webhook`) and [`cli`] (every `gather`
+//! command).
 
 pub mod app;
 pub mod channels;

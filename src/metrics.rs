@@ -49,14 +49,39 @@ pub static ENGINE_ERRORS: Counter = Counter::new(
 );
 pub static HTTP_REQUESTS: Counter =
     Counter::new("gather_http_requests_total", "HTTP requests served.");
+pub static OUTBOX_SENT: Counter = Counter::new(
+    "gather_outbox_sent_total",
+    "Outbox messages accepted by a provider.",
+);
+pub static OUTBOX_RETRIED: Counter = Counter::new(
+    "gather_outbox_retries_total",
+    "Outbox sends that failed temporarily and were queued again.",
+);
+pub static OUTBOX_FAILED: Counter = Counter::new(
+    "gather_outbox_failed_total",
+    "Outbox messages given up (a permanent error or too many attempts).",
+);
+pub static OUTBOX_CANCELLED: Counter = Counter::new(
+    "gather_outbox_cancelled_total",
+    "Outbox messages not sent because the person had opted out.",
+);
+pub static DELIVERY_REPORTS: Counter = Counter::new(
+    "gather_delivery_reports_total",
+    "Delivery status callbacks received from providers.",
+);
 
-static ALL: [&Counter; 6] = [
+static ALL: [&Counter; 11] = [
     &MESSAGES_IN,
     &MESSAGES_OUT,
     &ISSUES_RAISED,
     &VOTES_CAST,
     &ENGINE_ERRORS,
     &HTTP_REQUESTS,
+    &OUTBOX_SENT,
+    &OUTBOX_RETRIED,
+    &OUTBOX_FAILED,
+    &OUTBOX_CANCELLED,
+    &DELIVERY_REPORTS,
 ];
 
 /// The Prometheus text exposition format.

@@ -362,3 +362,110 @@ fn step_limit_ends_a_runaway_turn_with_an_error_event() {
     );
     assert!(turn.conversation.is_none());
 }
+
+#[test]
+fn prompt_over_two_segments_is_an_error() {
+    let s = Scratch::new();
+    let p = s.path("locales/pl/gather.ftl");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let long: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("raise-describe =") {
+                format!(
+                    "raise-describe = {}",
+                    "Opisz problem własnymi słowami, proszę. ".repeat(5)
+                )
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&p, long).unwrap();
+    assert_error(
+        &s.errors(),
+        &[
+            "pl",
+            "prompt `raise-describe` takes",
+            "UCS-2",
+            "keep it to 2",
+        ],
+    );
+}
+
+#[test]
+fn every_locale_has_the_same_ftl_files() {
+    let s = Scratch::new();
+    std::fs::remove_file(s.path("locales/pl/languages.ftl")).unwrap();
+    assert_error(
+        &s.errors(),
+        &["pl", "languages.ftl", "missing: `en-GB` has languages.ftl"],
+    );
+}
+
+#[test]
+fn a_message_in_another_file_than_the_default_locale() {
+    let s = Scratch::new();
+    let p = s.path("locales/pl/languages.ftl");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let (moved, kept): (Vec<&str>, Vec<&str>) = text
+        .lines()
+        .partition(|l| l.starts_with("language-offer ="));
+    std::fs::write(&p, kept.join("\n") + "\n").unwrap();
+    s.append(
+        "locales/pl/gather.ftl",
+        &format!("\n{}\n", moved.join("\n")),
+    );
+    let errors = s.errors();
+    assert_error(
+        &errors,
+        &[
+            "pl",
+            "languages.ftl",
+            "`language-offer` is missing from this file",
+        ],
+    );
+    assert_error(
+        &errors,
+        &[
+            "pl",
+            "gather.ftl",
+            "`language-offer` is not in `en-GB`'s gather.ftl",
+        ],
+    );
+}
+
+#[test]
+fn a_locale_needs_a_readme() {
+    let s = Scratch::new();
+    std::fs::remove_file(s.path("locales/ro/README.md")).unwrap();
+    assert_error(&s.errors(), &["ro", "README.md is missing"]);
+}
+
+#[test]
+fn a_locale_needs_safeguarding_phrases_in_every_category() {
+    let s = Scratch::new();
+    let p = s.path("locales/it/safeguarding.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let start = text.find("abuse = [").unwrap();
+    std::fs::write(&p, format!("{}abuse = []\n", &text[..start])).unwrap();
+    assert_error(
+        &s.errors(),
+        &["it", "safeguarding.toml", "no `abuse` phrases"],
+    );
+}
+
+#[test]
+fn a_number_is_not_a_safeguarding_phrase() {
+    let s = Scratch::new();
+    s.edit(
+        "locales/en-GB/safeguarding.toml",
+        "urgent_medical = [",
+        "urgent_medical = [\"111\", ",
+    );
+    assert_error(
+        &s.errors(),
+        &["en-GB", "safeguarding.toml", "phrase `111` has no words"],
+    );
+}

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use gather::config::Config;
 use gather::service::Gather;
+use gather::store::reports::{Reach, Reports, ResponseRecord, RoundSummary};
 use gather::store::{Store, StoreError, Tx};
 use http_body_util::BodyExt;
 use std::collections::BTreeMap;
@@ -95,6 +96,22 @@ impl Store for DownStore {
         Err(StoreError::Unavailable("disk I/O error".into()))
     }
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Err(StoreError::Unavailable("disk I/O error".into()))
+    }
+    fn reports(&self) -> &dyn Reports {
+        self
+    }
+}
+
+#[async_trait]
+impl Reports for DownStore {
+    async fn rounds(&self) -> Result<Vec<RoundSummary>, StoreError> {
+        Err(StoreError::Unavailable("disk I/O error".into()))
+    }
+    async fn responses(&self) -> Result<Vec<ResponseRecord>, StoreError> {
+        Err(StoreError::Unavailable("disk I/O error".into()))
+    }
+    async fn reach(&self) -> Result<Reach, StoreError> {
         Err(StoreError::Unavailable("disk I/O error".into()))
     }
 }

@@ -12,8 +12,9 @@ use gather::domain::{Channel, Identity, IdentityKind, IssueRef, LanguageTag, Tim
 use gather::store::postgres::PgStore;
 use gather::store::sqlite::SqliteStore;
 use gather::store::{
-    Direction, IssueStatus, NewIssue, NewResponse, PersonId, ResponseStatus, RoundId, RoundStatus,
-    Store, StoreError, Tx,
+    ClaimCheck, DeliveryStatus, Direction, IssueStatus, NewIssue, NewOutbound, NewResponse,
+    OutboundKind, OutboxStatus, PersonId, ResponseStatus, RoundId, RoundStatus, Store, StoreError,
+    Tx,
 };
 use sqlx::Connection;
 use std::path::PathBuf;
@@ -268,6 +269,7 @@ fn new_issue(number: u32, title: &str, raised_by: Option<PersonId>) -> NewIssue 
         channel: Channel::Sms,
         raised_by,
         created_at: ts(10),
+        safeguarding: false,
     }
 }
 
@@ -302,6 +304,19 @@ async fn vote(store: &Arc<dyn Store>, round: RoundId, person: PersonId, choices:
         .unwrap();
     tx.commit().await.unwrap();
     replaced
+}
+
+/// A notice to `address` on SMS, due at `at`.
+fn outbound(person: Option<PersonId>, address: &str, text: &str, at: Timestamp) -> NewOutbound {
+    NewOutbound {
+        person,
+        channel: Channel::Sms,
+        address: address.to_string(),
+        text: text.to_string(),
+        kind: OutboundKind::Notice,
+        not_before: at,
+        dedupe_key: None,
+    }
 }
 
 /// (issue number, votes, rank) of each result row, in the order given.
@@ -513,6 +528,58 @@ async fn issues_numbering_status_and_listing() {
 }
 
 #[tokio::test]
+async fn set_issue_title_replaces_the_ballot_title() {
+    for b in backends().await {
+        let mut tx = b.store.begin().await.unwrap();
+        tx.create_issue(&new_issue(1001, "buses are late every day", None))
+            .await
+            .unwrap();
+        tx.set_issue_title(g(1001), "Late buses").await.unwrap();
+        let issue = tx.issue(g(1001)).await.unwrap().unwrap();
+        assert_eq!(issue.title, "Late buses", "{}", b.name);
+        assert_eq!(issue.status, IssueStatus::New, "the status is untouched");
+        assert!(matches!(
+            tx.set_issue_title(g(4242), "Nothing").await,
+            Err(StoreError::NotFound(_))
+        ));
+        // A round shows the issue's current title.
+        tx.set_issue_status(g(1001), IssueStatus::Approved, None)
+            .await
+            .unwrap();
+        let round = open_round(&mut tx, &[1001], 1).await;
+        tx.set_issue_title(g(1001), "Late or missing buses")
+            .await
+            .unwrap();
+        let r = tx.round(round).await.unwrap().unwrap();
+        assert_eq!(r.items[0].title, "Late or missing buses", "{}", b.name);
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn safeguarding_flag_is_stored() {
+    for b in backends().await {
+        let mut tx = b.store.begin().await.unwrap();
+        tx.create_issue(&new_issue(1001, "Buses", None))
+            .await
+            .unwrap();
+        let mut flagged = new_issue(1002, "Help at home", None);
+        flagged.safeguarding = true;
+        tx.create_issue(&flagged).await.unwrap();
+        let flags: Vec<(u32, bool)> = tx
+            .list_issues(None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|i| (i.issue_ref.number(), i.safeguarding))
+            .collect();
+        assert_eq!(flags, vec![(1001, false), (1002, true)], "{}", b.name);
+        assert!(tx.issue(g(1002)).await.unwrap().unwrap().safeguarding);
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
 async fn one_ballot_per_person_per_round() {
     for b in backends().await {
         let s = &b.store;
@@ -652,6 +719,51 @@ async fn forget_erases_personal_data_but_keeps_issue_and_vote() {
         tx.commit().await.unwrap();
         vote(s, round, p, &[1001]).await;
         vote(s, round, other, &[1002]).await;
+        // Outbox: one sent (with a delivery report), one queued for later,
+        // one cancelled.
+        let mut tx = s.begin().await.unwrap();
+        let sent = tx
+            .enqueue(&outbound(Some(p), NUMBER, RECEIVED, ts(3)), ts(3))
+            .await
+            .unwrap()
+            .unwrap();
+        let queued = tx
+            .enqueue(&outbound(Some(p), NUMBER, SENT, ts(1_000_000)), ts(3))
+            .await
+            .unwrap()
+            .unwrap();
+        tx.enqueue(&outbound(None, NUMBER, REPLY, ts(3)), ts(3))
+            .await
+            .unwrap()
+            .unwrap();
+        tx.mark_cancelled(queued + 1, "test", ts(3)).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = s.begin().await.unwrap();
+        let claimed = tx
+            .claim_outbox(Channel::Sms, ts(4), 10, 60_000, "w")
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1, "{}", b.name);
+        tx.mark_sent(
+            sent,
+            "twilio",
+            "SM-forget-out",
+            Some(1),
+            Some("GSM-7"),
+            ts(4),
+        )
+        .await
+        .unwrap();
+        tx.record_delivery_status(
+            "twilio",
+            "SM-forget-out",
+            DeliveryStatus::Delivered,
+            None,
+            ts(5),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
 
         // Before: the data is there (the audit below would catch it).
         let before = s.dump_all_text().await.unwrap();
@@ -707,6 +819,16 @@ async fn forget_erases_personal_data_but_keeps_issue_and_vote() {
             "{}",
             b.name
         );
+        // The sent message stays for the delivery statistics, without
+        // them; the unsent ones are gone.
+        let row = tx.outbox_row(sent).await.unwrap().unwrap();
+        assert_eq!(row.status, OutboxStatus::Sent);
+        assert_eq!(row.person, None);
+        assert_eq!(row.delivery_status.as_deref(), Some("delivered"));
+        assert!(tx.outbox_row(queued).await.unwrap().is_none());
+        assert!(tx.outbox_row(queued + 1).await.unwrap().is_none());
+        let summary = tx.outbox_summary().await.unwrap();
+        assert_eq!((summary.sent, summary.queued, summary.sending), (1, 0, 0));
         // Forgetting twice: nothing left to forget.
         assert!(matches!(
             tx.forget_person(p).await,
@@ -1404,4 +1526,458 @@ async fn postgres_url_options_select_the_schema() {
         .unwrap();
     assert_eq!(people, 1, "the tables are in {}", pg.schema);
     raw.close().await.unwrap();
+}
+
+// --- outbox ------------------------------------------------------------------
+
+const STALE_MS: i64 = 60_000;
+
+async fn enqueue(store: &Arc<dyn Store>, msg: &NewOutbound) -> Option<i64> {
+    let mut tx = store.begin().await.unwrap();
+    let id = tx.enqueue(msg, ts(1)).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn claim(store: &Arc<dyn Store>, now: i64, limit: u32, worker: &str) -> Vec<i64> {
+    let mut tx = store.begin().await.unwrap();
+    let items = tx
+        .claim_outbox(Channel::Sms, ts(now), limit, STALE_MS, worker)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    items.iter().map(|i| i.id).collect()
+}
+
+#[tokio::test]
+async fn outbox_enqueue_is_idempotent_by_dedupe_key() {
+    for b in backends().await {
+        let s = &b.store;
+        let p = new_person(s, "+447700902001").await;
+        let keyed = NewOutbound {
+            dedupe_key: Some("response:1:person:1".into()),
+            ..outbound(Some(p), "+447700902001", "Update", ts(1))
+        };
+        let first = enqueue(s, &keyed).await;
+        assert!(first.is_some(), "{}", b.name);
+        assert_eq!(enqueue(s, &keyed).await, None, "{}: queued once", b.name);
+        // Without a key, every call queues.
+        let plain = outbound(Some(p), "+447700902001", "Hello", ts(1));
+        let a = enqueue(s, &plain).await.unwrap();
+        let c = enqueue(s, &plain).await.unwrap();
+        assert_ne!(a, c);
+        // An address someone has is linked to them; an unknown one is not.
+        let linked = enqueue(s, &outbound(None, "+447700902001", "Hi", ts(1)))
+            .await
+            .unwrap();
+        let stranger = enqueue(s, &outbound(None, "+447700902999", "Hi", ts(1)))
+            .await
+            .unwrap();
+        let mut tx = s.begin().await.unwrap();
+        assert_eq!(
+            tx.outbox_row(linked).await.unwrap().unwrap().person,
+            Some(p)
+        );
+        assert_eq!(tx.outbox_row(stranger).await.unwrap().unwrap().person, None);
+        let row = tx.outbox_row(first.unwrap()).await.unwrap().unwrap();
+        assert_eq!(
+            (row.status, row.attempts, row.kind),
+            (OutboxStatus::Queued, 0, OutboundKind::Notice)
+        );
+        // Bad messages are refused, and nothing is half-stored.
+        for bad in [
+            outbound(Some(p), "", "text", ts(1)),
+            outbound(Some(p), "+447700902001", "  ", ts(1)),
+            outbound(Some(p), "+447700902001", &"x".repeat(1601), ts(1)),
+        ] {
+            assert!(
+                matches!(tx.enqueue(&bad, ts(1)).await, Err(StoreError::Invalid(_))),
+                "{}",
+                b.name
+            );
+        }
+        assert!(matches!(
+            tx.enqueue(&outbound(Some(9999), "+447700902001", "x", ts(1)), ts(1))
+                .await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert_eq!(tx.outbox_summary().await.unwrap().queued, 5, "{}", b.name);
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn outbox_claims_due_messages_and_stale_claims_once() {
+    for b in backends().await {
+        let s = &b.store;
+        let a = enqueue(s, &outbound(None, "+447700902101", "a", ts(100)))
+            .await
+            .unwrap();
+        let later = enqueue(s, &outbound(None, "+447700902102", "b", ts(200)))
+            .await
+            .unwrap();
+        // Another channel's messages are another worker's.
+        enqueue(
+            s,
+            &NewOutbound {
+                channel: Channel::Discord,
+                ..outbound(None, "1234567", "c", ts(0))
+            },
+        )
+        .await
+        .unwrap();
+
+        assert_eq!(claim(s, 150, 10, "w1").await, vec![a], "{}", b.name);
+        assert_eq!(claim(s, 150, 10, "w1").await, Vec::<i64>::new());
+        // Not stale yet: only the message that has come due.
+        assert_eq!(claim(s, 150 + STALE_MS - 1, 10, "w2").await, vec![later]);
+        // w1 died between claim and send: after stale_after, w2 takes over.
+        assert_eq!(claim(s, 150 + STALE_MS, 10, "w2").await, vec![a]);
+
+        let mut tx = s.begin().await.unwrap();
+        let row = tx.outbox_row(a).await.unwrap().unwrap();
+        assert_eq!((row.status, row.attempts), (OutboxStatus::Sending, 2));
+        // w1's claim is gone; w2's is current (and renewed by the check).
+        assert_eq!(
+            tx.check_claim(a, "w1", 1, ts(150 + STALE_MS))
+                .await
+                .unwrap(),
+            ClaimCheck::Lost,
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            tx.check_claim(a, "w2", 2, ts(150 + 2 * STALE_MS - 1))
+                .await
+                .unwrap(),
+            ClaimCheck::Send
+        );
+        tx.commit().await.unwrap();
+        // Renewed at 150 + 2*STALE - 1, so not stale a moment later.
+        assert_eq!(claim(s, 150 + 2 * STALE_MS, 10, "w3").await, vec![later]);
+    }
+}
+
+#[tokio::test]
+async fn outbox_transitions_and_summary() {
+    for b in backends().await {
+        let s = &b.store;
+        let ids: Vec<i64> = futures_ids(s, 5).await;
+        let claimed = claim(s, 10, 10, "w").await;
+        assert_eq!(claimed, ids, "{}: oldest first", b.name);
+
+        let mut tx = s.begin().await.unwrap();
+        tx.mark_sent(ids[0], "twilio", "SM0", Some(2), Some("UCS-2"), ts(20))
+            .await
+            .unwrap();
+        tx.mark_retry(ids[1], "HTTP 500", ts(5_000)).await.unwrap();
+        tx.mark_deferred(ids[2], ts(9_000)).await.unwrap();
+        tx.mark_failed(ids[3], "HTTP 400 code 21211: invalid To", ts(20))
+            .await
+            .unwrap();
+        tx.mark_cancelled(ids[4], "opted out", ts(20))
+            .await
+            .unwrap();
+        // Marking a sent message sent again keeps its first provider id.
+        tx.mark_sent(ids[0], "twilio", "SM-other", Some(1), Some("GSM-7"), ts(30))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = s.begin().await.unwrap();
+        let sent = tx.outbox_row(ids[0]).await.unwrap().unwrap();
+        assert_eq!(sent.status, OutboxStatus::Sent);
+        assert_eq!(sent.provider_id.as_deref(), Some("SM0"));
+        assert_eq!(sent.provider.as_deref(), Some("twilio"));
+        assert_eq!(
+            (sent.segments, sent.encoding.as_deref()),
+            (Some(2), Some("UCS-2"))
+        );
+        assert_eq!(sent.sent_at, Some(ts(20)));
+        let retry = tx.outbox_row(ids[1]).await.unwrap().unwrap();
+        assert_eq!(
+            (retry.status, retry.attempts, retry.next_attempt_at),
+            (OutboxStatus::Queued, 1, ts(5_000))
+        );
+        assert_eq!(retry.last_error.as_deref(), Some("HTTP 500"));
+        let deferred = tx.outbox_row(ids[2]).await.unwrap().unwrap();
+        assert_eq!(
+            (deferred.status, deferred.attempts, deferred.next_attempt_at),
+            (OutboxStatus::Queued, 0, ts(9_000)),
+            "{}: a deferral is not an attempt",
+            b.name
+        );
+        let failed = tx.outbox_row(ids[3]).await.unwrap().unwrap();
+        assert_eq!(failed.status, OutboxStatus::Failed);
+        assert!(failed.last_error.unwrap().contains("21211"));
+        let cancelled = tx.outbox_row(ids[4]).await.unwrap().unwrap();
+        assert_eq!(cancelled.status, OutboxStatus::Cancelled);
+
+        let summary = tx.outbox_summary().await.unwrap();
+        assert_eq!(
+            (
+                summary.queued,
+                summary.sending,
+                summary.sent,
+                summary.failed,
+                summary.cancelled
+            ),
+            (2, 0, 1, 1, 1),
+            "{}",
+            b.name
+        );
+        assert_eq!(summary.oldest_due, Some(ts(5_000)));
+        assert_eq!(summary.delivery, vec![("unknown".to_string(), 1)]);
+        tx.commit().await.unwrap();
+        // Queued again: due at their new times only.
+        assert_eq!(claim(s, 4_999, 10, "w").await, Vec::<i64>::new());
+        assert_eq!(claim(s, 9_000, 10, "w").await, vec![ids[1], ids[2]]);
+    }
+}
+
+/// Queues `n` notices to different numbers, due at 1, 2, 3…
+async fn futures_ids(store: &Arc<dyn Store>, n: i64) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let to = format!("+4477009022{i:02}");
+        ids.push(
+            enqueue(store, &outbound(None, &to, "text", ts(1 + i)))
+                .await
+                .unwrap(),
+        );
+    }
+    ids
+}
+
+#[tokio::test]
+async fn outbox_sees_opt_out_at_claim_and_at_the_last_check() {
+    for b in backends().await {
+        let s = &b.store;
+        let p = new_person(s, "+447700902301").await;
+        let q = new_person(s, "+447700902302").await;
+        enqueue(s, &outbound(Some(p), "+447700902301", "to p", ts(1))).await;
+        enqueue(s, &outbound(Some(q), "+447700902302", "to q", ts(2))).await;
+        let mut tx = s.begin().await.unwrap();
+        tx.set_opted_out(p, true, ts(3)).await.unwrap();
+        let items = tx
+            .claim_outbox(Channel::Sms, ts(5), 10, STALE_MS, "w")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let flags: Vec<(Option<PersonId>, bool)> =
+            items.iter().map(|i| (i.person, i.opted_out)).collect();
+        assert_eq!(flags, vec![(Some(p), true), (Some(q), false)], "{}", b.name);
+
+        // q sends STOP between the claim and the send.
+        let mut tx = s.begin().await.unwrap();
+        tx.set_opted_out(q, true, ts(6)).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = s.begin().await.unwrap();
+        assert_eq!(
+            tx.check_claim(items[1].id, "w", items[1].attempts, ts(7))
+                .await
+                .unwrap(),
+            ClaimCheck::OptedOut,
+            "{}",
+            b.name
+        );
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn delivery_reports_move_forward_and_may_come_before_the_send() {
+    for b in backends().await {
+        let s = &b.store;
+        let p = new_person(s, "+447700902401").await;
+        let early = enqueue(s, &outbound(Some(p), "+447700902401", "one", ts(1)))
+            .await
+            .unwrap();
+        let normal = enqueue(s, &outbound(Some(p), "+447700902401", "two", ts(1)))
+            .await
+            .unwrap();
+        claim(s, 2, 10, "w").await;
+
+        let mut tx = s.begin().await.unwrap();
+        // The callback overtakes the worker's write: kept, nobody known yet.
+        assert_eq!(
+            tx.record_delivery_status("twilio", "SM-early", DeliveryStatus::Sent, None, ts(3))
+                .await
+                .unwrap(),
+            None,
+            "{}",
+            b.name
+        );
+        tx.record_delivery_status("twilio", "SM-early", DeliveryStatus::Delivered, None, ts(4))
+            .await
+            .unwrap();
+        tx.mark_sent(early, "twilio", "SM-early", Some(1), Some("GSM-7"), ts(5))
+            .await
+            .unwrap();
+        let row = tx.outbox_row(early).await.unwrap().unwrap();
+        assert_eq!(
+            row.delivery_status.as_deref(),
+            Some("delivered"),
+            "{}",
+            b.name
+        );
+
+        tx.mark_sent(normal, "twilio", "SM-normal", Some(1), Some("GSM-7"), ts(5))
+            .await
+            .unwrap();
+        let target = tx
+            .record_delivery_status("twilio", "SM-normal", DeliveryStatus::Sent, None, ts(6))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (target.outbox_id, target.person, target.address.as_str()),
+            (normal, Some(p), "+447700902401")
+        );
+        let steps = [
+            (DeliveryStatus::Undelivered, Some("30003"), "undelivered"),
+            // Late and out of order: no change.
+            (DeliveryStatus::Sent, None, "undelivered"),
+            (DeliveryStatus::Delivered, None, "undelivered"),
+            // The same callback again: no change either.
+            (DeliveryStatus::Undelivered, Some("30003"), "undelivered"),
+        ];
+        for (status, code, expected) in steps {
+            tx.record_delivery_status("twilio", "SM-normal", status, code, ts(7))
+                .await
+                .unwrap();
+            let row = tx.outbox_row(normal).await.unwrap().unwrap();
+            assert_eq!(row.delivery_status.as_deref(), Some(expected), "{}", b.name);
+            assert_eq!(row.error_code.as_deref(), Some("30003"));
+        }
+        // A provider's ids are its own.
+        assert_eq!(
+            tx.record_delivery_status("kannel", "SM-normal", DeliveryStatus::Sent, None, ts(8))
+                .await
+                .unwrap(),
+            None
+        );
+        let summary = tx.outbox_summary().await.unwrap();
+        assert_eq!(
+            summary.delivery,
+            vec![("delivered".to_string(), 1), ("undelivered".to_string(), 1)]
+        );
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn opt_out_by_address_and_person_address() {
+    for b in backends().await {
+        let s = &b.store;
+        let p = new_person(s, "+447700902501").await;
+        let mut tx = s.begin().await.unwrap();
+        assert_eq!(
+            tx.opt_out_address(IdentityKind::Phone, "+447700902501", ts(5))
+                .await
+                .unwrap(),
+            Some(p),
+            "{}",
+            b.name
+        );
+        assert!(tx.person(p).await.unwrap().unwrap().opted_out);
+        assert_eq!(
+            tx.opt_out_address(IdentityKind::Phone, "+447700902999", ts(5))
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            tx.person_address(p, IdentityKind::Phone)
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("+447700902501")
+        );
+        assert_eq!(
+            tx.person_address(p, IdentityKind::Discord).await.unwrap(),
+            None
+        );
+        tx.commit().await.unwrap();
+    }
+}
+
+/// Several workers claiming at once never get the same message.
+#[tokio::test]
+async fn concurrent_claimers_never_share_a_message() {
+    for b in backends().await {
+        const N: usize = 120;
+        let mut tx = b.store.begin().await.unwrap();
+        for i in 0..N {
+            tx.enqueue(
+                &outbound(None, &format!("+4477009030{i:02}"), "x", ts(1)),
+                ts(1),
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let mut tasks = Vec::new();
+        for w in 0..4 {
+            // A store of its own per worker, like separate instances.
+            let store = reopen(&b).await;
+            tasks.push(tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let got = claim(&store, 10, 7, &format!("w{w}")).await;
+                    if got.is_empty() {
+                        return mine;
+                    }
+                    mine.extend(got);
+                    tokio::task::yield_now().await;
+                }
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        let total = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), total, "{}: a message was claimed twice", b.name);
+        assert_eq!(total, N, "{}: every message claimed", b.name);
+    }
+}
+
+/// PostgreSQL: a claim does not wait for another claimer's uncommitted
+/// transaction; it takes the next rows (`SKIP LOCKED`).
+#[tokio::test]
+async fn postgres_claims_skip_rows_locked_by_another_claimer() {
+    let Some(b) = postgres_only("claims_skip_locked").await else {
+        return;
+    };
+    let ids = futures_ids(&b.store, 6).await;
+    let mut first = b.store.begin().await.unwrap();
+    let a: Vec<i64> = first
+        .claim_outbox(Channel::Sms, ts(10), 3, STALE_MS, "a")
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    // `first` is still open and holds its rows.
+    let other = reopen(&b).await;
+    let second = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut tx = other.begin().await.unwrap();
+        let got: Vec<i64> = tx
+            .claim_outbox(Channel::Sms, ts(10), 3, STALE_MS, "b")
+            .await
+            .unwrap()
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        tx.commit().await.unwrap();
+        got
+    })
+    .await
+    .expect("the second claimer waited for the first");
+    first.commit().await.unwrap();
+    assert_eq!(a, ids[..3].to_vec());
+    assert_eq!(second, ids[3..].to_vec());
 }

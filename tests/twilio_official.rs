@@ -73,6 +73,7 @@ async fn official_twilio_package_drives_a_conversation() {
             skip_signature: false,
             numbers: vec![],
         }),
+        ..Default::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(gather::http::serve_on(

@@ -54,6 +54,7 @@ fn webhooks() -> Webhooks {
             skip_signature: false,
             numbers: vec![OUR_NUMBER.into()],
         }),
+        ..Default::default()
     }
 }
 

@@ -1,7 +1,57 @@
 //! Channels: each turns a provider's payload into an inbound message and
 //! renders the engine's events for its medium.
 
+pub mod chat_config;
+pub mod kannel;
+pub mod matrix;
 pub mod render;
 pub mod segments;
 pub mod twilio;
 pub mod twilio_rest;
+
+/// Starts the community chat channels `config` turns on (the Matrix bot's
+/// sync loop), each stopping when `stopped` turns true, and says once which
+/// are on and which are off.
+pub fn start_chat(
+    config: &crate::config::Config,
+    gather: &crate::service::Gather,
+    stopped: &tokio::sync::watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    match &config.chat.matrix {
+        Some(m) => {
+            tracing::info!(matrix = "on", "chat");
+            let (gather, m, mut stopped) = (gather.clone(), m.clone(), stopped.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut wait = std::time::Duration::from_secs(1);
+                loop {
+                    match matrix::MatrixBot::connect(gather.clone(), &m).await {
+                        Ok(bot) => return bot.run(stopped).await,
+                        Err(e) => tracing::warn!(error = %e, "matrix: cannot sign in; retrying"),
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = stopped.changed() => return,
+                    }
+                    wait = (wait * 2).min(std::time::Duration::from_secs(300));
+                }
+            }));
+        }
+        None => tracing::info!(
+            matrix = "off (set GATHER_MATRIX_HOMESERVER and GATHER_MATRIX_ACCESS_TOKEN or _USER/_PASSWORD)",
+            "chat"
+        ),
+    }
+    let discord_gateway = config
+        .chat
+        .discord
+        .as_ref()
+        .is_some_and(|d| d.bot_token.is_some() && d.application_id.is_some());
+    if !discord_gateway {
+        tracing::info!(
+            discord = "off (set GATHER_DISCORD_BOT_TOKEN and GATHER_DISCORD_APPLICATION_ID)",
+            "chat"
+        );
+    }
+    tasks
+}

@@ -63,6 +63,10 @@ pub fn text_messages(locales: &Locales, lang: &LanguageTag, events: &[Event]) ->
     for e in events {
         match e {
             Event::Say(u) => out.push(format(locales, lang, u, false)),
+            Event::SayIn {
+                language,
+                utterance,
+            } => out.push(format(locales, language, utterance, false)),
             Event::Ask(p) => {
                 let mut lines = vec![format(locales, lang, &p.utterance, false)];
                 lines.extend(option_lines(locales, lang, p, false));
@@ -128,6 +132,10 @@ pub fn voice(locales: &Locales, lang: &LanguageTag, events: &[Event]) -> Spoken 
     for e in events {
         match e {
             Event::Say(u) => lines.push(format(locales, lang, u, true)),
+            Event::SayIn {
+                language,
+                utterance,
+            } => lines.push(format(locales, language, utterance, true)),
             Event::Ask(p) => ask(p, &mut lines),
             Event::Reask {
                 hint,

@@ -4,7 +4,7 @@
 mod channel;
 mod issue_ref;
 mod language;
-mod phone;
+pub mod phone;
 mod postcode;
 mod time;
 

@@ -5,11 +5,12 @@
 //! updates) in a [`World`] snapshot the host loads first.
 
 mod answer;
+pub mod language_cases;
 mod run;
 
 use crate::domain::{Channel, IssueRef, LanguageTag, PostcodeDistrict, Timestamp};
 use crate::flow::Flows;
-use crate::i18n::{Args, Locales};
+use crate::i18n::{Args, Detector, LanguageDetector, Locales};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -31,6 +32,15 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "reask-empty",
     "vote-out-of-range",
     "vote-too-many",
+    // Language detection (locales/<tag>/languages.ftl).
+    "language-detected",
+    "language-offer",
+    "language-offer-romanized",
+    "language-unsupported",
+    // Safeguarding (locales/<tag>/safeguarding.ftl).
+    "safeguarding-signpost",
+    "round-results",
+    "round-results-line",
 ];
 
 /// Gives out the numbers of new issues. The host backs it with the store.
@@ -165,6 +175,12 @@ pub struct Prompt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     Say(Utterance),
+    /// A sentence in a language other than the person's: the offer to
+    /// switch, written in the language it offers.
+    SayIn {
+        language: LanguageTag,
+        utterance: Utterance,
+    },
     /// A question; the conversation now waits for the answer.
     Ask(Prompt),
     /// An answer could not be used: a short hint, and the question again for
@@ -180,6 +196,9 @@ pub enum Event {
         title: String,
         area: Option<PostcodeDistrict>,
         involvement: Option<String>,
+        /// Something in the conversation matched a safeguarding phrase: the
+        /// moderators should look at it first.
+        safeguarding: bool,
     },
     VoteCast {
         round_id: i64,
@@ -225,11 +244,28 @@ impl Turn {
 pub struct Engine {
     flows: Arc<Flows>,
     locales: Arc<Locales>,
+    detector: Arc<dyn LanguageDetector>,
 }
 
 impl Engine {
+    /// An engine that guesses languages with [`Detector`] for the locales.
     pub fn new(flows: Arc<Flows>, locales: Arc<Locales>) -> Self {
-        Engine { flows, locales }
+        let detector = Arc::new(Detector::new(locales.languages()));
+        Engine {
+            flows,
+            locales,
+            detector,
+        }
+    }
+
+    /// The same engine with another language guesser (tests).
+    pub fn with_detector(mut self, detector: Arc<dyn LanguageDetector>) -> Self {
+        self.detector = detector;
+        self
+    }
+
+    pub fn detector(&self) -> &dyn LanguageDetector {
+        self.detector.as_ref()
     }
 
     pub fn flows(&self) -> &Flows {

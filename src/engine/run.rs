@@ -7,8 +7,9 @@ use super::{
 };
 use crate::domain::{IssueRef, LanguageTag, PostcodeDistrict};
 use crate::flow::{Action, Condition, ListSource, OptionSource, Step, StepRef};
+use crate::i18n::detect::MIN_WORDS;
 use crate::i18n::normalize::{clean, numbers, word_count};
-use crate::i18n::{ArgValue, Args, Command};
+use crate::i18n::{ArgValue, Args, Command, Guess};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -25,7 +26,28 @@ pub(super) struct Run<'a> {
     /// Set by `cast_vote` for the branches after it.
     vote_replaced: bool,
     round_changed: bool,
+    /// A safeguarding phrase came up in this conversation.
+    safeguarding: bool,
+    /// Said last, after the turn's reply: the offer of another language.
+    offer: Option<Event>,
 }
+
+/// What the language a message is written in should change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LanguageMove {
+    Nothing,
+    /// A new person's first sentence, confidently in another locale.
+    Switch(LanguageTag),
+    /// Offer the switch, in that language; do not make it.
+    Offer(LanguageTag),
+    /// Romanized Urdu or Panjabi: offer LANGUAGE UR / PA.
+    OfferRomanized,
+    /// A new person writing in a language Gather does not have.
+    Unsupported,
+}
+
+/// The conversation variable that remembers a safeguarding phrase.
+const SAFEGUARDING_VAR: &str = "safeguarding";
 
 enum Flowed {
     /// Waiting at a question.
@@ -54,6 +76,8 @@ impl<'a> Run<'a> {
             steps: 0,
             vote_replaced: false,
             round_changed: false,
+            safeguarding: false,
+            offer: None,
         }
     }
 
@@ -64,11 +88,57 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn finish(self, conversation: Option<Conversation>) -> Turn {
+    fn finish(mut self, conversation: Option<Conversation>) -> Turn {
+        if let Some(offer) = self.offer.take() {
+            self.events.push(offer);
+        }
+        let conversation = conversation.map(|mut c| {
+            if self.safeguarding {
+                c.vars.insert(SAFEGUARDING_VAR.into(), Value::Bool(true));
+            }
+            c
+        });
         Turn {
             events: self.events,
             conversation,
             language: self.language,
+        }
+    }
+
+    /// What the message's language should change. Only sentences count:
+    /// short replies (numbers, yes/no, one or two words, emoji) never switch,
+    /// and a known person is only ever offered a switch.
+    fn language_move(&self, text: &str) -> LanguageMove {
+        if !matches!(self.input.content, Content::Text(_)) {
+            return LanguageMove::Nothing;
+        }
+        let Some(detected) = self.engine.detector.detect(text) else {
+            return LanguageMove::Nothing;
+        };
+        let long = word_count(text) >= MIN_WORDS;
+        let current = &self.person.language;
+        let locales = &self.engine.locales;
+        match (&detected.guess, detected.confident) {
+            (Guess::Locale(tag), true) if tag != current && locales.has_language(tag) => {
+                match (self.person.is_new, long) {
+                    (true, true) => LanguageMove::Switch(tag.clone()),
+                    // A short first message in a script only one locale
+                    // uses (Gurmukhi, Bengali…), or a known person's sentence.
+                    (true, false) | (false, true) => LanguageMove::Offer(tag.clone()),
+                    (false, false) => LanguageMove::Nothing,
+                }
+            }
+            (Guess::Romanized, _) => {
+                let has = |t: &str| LanguageTag::parse(t).is_ok_and(|t| locales.has_language(&t));
+                let reads_it = matches!(current.primary(), "ur" | "pa");
+                if long && !reads_it && (has("ur") || has("pa")) {
+                    LanguageMove::OfferRomanized
+                } else {
+                    LanguageMove::Nothing
+                }
+            }
+            (Guess::Other(_), true) if self.person.is_new => LanguageMove::Unsupported,
+            _ => LanguageMove::Nothing,
         }
     }
 
@@ -88,6 +158,46 @@ impl<'a> Run<'a> {
             };
         }
 
+        // Signposting comes first, before anything else this turn says.
+        // Gather gives no advice: it points to NHS 111, 999 and Samaritans,
+        // then carries on, and the issue is flagged for the moderators.
+        if matches!(self.input.content, Content::Text(_))
+            && let Some(found) = self.engine.locales.safeguarding().check(&text)
+        {
+            tracing::info!(
+                category = found.category.as_str(),
+                "safeguarding phrase: signposting"
+            );
+            self.safeguarding = true;
+            self.say("safeguarding-signpost", Args::new());
+        }
+
+        // What the language of the message suggests; commands are words
+        // every locale knows and say nothing about the person's language.
+        let language_move = if command.is_none() {
+            self.language_move(&text)
+        } else {
+            LanguageMove::Nothing
+        };
+        match &language_move {
+            LanguageMove::Offer(tag) => {
+                self.offer = Some(Event::SayIn {
+                    language: tag.clone(),
+                    utterance: Utterance {
+                        message: "language-offer".into(),
+                        args: Args::new(),
+                    },
+                });
+            }
+            LanguageMove::OfferRomanized => {
+                self.offer = Some(Event::Say(Utterance {
+                    message: "language-offer-romanized".into(),
+                    args: Args::new(),
+                }));
+            }
+            _ => {}
+        }
+
         // A reply after the conversation expired starts afresh, kindly.
         let mut state = state;
         let mut expired = false;
@@ -98,6 +208,12 @@ impl<'a> Run<'a> {
             expired = true;
             let id = self.engine.flows.engine.expired.clone();
             self.say(&id, Args::new());
+        }
+        if state
+            .as_ref()
+            .is_some_and(|s| s.vars.get(SAFEGUARDING_VAR) == Some(&Value::Bool(true)))
+        {
+            self.safeguarding = true;
         }
 
         if let Some((cmd, arg)) = command {
@@ -117,9 +233,28 @@ impl<'a> Run<'a> {
                 self.finish(next)
             }
             None => {
+                // A new person's first sentence sets their language, and
+                // everything this turn says is in it.
+                if let LanguageMove::Switch(tag) = &language_move {
+                    self.language = tag.clone();
+                    self.events.push(Event::LanguageSet {
+                        language: tag.clone(),
+                    });
+                }
                 if self.person.is_new && !expired {
                     let id = self.engine.flows.engine.welcome.clone();
                     self.say(&id, Args::new());
+                }
+                match language_move {
+                    LanguageMove::Switch(_) => self.say("language-detected", Args::new()),
+                    // Nothing more can be said in their language: ask which
+                    // of Gather's they would like.
+                    LanguageMove::Unsupported => {
+                        self.say("language-unsupported", Args::new());
+                        let next = self.command(Command::Language, None, None);
+                        return self.finish(next);
+                    }
+                    _ => {}
                 }
                 if text.is_empty() && !self.person.is_new {
                     self.say("reask-empty", Args::new());
@@ -557,12 +692,20 @@ impl Run<'_> {
                 let area = self
                     .var_str("area")
                     .and_then(|a| PostcodeDistrict::parse(&a).ok());
+                let safeguarding = self.safeguarding
+                    || self
+                        .engine
+                        .locales
+                        .safeguarding()
+                        .check(&description)
+                        .is_some();
                 self.events.push(Event::IssueRaised {
                     number,
                     title: short_title(&description, 60),
                     description,
                     area,
                     involvement: self.var_str("involvement"),
+                    safeguarding,
                 });
                 self.vars
                     .insert("ref".into(), Value::from(IssueRef::new(number).to_string()));

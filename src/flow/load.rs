@@ -4,7 +4,7 @@ use super::model::{CommandsFile, FlowFile, Step};
 use super::{Flow, Flows, StepRef, parse_duration, parse_link};
 use crate::channels::segments;
 use crate::engine::REQUIRED_MESSAGES;
-use crate::i18n::{ArgValue, Args, Command, Locales};
+use crate::i18n::{ArgValue, Args, Category, Command, Locales};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -572,14 +572,16 @@ pub fn sample_args() -> Args {
         ("count", 5),
         ("max_choices", 1),
         ("number", 1),
+        ("rank", 1),
+        ("votes", 42),
     ] {
         a.insert(k.to_string(), ArgValue::Number(n));
     }
     a
 }
 
-/// Every locale has exactly the default locale's messages, with the same
-/// variables; prompts fit in 2 SMS segments.
+/// Every locale has exactly the default locale's messages, in the same
+/// files, with the same variables; prompts fit in 2 SMS segments.
 fn check_locales(ck: &mut Checker, flows: &BTreeMap<String, Flow>) {
     let locales = ck.locales;
     let default = locales.default_language().clone();
@@ -618,7 +620,14 @@ fn check_locales(ck: &mut Checker, flows: &BTreeMap<String, Flow>) {
             }
         }
     }
-    // Prompts are what people pay for most often: keep them to 2 segments.
+    check_locale_files(ck);
+
+    // Every message is measured, in every locale, with typical values: a
+    // prompt over 2 SMS segments is an error (people pay per segment, and
+    // in UCS-2 scripts a segment is only 67 characters). Other messages
+    // over 2 are warnings: each is one sentence of a reply that may be
+    // joined with others. A prompt's numbered options come on top and are
+    // not counted (the LANGUAGE list alone has 11 lines in 11 scripts).
     let mut prompts: BTreeSet<&str> = BTreeSet::new();
     for flow in flows.values() {
         for step in flow.steps.values() {
@@ -635,24 +644,96 @@ fn check_locales(ck: &mut Checker, flows: &BTreeMap<String, Flow>) {
             .folder(lang)
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        for id in &prompts {
-            if !locales.has_message(lang, id) {
+        for id in locales.message_ids(lang) {
+            let text = locales.format(lang, &id, &args);
+            let info = segments::count(&text);
+            if info.segments <= 2 {
                 continue;
             }
-            let text = locales.format(lang, id, &args);
-            let info = segments::count(&text);
-            if info.segments > 2 {
-                ck.warn(
-                    &file,
+            let what = if prompts.contains(id.as_str()) {
+                "prompt"
+            } else {
+                "message"
+            };
+            let message = format!(
+                "{what} `{id}` takes {} SMS segments ({}, {} units with sample values); keep it to 2",
+                info.segments,
+                info.encoding.as_str(),
+                info.units
+            );
+            if what == "prompt" {
+                ck.error(&file, None, message);
+            } else {
+                ck.warn(&file, None, message);
+            }
+        }
+    }
+}
+
+/// Each locale folder has a README.md (who checked the translation), the
+/// same `.ftl` files as the default locale with the same message ids in
+/// each, and safeguarding phrases in every category.
+fn check_locale_files(ck: &mut Checker) {
+    let locales = ck.locales;
+    let default = locales.default_language().clone();
+    let reference = locales.ftl_files(&default);
+    let langs: Vec<_> = locales.languages().cloned().collect();
+    for lang in &langs {
+        let folder = locales
+            .folder(lang)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        if !folder.join("README.md").is_file() {
+            ck.error(
+                &folder,
+                None,
+                "README.md is missing: say who checked this translation, or that it awaits review by a native speaker".into(),
+            );
+        }
+        for category in Category::ALL {
+            if locales.safeguarding().count(lang, category) == 0 {
+                ck.error(
+                    &folder.join("safeguarding.toml"),
                     None,
-                    format!(
-                        "prompt `{id}` takes {} SMS segments ({}, {} units); keep prompts to 2",
-                        info.segments,
-                        info.encoding.as_str(),
-                        info.units
-                    ),
+                    format!("no `{}` phrases", category.as_str()),
                 );
             }
+        }
+        if *lang == default {
+            continue;
+        }
+        let mine = locales.ftl_files(lang);
+        for (name, ids) in &reference {
+            match mine.get(name) {
+                None => ck.error(
+                    &folder.join(name),
+                    None,
+                    format!("missing: `{default}` has {name}"),
+                ),
+                Some(own) => {
+                    for id in ids.difference(own) {
+                        ck.error(
+                            &folder.join(name),
+                            None,
+                            format!("message `{id}` is missing from this file (it is in `{default}`'s {name})"),
+                        );
+                    }
+                    for id in own.difference(ids) {
+                        ck.error(
+                            &folder.join(name),
+                            None,
+                            format!("message `{id}` is not in `{default}`'s {name}"),
+                        );
+                    }
+                }
+            }
+        }
+        for name in mine.keys().filter(|n| !reference.contains_key(*n)) {
+            ck.error(
+                &folder.join(name),
+                None,
+                format!("`{default}` has no {name}"),
+            );
         }
     }
 }

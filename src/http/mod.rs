@@ -2,8 +2,13 @@
 //! provider webhooks (SMS, voice, Discord) and the admin API arrive with
 //! their own issues and mount here.
 
+pub mod admin;
+pub mod discord;
 pub mod error;
+pub mod kannel;
+pub mod open;
 pub mod twilio;
+pub mod web;
 
 use crate::config::Config;
 use crate::service::Gather;
@@ -31,6 +36,13 @@ pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4";
 #[derive(Clone, Debug, Default)]
 pub struct Webhooks {
     pub twilio: Option<twilio::TwilioWebhookConfig>,
+    pub kannel: Option<kannel::KannelWebhookConfig>,
+    /// The admin API's bearer token; `None` switches the API off.
+    pub admin_token: Option<std::sync::Arc<String>>,
+    /// Discord interactions over HTTP (`GATHER_DISCORD_PUBLIC_KEY`).
+    pub discord: Option<discord::DiscordWebhookConfig>,
+    /// The organiser pages and the public page (see [`web`]).
+    pub web: web::WebConfig,
 }
 
 impl Webhooks {
@@ -61,7 +73,52 @@ impl Webhooks {
             },
             "webhooks"
         );
-        Webhooks { twilio }
+        let kannel = config.kannel.as_ref().map(|k| kannel::KannelWebhookConfig {
+            secret: k.secret.expose().to_string(),
+        });
+        tracing::info!(
+            kannel = if kannel.is_some() {
+                "on"
+            } else {
+                "off (set GATHER_KANNEL_SECRET)"
+            },
+            "webhooks"
+        );
+        let admin_token = config
+            .admin_token
+            .as_ref()
+            .map(|t| std::sync::Arc::new(t.expose().to_string()));
+        tracing::info!(
+            admin_api = if admin_token.is_some() {
+                "on"
+            } else {
+                "off (set GATHER_ADMIN_TOKEN)"
+            },
+            "admin"
+        );
+        let discord = config.chat.discord.as_ref().and_then(|d| {
+            let key = d.public_key.as_deref()?;
+            let parsed = discord::DiscordWebhookConfig::new(key, d.organiser_roles.clone());
+            if parsed.is_none() {
+                tracing::warn!("GATHER_DISCORD_PUBLIC_KEY is not a hex Ed25519 key");
+            }
+            parsed
+        });
+        tracing::info!(
+            discord_interactions = if discord.is_some() {
+                "on"
+            } else {
+                "off (set GATHER_DISCORD_PUBLIC_KEY)"
+            },
+            "webhooks"
+        );
+        Webhooks {
+            discord,
+            twilio,
+            kannel,
+            admin_token,
+            web: web::WebConfig::from_config(config),
+        }
     }
 }
 
@@ -79,6 +136,28 @@ pub fn router_with(gather: Gather, webhooks: Webhooks) -> Router {
             config: std::sync::Arc::new(config),
         }));
     }
+    if let Some(config) = webhooks.discord.clone() {
+        app = app.merge(discord::routes(discord::DiscordState {
+            gather: gather.clone(),
+            config: std::sync::Arc::new(config),
+        }));
+    }
+    if let Some(config) = webhooks.kannel {
+        app = app.merge(kannel::routes(kannel::KannelState {
+            gather: gather.clone(),
+            config: std::sync::Arc::new(config),
+        }));
+    }
+    app = app.merge(open::routes(gather.clone()));
+    app = app.merge(admin::routes(admin::AdminState {
+        gather: gather.clone(),
+        token: webhooks.admin_token.clone(),
+    }));
+    app = app.merge(web::routes(web::WebState::new(
+        gather.clone(),
+        webhooks.admin_token.clone(),
+        webhooks.web.clone(),
+    )));
     let base = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))

@@ -4,13 +4,15 @@
 
 use super::error::ApiError;
 use crate::channels::twilio as protocol;
+use crate::channels::twilio_rest::UNSUBSCRIBED;
 use crate::domain::{Channel, Identity, PhoneNumber};
 use crate::engine::Content;
 use crate::service::{Gather, InboundMessage};
+use crate::store::DeliveryStatus;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use std::sync::Arc;
@@ -54,6 +56,7 @@ impl FromRef<TwilioState> for Arc<TwilioWebhookConfig> {
 pub fn routes(state: TwilioState) -> Router {
     Router::new()
         .route("/webhooks/twilio/sms", post(inbound_sms))
+        .route("/webhooks/twilio/status", post(status_callback))
         .with_state(state)
 }
 
@@ -187,4 +190,65 @@ async fn inbound_sms(
         "twilio sms"
     );
     Ok(twiml(protocol::messaging_response(&reply.messages)))
+}
+
+/// A status callback for a message sent through the REST API (the
+/// `StatusCallback` the outbox worker asks for). Recorded even when the
+/// message is not known yet: the callback can overtake the worker's write.
+/// Error 21610 (the recipient unsubscribed at the carrier) opts them out.
+async fn status_callback(
+    State(state): State<TwilioState>,
+    form: SignedForm,
+) -> Result<Response, ApiError> {
+    let sid = match form.one("MessageSid")? {
+        Some(s) if !s.is_empty() => s,
+        _ => form.required("SmsSid")?,
+    };
+    if sid.len() > 64 || !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ApiError::bad_request("MessageSid is not a message id"));
+    }
+    let raw_status = match form.one("MessageStatus")? {
+        Some(s) if !s.is_empty() => s,
+        _ => form.required("SmsStatus")?,
+    };
+    let status = DeliveryStatus::parse(raw_status).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "unknown MessageStatus `{}`",
+            raw_status.chars().take(32).collect::<String>()
+        ))
+    })?;
+    let error_code = match form.one("ErrorCode")? {
+        None | Some("") => None,
+        Some(c) if c.len() <= 10 && c.chars().all(|ch| ch.is_ascii_digit()) => Some(c),
+        Some(_) => return Err(ApiError::bad_request("ErrorCode is not a number")),
+    };
+    let unsubscribed = error_code.and_then(|c| c.parse::<i64>().ok()) == Some(UNSUBSCRIBED);
+    // `To` is only needed to opt someone out; a malformed one is still an
+    // error, since Twilio always sends a number here.
+    let to = match form.one("To")? {
+        None | Some("") => None,
+        Some(to) => {
+            Some(PhoneNumber::parse(to).map_err(|e| ApiError::bad_request(format!("To: {e}")))?)
+        }
+    };
+    let recorded = state
+        .gather
+        .record_delivery(
+            "twilio",
+            sid,
+            status,
+            error_code,
+            unsubscribed,
+            to.as_ref().map(Identity::phone).as_ref(),
+        )
+        .await?;
+    tracing::info!(
+        sid,
+        status = status.as_str(),
+        error_code = error_code.unwrap_or(""),
+        known = recorded.known,
+        opted_out = recorded.opted_out.is_some(),
+        "twilio status"
+    );
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -1,6 +1,7 @@
 //! Fluent bundles, one per locale folder.
 
 use super::keywords::{KeywordFile, KeywordTable};
+use super::safeguarding::{SafeguardingFile, SafeguardingTable};
 use crate::domain::LanguageTag;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -52,6 +53,8 @@ struct Locale {
     messages: BTreeMap<String, BTreeSet<String>>,
     /// Message id → variables it uses (value and attributes together).
     variables: BTreeMap<String, BTreeSet<String>>,
+    /// `.ftl` file name → the message ids it defines.
+    files: BTreeMap<String, BTreeSet<String>>,
     folder: PathBuf,
 }
 
@@ -62,6 +65,7 @@ pub struct Locales {
     default: LanguageTag,
     locales: BTreeMap<LanguageTag, Locale>,
     keywords: KeywordTable,
+    safeguarding: SafeguardingTable,
 }
 
 impl std::fmt::Debug for Locales {
@@ -80,6 +84,7 @@ impl Locales {
         let mut errors = Vec::new();
         let mut locales = BTreeMap::new();
         let mut keywords = KeywordTable::new(default.clone());
+        let mut safeguarding = SafeguardingTable::default();
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) => {
@@ -110,7 +115,13 @@ impl Locales {
                 }
             };
             match load_locale(&folder, &tag) {
-                Ok((locale, kw)) => {
+                Ok((locale, kw, phrases)) => {
+                    for problem in safeguarding.add(&tag, &phrases) {
+                        errors.push(LocaleError {
+                            file: folder.join("safeguarding.toml"),
+                            message: problem,
+                        });
+                    }
                     for clash in keywords.add(&tag, &kw) {
                         errors.push(LocaleError {
                             file: folder.join("keywords.toml"),
@@ -136,6 +147,7 @@ impl Locales {
                 default: default.clone(),
                 locales,
                 keywords,
+                safeguarding,
             })
         } else {
             Err(errors)
@@ -156,6 +168,19 @@ impl Locales {
 
     pub fn keywords(&self) -> &KeywordTable {
         &self.keywords
+    }
+
+    /// The safeguarding phrases of every locale.
+    pub fn safeguarding(&self) -> &SafeguardingTable {
+        &self.safeguarding
+    }
+
+    /// A locale's `.ftl` files by name, each with the message ids it defines.
+    pub fn ftl_files(&self, tag: &LanguageTag) -> BTreeMap<String, BTreeSet<String>> {
+        self.locales
+            .get(tag)
+            .map(|l| l.files.clone())
+            .unwrap_or_default()
     }
 
     pub fn folder(&self, tag: &LanguageTag) -> Option<&Path> {
@@ -260,7 +285,7 @@ fn to_fluent(args: &Args) -> FluentArgs<'_> {
 fn load_locale(
     folder: &Path,
     tag: &LanguageTag,
-) -> Result<(Locale, KeywordFile), Vec<LocaleError>> {
+) -> Result<(Locale, KeywordFile, SafeguardingFile), Vec<LocaleError>> {
     let mut errors = Vec::new();
     let langid: unic_langid::LanguageIdentifier = match tag.as_str().parse() {
         Ok(l) => l,
@@ -276,6 +301,7 @@ fn load_locale(
     bundle.set_use_isolating(false);
     let mut messages = BTreeMap::new();
     let mut variables = BTreeMap::new();
+    let mut ids_by_file: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
@@ -308,8 +334,14 @@ fn load_locale(
                 continue;
             }
         };
+        let file_name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let in_file = ids_by_file.entry(file_name).or_default();
         for entry in resource.entries() {
             if let fluent_syntax::ast::Entry::Message(m) = entry {
+                in_file.insert(m.id.name.to_string());
                 let attrs: BTreeSet<String> =
                     m.attributes.iter().map(|a| a.id.name.to_string()).collect();
                 let mut vars = BTreeSet::new();
@@ -352,15 +384,32 @@ fn load_locale(
         },
         Err(_) => KeywordFile::default(),
     };
+    let phrases_path = folder.join("safeguarding.toml");
+    let phrases = match std::fs::read_to_string(&phrases_path) {
+        Ok(s) => match toml::from_str::<SafeguardingFile>(&s) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(LocaleError {
+                    file: phrases_path,
+                    message: format!("invalid safeguarding file: {e}"),
+                });
+                SafeguardingFile::default()
+            }
+        },
+        // `gather flows check` reports a locale without phrases.
+        Err(_) => SafeguardingFile::default(),
+    };
     if errors.is_empty() {
         Ok((
             Locale {
                 bundle,
                 messages,
                 variables,
+                files: ids_by_file,
                 folder: folder.to_path_buf(),
             },
             keywords,
+            phrases,
         ))
     } else {
         Err(errors)

@@ -4,11 +4,18 @@
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters that carry no meaning but break matching (zero-width spaces,
-/// joiners, direction marks, the byte-order mark).
+/// joiners, direction marks and isolates, the Arabic letter mark, the
+/// byte-order mark): right-to-left text copied from another app is full
+/// of them.
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{061C}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
     )
 }
 
@@ -150,6 +157,11 @@ mod tests {
         assert_eq!(keyword_form("Język"), "JEZYK");
         assert_eq!(keyword_form("GŁOSUJ"), "GLOSUJ");
         assert_eq!(keyword_form("vote\u{200B} 3"), "VOTE 3");
+        assert_eq!(keyword_form("\u{2067}VOTE ٢\u{2069}"), "VOTE ٢");
+        assert_eq!(
+            keyword_form("\u{200F}تصويت 2\u{200F}"),
+            keyword_form("تصويت 2")
+        );
         assert_eq!(keyword_form("  "), "");
         // Indic vowel signs are letters, not accents.
         assert_eq!(keyword_form("ਹਾਂ"), "ਹਾਂ");

@@ -3,8 +3,13 @@
 //! re-checks opt-out and quiet hours, keeps to the provider's rate, sends,
 //! and records what happened.
 
+pub mod console;
 pub mod quiet;
 pub mod rate;
+pub mod worker;
+
+pub use console::ConsoleSender;
+pub use worker::{Drained, Outcome, Worker, WorkerOptions, nudge};
 
 use async_trait::async_trait;
 use std::time::Duration;

@@ -121,6 +121,7 @@ impl Gather {
                     title,
                     area,
                     involvement,
+                    safeguarding,
                 } => {
                     tx.create_issue(&NewIssue {
                         number: *number,
@@ -132,6 +133,7 @@ impl Gather {
                         channel: msg.channel,
                         raised_by: Some(person.id),
                         created_at: now,
+                        safeguarding: *safeguarding,
                     })
                     .await?;
                     crate::metrics::ISSUES_RAISED.inc();
@@ -152,7 +154,7 @@ impl Gather {
                     crate::metrics::ENGINE_ERRORS.inc();
                     tracing::error!(reason, "engine error");
                 }
-                Event::Say(_) | Event::Ask(_) | Event::Reask { .. } => {}
+                Event::Say(_) | Event::SayIn { .. } | Event::Ask(_) | Event::Reask { .. } => {}
             }
         }
 

@@ -1,11 +1,16 @@
 //! Use cases shared by the HTTP server, the CLI and (later) the chat bots.
 //! Each runs in one store transaction: all of it happens, or none of it.
 
+mod chat;
 mod inbound;
 mod organiser;
+mod outbox;
+pub mod records;
 
+pub use chat::ChatVote;
 pub use inbound::{InboundMessage, Reply};
-pub use organiser::{ResponseInput, RoundInput};
+pub use organiser::{ResponseInput, ResponseRecorded, RoundInput};
+pub use outbox::DeliveryRecorded;
 
 use crate::clock::Clock;
 use crate::engine::Engine;
@@ -46,6 +51,9 @@ pub struct Gather {
     pub store: Arc<dyn Store>,
     pub engine: Engine,
     pub clock: Arc<dyn Clock>,
+    /// Rung whenever something is queued in the outbox, so an idle outbox
+    /// worker in this process starts at once instead of at its next poll.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Gather {
@@ -54,6 +62,7 @@ impl Gather {
             store,
             engine,
             clock,
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

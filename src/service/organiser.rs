@@ -3,6 +3,8 @@
 
 use super::{Gather, Result, ServiceError};
 use crate::domain::{IssueRef, LanguageTag, Timestamp};
+use crate::i18n::{ArgValue, Args};
+use crate::store::fanout::{Audience, FanOutKind, FanOutSpec, FanOutStatus};
 use crate::store::{Issue, IssueStatus, NewResponse, ResponseStatus, ResultRow, Round, RoundId};
 
 #[derive(Debug, Clone)]
@@ -21,10 +23,21 @@ pub struct ResponseInput {
     pub texts: Vec<(LanguageTag, String)>,
 }
 
+/// A response (or announcement) recorded and its update queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ResponseRecorded {
+    pub id: i64,
+    pub fanout: i64,
+    /// People the update was queued for.
+    pub recipients: i64,
+}
+
 /// The longest Board response text, per language.
 pub const MAX_RESPONSE_CHARS: usize = 1000;
 /// The longest round title.
 pub const MAX_TITLE_CHARS: usize = 80;
+/// The longest short ballot title of an issue.
+pub const MAX_ISSUE_TITLE_CHARS: usize = 80;
 
 impl Gather {
     pub async fn list_issues(&self, status: Option<IssueStatus>) -> Result<Vec<Issue>> {
@@ -55,6 +68,26 @@ impl Gather {
         Ok(updated)
     }
 
+    /// Replaces an issue's short ballot title. Whitespace (newlines too) is
+    /// folded to single spaces: the title is one line of a ballot SMS.
+    pub async fn set_issue_title(&self, issue: IssueRef, title: &str) -> Result<Issue> {
+        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let n = title.chars().count();
+        if n == 0 || n > MAX_ISSUE_TITLE_CHARS {
+            return Err(ServiceError::Invalid(format!(
+                "a ballot title needs 1 to {MAX_ISSUE_TITLE_CHARS} characters"
+            )));
+        }
+        let mut tx = self.store.begin().await?;
+        tx.set_issue_title(issue, &title).await?;
+        let updated = tx
+            .issue(issue)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no issue {issue}")))?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
     pub async fn merge_issue(&self, from: IssueRef, into: IssueRef) -> Result<Issue> {
         if from == into {
             return Err(ServiceError::Invalid(
@@ -71,8 +104,30 @@ impl Gather {
         Ok(target)
     }
 
+    /// Creates a round as a draft, to open later.
+    pub async fn create_round(&self, input: RoundInput) -> Result<Round> {
+        self.make_round(input, false).await
+    }
+
+    /// Opens a draft round.
+    pub async fn open_round_id(&self, id: RoundId) -> Result<Round> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        tx.open_round(id, now).await?;
+        let round = tx
+            .round(id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no round {id}")))?;
+        tx.commit().await?;
+        Ok(round)
+    }
+
     /// Creates a round and opens it, in one transaction.
     pub async fn open_round(&self, input: RoundInput) -> Result<Round> {
+        self.make_round(input, true).await
+    }
+
+    async fn make_round(&self, input: RoundInput, open: bool) -> Result<Round> {
         let title = input.title.trim();
         if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
             return Err(ServiceError::Invalid(format!(
@@ -100,7 +155,9 @@ impl Gather {
         let id = tx
             .create_round(title, &input.items, input.max_choices, input.closes_at, now)
             .await?;
-        tx.open_round(id, now).await?;
+        if open {
+            tx.open_round(id, now).await?;
+        }
         let round = tx
             .round(id)
             .await?
@@ -129,7 +186,7 @@ impl Gather {
 
     /// Records a Board response. People hear it with UPDATES (and, once the
     /// fan-out exists, straight away).
-    pub async fn record_response(&self, input: ResponseInput) -> Result<i64> {
+    pub async fn record_response(&self, input: ResponseInput) -> Result<ResponseRecorded> {
         let default = self.engine.locales().default_language().clone();
         if input.texts.is_empty() {
             return Err(ServiceError::Invalid("a response needs a text".into()));
@@ -164,23 +221,186 @@ impl Gather {
         }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        tx.issue(input.issue)
+        let issue = tx
+            .issue(input.issue)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("no issue {}", input.issue)))?;
+        let texts: Vec<(LanguageTag, String)> = input
+            .texts
+            .into_iter()
+            .map(|(l, t)| (l, t.trim().to_string()))
+            .collect();
         let id = tx
             .add_response(&NewResponse {
                 issue_ref: input.issue,
                 status: input.status,
                 progress: input.progress,
-                texts: input
-                    .texts
-                    .into_iter()
-                    .map(|(l, t)| (l, t.trim().to_string()))
-                    .collect(),
+                texts: texts.clone(),
                 created_at: now,
             })
             .await?;
+        // Everyone involved hears it, in the same transaction: a response is
+        // never recorded without its update queued.
+        let (messages, default_text) =
+            self.update_texts(&issue, input.status, input.progress, &texts);
+        let (fanout, recipients) = tx
+            .fan_out(
+                &FanOutSpec {
+                    kind: FanOutKind::Response,
+                    response_id: Some(id),
+                    round_id: None,
+                    audience: Audience::Issue(input.issue),
+                    texts: messages,
+                    default_text,
+                    not_before: now,
+                },
+                now,
+            )
+            .await?;
         tx.commit().await?;
-        Ok(id)
+        self.outbox_wake.notify_one();
+        tracing::info!(
+            response = id,
+            fanout,
+            recipients,
+            "Board response recorded and queued"
+        );
+        Ok(ResponseRecorded {
+            id,
+            fanout,
+            recipients,
+        })
+    }
+
+    /// The update as each locale says it: the organiser's text in that
+    /// language, or the default language's with a note that a translation
+    /// is coming.
+    pub(crate) fn update_texts(
+        &self,
+        issue: &crate::store::Issue,
+        status: ResponseStatus,
+        progress: Option<u8>,
+        texts: &[(LanguageTag, String)],
+    ) -> (Vec<(String, String)>, String) {
+        let locales = self.engine.locales();
+        let default = locales.default_language().clone();
+        let default_text = texts
+            .iter()
+            .find(|(l, _)| *l == default)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default();
+        let render = |lang: &LanguageTag| {
+            let own = texts
+                .iter()
+                .find(|(l, _)| l == lang)
+                .map(|(_, t)| t.clone());
+            let mut args = Args::new();
+            args.insert("ref".into(), ArgValue::from(issue.issue_ref.to_string()));
+            args.insert("title".into(), ArgValue::from(issue.title.clone()));
+            args.insert("status".into(), ArgValue::from(status.as_str()));
+            args.insert(
+                "progress".into(),
+                progress.map_or(ArgValue::from("none"), |p| ArgValue::Number(i64::from(p))),
+            );
+            args.insert(
+                "pending".into(),
+                ArgValue::from(if own.is_some() { "no" } else { "yes" }),
+            );
+            args.insert(
+                "text".into(),
+                ArgValue::from(own.unwrap_or_else(|| default_text.clone())),
+            );
+            format!(
+                "{}\n{}",
+                locales.format(lang, "updates-intro", &Args::new()),
+                locales.format(lang, "updates-item", &args)
+            )
+        };
+        let all: Vec<(String, String)> = locales
+            .languages()
+            .map(|l| (l.as_str().to_string(), render(l)))
+            .collect();
+        (all, render(&default))
+    }
+
+    /// Tells the people who voted in a round (or everyone) its results.
+    pub async fn announce(&self, round: RoundId, everyone: bool) -> Result<ResponseRecorded> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let r = tx
+            .round(round)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no round {round}")))?;
+        if r.status != crate::store::RoundStatus::Closed {
+            return Err(ServiceError::Conflict(format!(
+                "round {round} is not closed yet: close it first"
+            )));
+        }
+        let results = tx.results(round).await?;
+        let locales = self.engine.locales();
+        let render = |lang: &LanguageTag| {
+            let mut args = Args::new();
+            args.insert("round_title".into(), ArgValue::from(r.title.clone()));
+            let mut lines = vec![locales.format(lang, "round-results", &args)];
+            for row in &results {
+                let mut a = Args::new();
+                a.insert("rank".into(), ArgValue::Number(i64::from(row.rank)));
+                a.insert("title".into(), ArgValue::from(row.title.clone()));
+                a.insert("votes".into(), ArgValue::Number(row.votes));
+                lines.push(locales.format(lang, "round-results-line", &a));
+            }
+            lines.join("\n")
+        };
+        let texts: Vec<(String, String)> = locales
+            .languages()
+            .map(|l| (l.as_str().to_string(), render(l)))
+            .collect();
+        let default_text = render(locales.default_language());
+        let (fanout, recipients) = tx
+            .fan_out(
+                &FanOutSpec {
+                    kind: FanOutKind::Announce,
+                    response_id: None,
+                    round_id: Some(round),
+                    audience: if everyone {
+                        Audience::Everyone
+                    } else {
+                        Audience::RoundVoters(round)
+                    },
+                    texts,
+                    default_text,
+                    not_before: now,
+                },
+                now,
+            )
+            .await?;
+        tx.commit().await?;
+        self.outbox_wake.notify_one();
+        Ok(ResponseRecorded {
+            id: round,
+            fanout,
+            recipients,
+        })
+    }
+
+    /// How many people an update to `audience` would reach now.
+    pub async fn audience_size(&self, audience: &Audience) -> Result<i64> {
+        let mut tx = self.store.begin().await?;
+        let n = tx.audience_size(audience).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Progress of one fan-out, or all of them.
+    pub async fn fanout_status(&self, id: Option<i64>) -> Result<Vec<FanOutStatus>> {
+        let mut tx = self.store.begin().await?;
+        let s = tx.fanout_status(id).await?;
+        tx.commit().await?;
+        if let Some(id) = id
+            && s.is_empty()
+        {
+            return Err(ServiceError::NotFound(format!("no fan-out {id}")));
+        }
+        Ok(s)
     }
 }

@@ -7,13 +7,24 @@
 //! happens inside one [`Tx`], so a crash or a provider's retry can never
 //! leave half a step behind.
 
+pub mod chat;
+pub mod fanout;
 pub mod migrate;
+pub mod outbox;
 pub mod postgres;
+pub mod reports;
 pub mod sqlite;
 
-use crate::domain::{Channel, Identity, IssueRef, LanguageTag, PostcodeDistrict, Timestamp};
+use crate::domain::{
+    Channel, Identity, IdentityKind, IssueRef, LanguageTag, PostcodeDistrict, Timestamp,
+};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+pub use outbox::{
+    ClaimCheck, DeliveryStatus, DeliveryTarget, NewOutbound, OutboundKind, OutboxItem, OutboxRow,
+    OutboxStatus, OutboxSummary,
+};
 
 pub type PersonId = i64;
 pub type RoundId = i64;
@@ -87,6 +98,8 @@ pub struct NewIssue {
     pub channel: Channel,
     pub raised_by: Option<PersonId>,
     pub created_at: Timestamp,
+    /// The conversation matched a safeguarding phrase: moderators look first.
+    pub safeguarding: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -104,6 +117,8 @@ pub struct Issue {
     pub created_at: Timestamp,
     /// People who raised, follow or voted for it.
     pub supporters: i64,
+    /// Flagged for moderators: the conversation matched a safeguarding phrase.
+    pub safeguarding: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,11 +270,22 @@ pub trait Store: Send + Sync {
     async fn begin(&self) -> Result<Box<dyn Tx>>;
     /// Lists every table's name and text columns, for the FORGET audit test.
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>>;
+    /// Read-only reports (rounds, responses, reach).
+    fn reports(&self) -> &dyn reports::Reports;
 }
 
 #[async_trait]
 pub trait Tx: Send {
     async fn commit(self: Box<Self>) -> Result<()>;
+
+    // --- fan-out (see `fanout`) -------------------------------------------
+    /// Queues one message per person in the audience, in their language,
+    /// in one statement. Returns (fan-out id, recipients queued).
+    async fn fan_out(&mut self, spec: &fanout::FanOutSpec, now: Timestamp) -> Result<(i64, i64)>;
+    /// Progress of one fan-out, or of all (newest first).
+    async fn fanout_status(&mut self, id: Option<i64>) -> Result<Vec<fanout::FanOutStatus>>;
+    /// How many people an audience would reach now.
+    async fn audience_size(&mut self, audience: &fanout::Audience) -> Result<i64>;
 
     // --- inbound dedupe -------------------------------------------------
     /// The stored reply if this provider message was already handled.
@@ -310,6 +336,8 @@ pub trait Tx: Send {
         status: IssueStatus,
         reason: Option<&str>,
     ) -> Result<()>;
+    /// Replaces the short title used on ballots (a moderator's edit).
+    async fn set_issue_title(&mut self, issue_ref: IssueRef, title: &str) -> Result<()>;
     /// Moves followers and ballot choices to `into` without doubling anyone.
     async fn merge_issue(&mut self, from: IssueRef, into: IssueRef) -> Result<()>;
     async fn follow(&mut self, person: PersonId, issue_ref: IssueRef, now: Timestamp)
@@ -356,4 +384,103 @@ pub trait Tx: Send {
         text: &str,
         now: Timestamp,
     ) -> Result<()>;
+
+    // --- outbox (see [`outbox`]) -------------------------------------------
+    /// Queues a message. `None` when a message with the same `dedupe_key`
+    /// was queued before: enqueueing is idempotent. A message without a
+    /// person is linked to whoever has that address, if anyone.
+    async fn enqueue(&mut self, msg: &NewOutbound, now: Timestamp) -> Result<Option<i64>>;
+    /// Claims up to `limit` messages for `channel` that are due, and those
+    /// whose claim is older than `stale_after_ms` (their worker died between
+    /// claim and send), marking them `sending` by `worker`. Two workers never
+    /// claim the same row (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite
+    /// serialises writers).
+    async fn claim_outbox(
+        &mut self,
+        channel: Channel,
+        now: Timestamp,
+        limit: u32,
+        stale_after_ms: i64,
+        worker: &str,
+    ) -> Result<Vec<OutboxItem>>;
+    /// Just before sending: is the claim (`item.attempts`) still `worker`'s,
+    /// and has the person opted out since? Renews the claim.
+    async fn check_claim(
+        &mut self,
+        id: i64,
+        worker: &str,
+        attempts: u32,
+        now: Timestamp,
+    ) -> Result<ClaimCheck>;
+    /// The provider accepted the message. A delivery report that arrived
+    /// first is applied now. A message already marked sent keeps its id.
+    async fn mark_sent(
+        &mut self,
+        id: i64,
+        provider: &str,
+        provider_id: &str,
+        segments: Option<u32>,
+        encoding: Option<&str>,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// Back to the queue after a temporary failure.
+    async fn mark_retry(&mut self, id: i64, error: &str, next_attempt_at: Timestamp) -> Result<()>;
+    /// Back to the queue until `until` without counting an attempt (quiet
+    /// hours, or a worker shutting down before it got to the message).
+    async fn mark_deferred(&mut self, id: i64, until: Timestamp) -> Result<()>;
+    async fn mark_failed(&mut self, id: i64, error: &str, now: Timestamp) -> Result<()>;
+    async fn mark_cancelled(&mut self, id: i64, reason: &str, now: Timestamp) -> Result<()>;
+    /// Records a provider's status callback, idempotently; the status only
+    /// moves forward ([`DeliveryStatus::supersedes`]). Kept even when no
+    /// message has that id yet (the callback overtook the send). Returns the
+    /// message it belongs to, if known.
+    async fn record_delivery_status(
+        &mut self,
+        provider: &str,
+        provider_id: &str,
+        status: DeliveryStatus,
+        error_code: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<DeliveryTarget>>;
+    /// Opts out whoever has this identity (a carrier said they unsubscribed).
+    async fn opt_out_address(
+        &mut self,
+        kind: IdentityKind,
+        address: &str,
+        now: Timestamp,
+    ) -> Result<Option<PersonId>>;
+    /// The person's address of this kind (their phone number), if any.
+    async fn person_address(
+        &mut self,
+        person: PersonId,
+        kind: IdentityKind,
+    ) -> Result<Option<String>>;
+    async fn outbox_row(&mut self, id: i64) -> Result<Option<OutboxRow>>;
+    async fn outbox_summary(&mut self) -> Result<OutboxSummary>;
+
+    // --- chat channels and LINK (see [`chat`]) ------------------------------
+    /// A channel's bookkeeping value (`matrix:since`).
+    async fn chat_state(&mut self, key: &str) -> Result<Option<String>>;
+    /// Sets (or with `None` removes) a bookkeeping value.
+    async fn set_chat_state(
+        &mut self,
+        key: &str,
+        value: Option<&str>,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// Every bookkeeping value whose key starts with `prefix`, by key.
+    async fn chat_states(&mut self, prefix: &str) -> Result<Vec<(String, String)>>;
+    /// The person's pending LINK code, if any.
+    async fn link_code(&mut self, person: PersonId) -> Result<Option<chat::LinkCode>>;
+    /// Stores (or with `None` removes) the person's pending LINK code.
+    async fn set_link_code(
+        &mut self,
+        person: PersonId,
+        code: Option<&chat::LinkCode>,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// Makes `from` part of `into`: identities, issues, follows, messages
+    /// and ballots move (one ballot per round: the more recent stays), and
+    /// `from` is deleted. `into` keeps its language and opt-out.
+    async fn merge_people(&mut self, from: PersonId, into: PersonId) -> Result<()>;
 }

@@ -7,10 +7,12 @@
 
 use super::migrate::{self, Migration};
 use super::{
-    Direction, Issue, IssueStatus, NewIssue, NewResponse, Person, PersonId, ResponseStatus, Result,
-    ResultRow, Round, RoundId, RoundItem, RoundStatus, Store, StoreError, Tx, UpdateRow,
+    ClaimCheck, DeliveryStatus, DeliveryTarget, Direction, Issue, IssueStatus, NewIssue,
+    NewOutbound, NewResponse, OutboxItem, OutboxRow, OutboxStatus, OutboxSummary, Person, PersonId,
+    ResponseStatus, Result, ResultRow, Round, RoundId, RoundItem, RoundStatus, Store, StoreError,
+    Tx, UpdateRow,
 };
-use crate::domain::{Channel, Identity, IssueRef, LanguageTag, Timestamp};
+use crate::domain::{Channel, Identity, IdentityKind, IssueRef, LanguageTag, Timestamp};
 use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
@@ -20,12 +22,37 @@ use sqlx::{Row, Sqlite, SqliteConnection};
 use std::str::FromStr;
 use std::time::Duration;
 
+mod chat_sql;
+mod outbox_sql;
+
 /// The SQLite schema, oldest first. Append only.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("migrations/sqlite/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("migrations/sqlite/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "outbox",
+        sql: include_str!("migrations/sqlite/0002_outbox.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "safeguarding",
+        sql: include_str!("migrations/sqlite/0003_safeguarding.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "fanout",
+        sql: include_str!("migrations/sqlite/0004_fanout.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "chat",
+        sql: include_str!("migrations/sqlite/0005_chat.sql"),
+    },
+];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_CONNECTIONS: u32 = 8;
@@ -101,6 +128,10 @@ impl Store for SqliteStore {
     async fn begin(&self) -> Result<Box<dyn Tx>> {
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
         Ok(Box::new(SqliteTx { tx }))
+    }
+
+    fn reports(&self) -> &dyn super::reports::Reports {
+        self
     }
 
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>> {
@@ -250,7 +281,7 @@ macro_rules! issue_select {
     ($tail:literal) => {
         concat!(
             "SELECT i.number, i.description, i.title, i.area, i.involvement, i.language, \
-             i.channel, i.status, i.hidden_reason, i.merged_into, i.created_at, \
+             i.channel, i.status, i.hidden_reason, i.merged_into, i.created_at, i.safeguarding, \
              (SELECT COUNT(*) FROM issue_supporters s WHERE s.issue_number = i.number) AS supporters \
              FROM issues i ",
             $tail
@@ -275,6 +306,7 @@ fn issue_from_row(row: &SqliteRow) -> Result<Issue> {
         merged_into: merged_into.map(issue_ref).transpose()?,
         created_at: Timestamp(row.try_get("created_at").map_err(db)?),
         supporters: row.try_get("supporters").map_err(db)?,
+        safeguarding: row.try_get::<i64, _>("safeguarding").map_err(db)? != 0,
     })
 }
 
@@ -429,6 +461,22 @@ impl Tx for SqliteTx {
 
     // --- inbound dedupe -------------------------------------------------
 
+    async fn fan_out(
+        &mut self,
+        spec: &super::fanout::FanOutSpec,
+        now: Timestamp,
+    ) -> Result<(i64, i64)> {
+        super::fanout::sqlite::fan_out(self.conn(), spec, now).await
+    }
+
+    async fn fanout_status(&mut self, id: Option<i64>) -> Result<Vec<super::fanout::FanOutStatus>> {
+        super::fanout::sqlite::status(self.conn(), id).await
+    }
+
+    async fn audience_size(&mut self, audience: &super::fanout::Audience) -> Result<i64> {
+        super::fanout::sqlite::audience_size(self.conn(), audience).await
+    }
+
     async fn seen_inbound(&mut self, provider: &str, provider_id: &str) -> Result<Option<String>> {
         sqlx::query_scalar(
             "SELECT reply FROM inbound_dedupe WHERE provider = $1 AND provider_id = $2",
@@ -573,7 +621,13 @@ impl Tx for SqliteTx {
         self.require_person(id).await?;
         // Explicit rather than left to ON DELETE actions, so the intent is
         // visible and the dedupe replies are blanked too.
-        let steps: [&'static str; 8] = [
+        let steps: [&'static str; 10] = [
+            // Outbox rows for them or their addresses: unsent ones go, sent
+            // ones keep only what the delivery statistics need.
+            "DELETE FROM outbox WHERE status <> 'sent' AND (person_id = $1 OR address IN \
+               (SELECT address FROM identities WHERE person_id = $1))",
+            "UPDATE outbox SET address = '', text = '', person_id = NULL WHERE person_id = $1 \
+               OR address IN (SELECT address FROM identities WHERE person_id = $1)",
             "UPDATE inbound_dedupe SET reply = '', person_id = NULL WHERE person_id = $1",
             "DELETE FROM messages WHERE person_id = $1",
             "DELETE FROM follows WHERE person_id = $1",
@@ -661,8 +715,8 @@ impl Tx for SqliteTx {
         }
         sqlx::query(
             "INSERT INTO issues (number, description, title, area, involvement, language, \
-               channel, status, raised_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9)",
+               channel, status, raised_by, created_at, safeguarding) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10)",
         )
         .bind(num(r))
         .bind(&issue.description)
@@ -673,6 +727,7 @@ impl Tx for SqliteTx {
         .bind(issue.channel.as_str())
         .bind(issue.raised_by)
         .bind(issue.created_at.millis())
+        .bind(i64::from(issue.safeguarding))
         .execute(self.conn())
         .await
         .map_err(db)?;
@@ -723,6 +778,19 @@ impl Tx for SqliteTx {
         .execute(self.conn())
         .await
         .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("issue {r}")));
+        }
+        Ok(())
+    }
+
+    async fn set_issue_title(&mut self, r: IssueRef, title: &str) -> Result<()> {
+        let done = sqlx::query("UPDATE issues SET title = $2 WHERE number = $1")
+            .bind(num(r))
+            .bind(title)
+            .execute(self.conn())
+            .await
+            .map_err(db)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("issue {r}")));
         }
@@ -1259,6 +1327,138 @@ impl Tx for SqliteTx {
         .await
         .map_err(db)?;
         Ok(())
+    }
+
+    // --- outbox (the SQL is in outbox_sql.rs) ------------------------------
+
+    async fn enqueue(&mut self, msg: &NewOutbound, now: Timestamp) -> Result<Option<i64>> {
+        self.outbox_enqueue(msg, now).await
+    }
+
+    async fn claim_outbox(
+        &mut self,
+        channel: Channel,
+        now: Timestamp,
+        limit: u32,
+        stale_after_ms: i64,
+        worker: &str,
+    ) -> Result<Vec<OutboxItem>> {
+        self.outbox_claim(channel, now, limit, stale_after_ms, worker)
+            .await
+    }
+
+    async fn check_claim(
+        &mut self,
+        id: i64,
+        worker: &str,
+        attempts: u32,
+        now: Timestamp,
+    ) -> Result<ClaimCheck> {
+        self.outbox_check_claim(id, worker, attempts, now).await
+    }
+
+    async fn mark_sent(
+        &mut self,
+        id: i64,
+        provider: &str,
+        provider_id: &str,
+        segments: Option<u32>,
+        encoding: Option<&str>,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.outbox_mark_sent(id, provider, provider_id, segments, encoding, now)
+            .await
+    }
+
+    async fn mark_retry(&mut self, id: i64, error: &str, next_attempt_at: Timestamp) -> Result<()> {
+        self.outbox_mark_retry(id, error, next_attempt_at).await
+    }
+
+    async fn mark_deferred(&mut self, id: i64, until: Timestamp) -> Result<()> {
+        self.outbox_mark_deferred(id, until).await
+    }
+
+    async fn mark_failed(&mut self, id: i64, error: &str, now: Timestamp) -> Result<()> {
+        self.outbox_finish(id, OutboxStatus::Failed, error, now)
+            .await
+    }
+
+    async fn mark_cancelled(&mut self, id: i64, reason: &str, now: Timestamp) -> Result<()> {
+        self.outbox_finish(id, OutboxStatus::Cancelled, reason, now)
+            .await
+    }
+
+    async fn record_delivery_status(
+        &mut self,
+        provider: &str,
+        provider_id: &str,
+        status: DeliveryStatus,
+        error_code: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<DeliveryTarget>> {
+        self.outbox_record_delivery(provider, provider_id, status, error_code, now)
+            .await
+    }
+
+    async fn opt_out_address(
+        &mut self,
+        kind: IdentityKind,
+        address: &str,
+        now: Timestamp,
+    ) -> Result<Option<PersonId>> {
+        self.outbox_opt_out_address(kind, address, now).await
+    }
+
+    async fn person_address(
+        &mut self,
+        person: PersonId,
+        kind: IdentityKind,
+    ) -> Result<Option<String>> {
+        self.outbox_person_address(person, kind).await
+    }
+
+    async fn outbox_row(&mut self, id: i64) -> Result<Option<OutboxRow>> {
+        self.outbox_row_by_id(id).await
+    }
+
+    async fn outbox_summary(&mut self) -> Result<OutboxSummary> {
+        self.outbox_summary_counts().await
+    }
+
+    // --- chat channels and LINK (the SQL is in chat_sql.rs) -----------------
+
+    async fn chat_state(&mut self, key: &str) -> Result<Option<String>> {
+        self.chat_state_get(key).await
+    }
+
+    async fn set_chat_state(
+        &mut self,
+        key: &str,
+        value: Option<&str>,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.chat_state_put(key, value, now).await
+    }
+
+    async fn chat_states(&mut self, prefix: &str) -> Result<Vec<(String, String)>> {
+        self.chat_state_list(prefix).await
+    }
+
+    async fn link_code(&mut self, person: PersonId) -> Result<Option<super::chat::LinkCode>> {
+        self.link_code_get(person).await
+    }
+
+    async fn set_link_code(
+        &mut self,
+        person: PersonId,
+        code: Option<&super::chat::LinkCode>,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.link_code_put(code, person, now).await
+    }
+
+    async fn merge_people(&mut self, from: PersonId, into: PersonId) -> Result<()> {
+        self.merge_people_sql(from, into).await
     }
 }
 

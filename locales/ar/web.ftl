@@ -1,0 +1,42 @@
+## الصفحة العامة (/): السجل المفتوح، للجميع، بلغة بسيطة.
+## الترجمة بانتظار مراجعة متحدث أصلي.
+
+web-page-title = Gather: صوتك في NHS
+web-intro = أخبر NHS بما يهمك. صوّت على ما يجب تغييره.
+web-intro-board = مجلس إدارة NHS England يرد على القضايا التي يختارها الناس. يمكنك قراءة كل رد هنا.
+web-language = اللغة
+web-skip = انتقل إلى المحتوى
+web-take-part = كيف تشارك
+web-sms = أرسل رسالة نصية إلى:
+web-sms-hint = اكتب قضيتك بكلماتك، بأي لغة. أرسل HELP للمساعدة.
+web-phone = اتصل بنا على:
+web-phone-hint = اختر لغتك من لوحة المفاتيح، ثم قل قضيتك بصوت عال.
+web-chat = دردشة المجتمع:
+web-take-part-soon = ستظهر طرق المشاركة هنا قريبا.
+web-open-vote = صوّت الآن
+web-closes = ينتهي التصويت:
+web-vote-how = للتصويت، أرسل VOTE والرقم. مثلا: VOTE 2
+web-no-vote = لا يوجد تصويت مفتوح الآن.
+web-results = نتائج التصويت
+web-closed-on = انتهى:
+web-ballots = عدد المصوتين:
+web-votes = الأصوات:
+web-tie = تعادل
+web-no-results = لا توجد نتائج بعد.
+web-issues = القضايا وما قاله المجلس
+web-no-issues = لم تُنشر أي قضية بعد.
+web-supporters = المؤيدون:
+web-area = المنطقة:
+web-status-open = بانتظار المجلس.
+web-status-committed = التزم المجلس بالعمل.
+web-status-declined = رفض المجلس.
+web-status-in_progress = العمل جار.
+web-status-done = تم.
+web-progress = التقدم:
+web-board-said = قال المجلس:
+web-translation-coming = الترجمة قريبا.
+web-open-data = بيانات مفتوحة
+web-open-data-hint = نزّل السجل المفتوح. لا يحتوي على بيانات شخصية.
+web-small-counts = "<5" تعني أقل من 5. لا نعرض الأعداد الصغيرة حماية للخصوصية.
+web-not-health = Gather ليس خدمة صحية.
+web-urgent = تحتاج مساعدة طبية؟ اتصل بـ NHS 111. في حالة الطوارئ اتصل بـ 999.

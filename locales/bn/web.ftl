@@ -1,0 +1,42 @@
+## সর্বজনীন পাতা (/): খোলা রেকর্ড, সবার জন্য, সহজ ভাষায়।
+## অনুবাদটি একজন মাতৃভাষী পাঠকের যাচাইয়ের অপেক্ষায়।
+
+web-page-title = Gather: NHS নিয়ে আপনার কথা
+web-intro = NHS-কে বলুন আপনার কাছে কী জরুরি। কী বদলানো উচিত, তাতে ভোট দিন।
+web-intro-board = মানুষ যে বিষয়গুলো বেছে নেয়, NHS England বোর্ড তার উত্তর দেয়। প্রতিটি উত্তর এখানে পড়ুন।
+web-language = ভাষা
+web-skip = মূল অংশে যান
+web-take-part = কীভাবে অংশ নেবেন
+web-sms = আমাদের টেক্সট করুন:
+web-sms-hint = নিজের ভাষায়, নিজের কথায় আপনার বিষয় লিখুন। সাহায্যের জন্য HELP পাঠান।
+web-phone = আমাদের ফোন করুন:
+web-phone-hint = কিপ্যাড দিয়ে ভাষা বেছে নিন, তারপর আপনার বিষয় মুখে বলুন।
+web-chat = কমিউনিটি চ্যাট:
+web-take-part-soon = অংশ নেওয়ার উপায় শিগগিরই এখানে দেখানো হবে।
+web-open-vote = এখন ভোট দিন
+web-closes = ভোট শেষ হবে:
+web-vote-how = ভোট দিতে VOTE আর নম্বর পাঠান। যেমন: VOTE 2
+web-no-vote = এখন কোনো ভোট খোলা নেই।
+web-results = ভোটের ফলাফল
+web-closed-on = শেষ হয়েছে:
+web-ballots = যারা ভোট দিয়েছেন:
+web-votes = ভোট:
+web-tie = সমান
+web-no-results = এখনও কোনো ফলাফল নেই।
+web-issues = বিষয় এবং বোর্ড কী বলেছে
+web-no-issues = এখনও কোনো বিষয় প্রকাশ করা হয়নি।
+web-supporters = সমর্থক:
+web-area = এলাকা:
+web-status-open = বোর্ডের উত্তরের অপেক্ষায়।
+web-status-committed = বোর্ড কাজ করার প্রতিশ্রুতি দিয়েছে।
+web-status-declined = বোর্ড রাজি হয়নি।
+web-status-in_progress = কাজ চলছে।
+web-status-done = সম্পন্ন।
+web-progress = অগ্রগতি:
+web-board-said = বোর্ড বলেছে:
+web-translation-coming = অনুবাদ শিগগিরই আসছে।
+web-open-data = খোলা তথ্য
+web-open-data-hint = খোলা রেকর্ড ডাউনলোড করুন। এতে কোনো ব্যক্তিগত তথ্য নেই।
+web-small-counts = "<5" মানে 5-এর কম। গোপনীয়তা রক্ষায় আমরা ছোট সংখ্যা দেখাই না।
+web-not-health = Gather স্বাস্থ্য সেবা নয়।
+web-urgent = চিকিৎসা সাহায্য দরকার? NHS 111-এ ফোন করুন। জরুরি অবস্থায় 999-এ ফোন করুন।

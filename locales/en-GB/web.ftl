@@ -1,0 +1,42 @@
+## The public page (/): the open record, for everyone, in plain language.
+## One idea per line; numbers and links are added by the page itself.
+
+web-page-title = Gather: your say on the NHS
+web-intro = Tell the NHS what matters to you. Vote on what should change.
+web-intro-board = The NHS England Board answers the issues people choose. You can read every answer here.
+web-language = Language
+web-skip = Skip to main content
+web-take-part = How to take part
+web-sms = Text us:
+web-sms-hint = Write your issue in your own words, in any language. Send HELP for help.
+web-phone = Call us:
+web-phone-hint = Choose your language with the keypad, then say your issue out loud.
+web-chat = Community chat:
+web-take-part-soon = Ways to take part will be listed here soon.
+web-open-vote = Vote now
+web-closes = Voting closes:
+web-vote-how = To vote, text VOTE and the number. For example: VOTE 2
+web-no-vote = There is no vote open now.
+web-results = Vote results
+web-closed-on = Closed:
+web-ballots = People who voted:
+web-votes = Votes:
+web-tie = Tie
+web-no-results = No results yet.
+web-issues = Issues and what the Board said
+web-no-issues = No issues have been published yet.
+web-supporters = Supporters:
+web-area = Area:
+web-status-open = Waiting for the Board.
+web-status-committed = The Board committed to act.
+web-status-declined = The Board declined.
+web-status-in_progress = Work is in progress.
+web-status-done = Done.
+web-progress = Progress:
+web-board-said = The Board said:
+web-translation-coming = Translation coming soon.
+web-open-data = Open data
+web-open-data-hint = Download the open record. It has no personal data.
+web-small-counts = "<5" means fewer than 5. We do not show small numbers, to protect privacy.
+web-not-health = Gather is not a health service.
+web-urgent = Need medical help? Call NHS 111. In an emergency, call 999.

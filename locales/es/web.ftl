@@ -1,0 +1,42 @@
+## La página pública (/): el registro abierto, para todos, en lenguaje sencillo.
+## La traducción espera la revisión de un hablante nativo.
+
+web-page-title = Gather: su voz en el NHS
+web-intro = Diga al NHS lo que le importa. Vote lo que debe cambiar.
+web-intro-board = La Junta del NHS England responde a los temas que elige la gente. Aquí puede leer cada respuesta.
+web-language = Idioma
+web-skip = Ir al contenido
+web-take-part = Cómo participar
+web-sms = Envíe un SMS al:
+web-sms-hint = Escriba su tema con sus palabras, en cualquier idioma. Envíe HELP para recibir ayuda.
+web-phone = Llame al:
+web-phone-hint = Elija su idioma con el teclado y luego diga su tema en voz alta.
+web-chat = Chat de la comunidad:
+web-take-part-soon = Pronto verá aquí las formas de participar.
+web-open-vote = Vote ahora
+web-closes = La votación termina:
+web-vote-how = Para votar, envíe VOTE y el número. Por ejemplo: VOTE 2
+web-no-vote = Ahora no hay ninguna votación abierta.
+web-results = Resultados de las votaciones
+web-closed-on = Terminó:
+web-ballots = Personas que votaron:
+web-votes = Votos:
+web-tie = Empate
+web-no-results = Todavía no hay resultados.
+web-issues = Temas y lo que dijo la Junta
+web-no-issues = Todavía no se ha publicado ningún tema.
+web-supporters = Apoyos:
+web-area = Zona:
+web-status-open = Esperando a la Junta.
+web-status-committed = La Junta se comprometió a actuar.
+web-status-declined = La Junta lo rechazó.
+web-status-in_progress = El trabajo está en marcha.
+web-status-done = Hecho.
+web-progress = Avance:
+web-board-said = La Junta dijo:
+web-translation-coming = Traducción próximamente.
+web-open-data = Datos abiertos
+web-open-data-hint = Descargue el registro abierto. No tiene datos personales.
+web-small-counts = "<5" significa menos de 5. No mostramos números pequeños, para proteger la privacidad.
+web-not-health = Gather no es un servicio de salud.
+web-urgent = ¿Necesita ayuda médica? Llame al NHS 111. En una emergencia, llame al 999.

@@ -1,0 +1,42 @@
+## જાહેર પાનું (/): ખુલ્લો રેકોર્ડ, બધા માટે, સરળ ભાષામાં.
+## અનુવાદ માતૃભાષી વ્યક્તિની તપાસની રાહ જુએ છે.
+
+web-page-title = Gather: NHS વિશે તમારો અવાજ
+web-intro = NHSને જણાવો કે તમારા માટે શું મહત્વનું છે. શું બદલવું જોઈએ તેના પર વોટ આપો.
+web-intro-board = લોકો જે મુદ્દા પસંદ કરે છે, તેનો NHS England બોર્ડ જવાબ આપે છે. દરેક જવાબ અહીં વાંચો.
+web-language = ભાષા
+web-skip = મુખ્ય ભાગ પર જાઓ
+web-take-part = ભાગ કેવી રીતે લેવો
+web-sms = અમને ટેક્સ્ટ કરો:
+web-sms-hint = તમારો મુદ્દો તમારા શબ્દોમાં, કોઈ પણ ભાષામાં લખો. મદદ માટે HELP મોકલો.
+web-phone = અમને કૉલ કરો:
+web-phone-hint = કીપેડથી તમારી ભાષા પસંદ કરો, પછી તમારો મુદ્દો બોલીને કહો.
+web-chat = સમુદાય ચેટ:
+web-take-part-soon = ભાગ લેવાની રીતો જલ્દી અહીં બતાવાશે.
+web-open-vote = હમણાં વોટ આપો
+web-closes = વોટિંગ બંધ થશે:
+web-vote-how = વોટ આપવા VOTE અને નંબર મોકલો. જેમ કે: VOTE 2
+web-no-vote = હમણાં કોઈ વોટ ખુલ્લો નથી.
+web-results = વોટના પરિણામ
+web-closed-on = બંધ થયો:
+web-ballots = વોટ આપનારા:
+web-votes = વોટ:
+web-tie = બરાબર
+web-no-results = હજી કોઈ પરિણામ નથી.
+web-issues = મુદ્દા અને બોર્ડે શું કહ્યું
+web-no-issues = હજી કોઈ મુદ્દો પ્રકાશિત થયો નથી.
+web-supporters = સમર્થકો:
+web-area = વિસ્તાર:
+web-status-open = બોર્ડના જવાબની રાહ છે.
+web-status-committed = બોર્ડે કામ કરવાનું વચન આપ્યું.
+web-status-declined = બોર્ડે ના પાડી.
+web-status-in_progress = કામ ચાલુ છે.
+web-status-done = પૂરું થયું.
+web-progress = પ્રગતિ:
+web-board-said = બોર્ડે કહ્યું:
+web-translation-coming = અનુવાદ જલ્દી આવે છે.
+web-open-data = ખુલ્લો ડેટા
+web-open-data-hint = ખુલ્લો રેકોર્ડ ડાઉનલોડ કરો. તેમાં કોઈ અંગત માહિતી નથી.
+web-small-counts = "<5" એટલે 5થી ઓછા. ગોપનીયતા માટે અમે નાની સંખ્યાઓ બતાવતા નથી.
+web-not-health = Gather આરોગ્ય સેવા નથી.
+web-urgent = તબીબી મદદ જોઈએ છે? NHS 111 પર કૉલ કરો. કટોકટીમાં 999 પર કૉલ કરો.

@@ -1,0 +1,42 @@
+## La pagina pubblica (/): il registro aperto, per tutti, in linguaggio semplice.
+## La traduzione attende la revisione di un madrelingua.
+
+web-page-title = Gather: la tua voce sull'NHS
+web-intro = Di' all'NHS cosa conta per te. Vota cosa deve cambiare.
+web-intro-board = Il Consiglio dell'NHS England risponde ai temi scelti dalle persone. Qui puoi leggere ogni risposta.
+web-language = Lingua
+web-skip = Vai al contenuto
+web-take-part = Come partecipare
+web-sms = Manda un SMS al:
+web-sms-hint = Scrivi il tuo tema con parole tue, in qualsiasi lingua. Invia HELP per un aiuto.
+web-phone = Chiama il:
+web-phone-hint = Scegli la lingua con la tastiera, poi racconta il tuo tema a voce.
+web-chat = Chat della comunità:
+web-take-part-soon = Presto qui troverai i modi per partecipare.
+web-open-vote = Vota ora
+web-closes = La votazione si chiude:
+web-vote-how = Per votare, invia VOTE e il numero. Per esempio: VOTE 2
+web-no-vote = Ora non ci sono votazioni aperte.
+web-results = Risultati delle votazioni
+web-closed-on = Chiusa:
+web-ballots = Persone che hanno votato:
+web-votes = Voti:
+web-tie = Pari
+web-no-results = Non ci sono ancora risultati.
+web-issues = Temi e cosa ha detto il Consiglio
+web-no-issues = Non è ancora stato pubblicato nessun tema.
+web-supporters = Sostenitori:
+web-area = Zona:
+web-status-open = In attesa del Consiglio.
+web-status-committed = Il Consiglio si è impegnato ad agire.
+web-status-declined = Il Consiglio ha detto di no.
+web-status-in_progress = Il lavoro è in corso.
+web-status-done = Fatto.
+web-progress = Avanzamento:
+web-board-said = Il Consiglio ha detto:
+web-translation-coming = Traduzione in arrivo.
+web-open-data = Dati aperti
+web-open-data-hint = Scarica il registro aperto. Non contiene dati personali.
+web-small-counts = "<5" vuol dire meno di 5. Non mostriamo numeri piccoli, per proteggere la privacy.
+web-not-health = Gather non è un servizio sanitario.
+web-urgent = Ti serve aiuto medico? Chiama l'NHS 111. In caso di emergenza, chiama il 999.

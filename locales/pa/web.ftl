@@ -1,0 +1,42 @@
+## ਜਨਤਕ ਪੰਨਾ (/): ਖੁੱਲ੍ਹਾ ਰਿਕਾਰਡ, ਸਭ ਲਈ, ਸੌਖੀ ਭਾਸ਼ਾ ਵਿੱਚ।
+## ਅਨੁਵਾਦ ਕਿਸੇ ਮਾਂ-ਬੋਲੀ ਵਾਲੇ ਦੀ ਜਾਂਚ ਦੀ ਉਡੀਕ ਵਿੱਚ ਹੈ।
+
+web-page-title = Gather: NHS ਬਾਰੇ ਤੁਹਾਡੀ ਆਵਾਜ਼
+web-intro = NHS ਨੂੰ ਦੱਸੋ ਕਿ ਤੁਹਾਡੇ ਲਈ ਕੀ ਜ਼ਰੂਰੀ ਹੈ। ਬਦਲਾਅ ਲਈ ਵੋਟ ਪਾਓ।
+web-intro-board = NHS England ਬੋਰਡ ਲੋਕਾਂ ਵੱਲੋਂ ਚੁਣੇ ਮਸਲਿਆਂ ਦਾ ਜਵਾਬ ਦਿੰਦਾ ਹੈ। ਹਰ ਜਵਾਬ ਇੱਥੇ ਪੜ੍ਹੋ।
+web-language = ਭਾਸ਼ਾ
+web-skip = ਸਮੱਗਰੀ ਤੇ ਜਾਓ
+web-take-part = ਹਿੱਸਾ ਕਿਵੇਂ ਲੈਣਾ ਹੈ
+web-sms = ਸਾਨੂੰ ਟੈਕਸਟ ਕਰੋ:
+web-sms-hint = ਆਪਣਾ ਮਸਲਾ ਆਪਣੇ ਸ਼ਬਦਾਂ ਵਿੱਚ, ਕਿਸੇ ਵੀ ਭਾਸ਼ਾ ਵਿੱਚ ਲਿਖੋ। ਮਦਦ ਲਈ HELP ਭੇਜੋ।
+web-phone = ਸਾਨੂੰ ਕਾਲ ਕਰੋ:
+web-phone-hint = ਕੀਪੈਡ ਨਾਲ ਆਪਣੀ ਭਾਸ਼ਾ ਚੁਣੋ, ਫਿਰ ਆਪਣਾ ਮਸਲਾ ਬੋਲ ਕੇ ਦੱਸੋ।
+web-chat = ਭਾਈਚਾਰਕ ਚੈਟ:
+web-take-part-soon = ਹਿੱਸਾ ਲੈਣ ਦੇ ਤਰੀਕੇ ਜਲਦੀ ਇੱਥੇ ਦਿਖਾਏ ਜਾਣਗੇ।
+web-open-vote = ਹੁਣੇ ਵੋਟ ਪਾਓ
+web-closes = ਵੋਟਿੰਗ ਬੰਦ ਹੋਵੇਗੀ:
+web-vote-how = ਵੋਟ ਪਾਉਣ ਲਈ VOTE ਅਤੇ ਨੰਬਰ ਭੇਜੋ। ਜਿਵੇਂ: VOTE 2
+web-no-vote = ਹੁਣ ਕੋਈ ਵੋਟ ਖੁੱਲ੍ਹੀ ਨਹੀਂ ਹੈ।
+web-results = ਵੋਟ ਦੇ ਨਤੀਜੇ
+web-closed-on = ਬੰਦ ਹੋਈ:
+web-ballots = ਵੋਟ ਪਾਉਣ ਵਾਲੇ:
+web-votes = ਵੋਟਾਂ:
+web-tie = ਬਰਾਬਰ
+web-no-results = ਅਜੇ ਕੋਈ ਨਤੀਜਾ ਨਹੀਂ।
+web-issues = ਮਸਲੇ ਅਤੇ ਬੋਰਡ ਦਾ ਜਵਾਬ
+web-no-issues = ਅਜੇ ਕੋਈ ਮਸਲਾ ਛਾਪਿਆ ਨਹੀਂ ਗਿਆ।
+web-supporters = ਹਮਾਇਤੀ:
+web-area = ਇਲਾਕਾ:
+web-status-open = ਬੋਰਡ ਦੇ ਜਵਾਬ ਦੀ ਉਡੀਕ ਹੈ।
+web-status-committed = ਬੋਰਡ ਨੇ ਕੰਮ ਕਰਨ ਦਾ ਵਾਅਦਾ ਕੀਤਾ।
+web-status-declined = ਬੋਰਡ ਨੇ ਨਾਂਹ ਕੀਤੀ।
+web-status-in_progress = ਕੰਮ ਚੱਲ ਰਿਹਾ ਹੈ।
+web-status-done = ਪੂਰਾ ਹੋਇਆ।
+web-progress = ਤਰੱਕੀ:
+web-board-said = ਬੋਰਡ ਨੇ ਕਿਹਾ:
+web-translation-coming = ਅਨੁਵਾਦ ਜਲਦੀ ਆ ਰਿਹਾ ਹੈ।
+web-open-data = ਖੁੱਲ੍ਹਾ ਡਾਟਾ
+web-open-data-hint = ਖੁੱਲ੍ਹਾ ਰਿਕਾਰਡ ਡਾਊਨਲੋਡ ਕਰੋ। ਇਸ ਵਿੱਚ ਕੋਈ ਨਿੱਜੀ ਜਾਣਕਾਰੀ ਨਹੀਂ।
+web-small-counts = "<5" ਦਾ ਮਤਲਬ 5 ਤੋਂ ਘੱਟ ਹੈ। ਨਿੱਜਤਾ ਲਈ ਅਸੀਂ ਛੋਟੀਆਂ ਗਿਣਤੀਆਂ ਨਹੀਂ ਦਿਖਾਉਂਦੇ।
+web-not-health = Gather ਸਿਹਤ ਸੇਵਾ ਨਹੀਂ ਹੈ।
+web-urgent = ਡਾਕਟਰੀ ਮਦਦ ਚਾਹੀਦੀ ਹੈ? NHS 111 ਤੇ ਕਾਲ ਕਰੋ। ਐਮਰਜੈਂਸੀ ਵਿੱਚ 999 ਤੇ ਕਾਲ ਕਰੋ।

@@ -1,0 +1,42 @@
+## Strona publiczna (/): otwarty rejestr, dla wszystkich, prostym językiem.
+## Tłumaczenie czeka na sprawdzenie przez native speakera.
+
+web-page-title = Gather: Twój głos w sprawie NHS
+web-intro = Powiedz NHS, co jest dla Ciebie ważne. Głosuj, co trzeba zmienić.
+web-intro-board = Zarząd NHS England odpowiada na sprawy wybrane przez ludzi. Tu przeczytasz każdą odpowiedź.
+web-language = Język
+web-skip = Przejdź do treści
+web-take-part = Jak wziąć udział
+web-sms = Napisz SMS:
+web-sms-hint = Opisz sprawę własnymi słowami, w dowolnym języku. Wyślij HELP, by dostać pomoc.
+web-phone = Zadzwoń:
+web-phone-hint = Wybierz język klawiaturą telefonu, a potem powiedz, o co chodzi.
+web-chat = Czat społeczności:
+web-take-part-soon = Sposoby udziału pojawią się tu wkrótce.
+web-open-vote = Głosuj teraz
+web-closes = Głosowanie kończy się:
+web-vote-how = Aby zagłosować, wyślij VOTE i numer. Na przykład: VOTE 2
+web-no-vote = Teraz nie ma otwartego głosowania.
+web-results = Wyniki głosowań
+web-closed-on = Zakończone:
+web-ballots = Liczba głosujących:
+web-votes = Głosy:
+web-tie = Remis
+web-no-results = Nie ma jeszcze wyników.
+web-issues = Sprawy i odpowiedzi Zarządu
+web-no-issues = Nie opublikowano jeszcze żadnych spraw.
+web-supporters = Poparcie:
+web-area = Okolica:
+web-status-open = Czeka na Zarząd.
+web-status-committed = Zarząd zobowiązał się działać.
+web-status-declined = Zarząd odmówił.
+web-status-in_progress = Prace trwają.
+web-status-done = Zrobione.
+web-progress = Postęp:
+web-board-said = Zarząd napisał:
+web-translation-coming = Tłumaczenie wkrótce.
+web-open-data = Otwarte dane
+web-open-data-hint = Pobierz otwarty rejestr. Nie ma w nim danych osobowych.
+web-small-counts = "<5" oznacza mniej niż 5. Nie pokazujemy małych liczb, by chronić prywatność.
+web-not-health = Gather to nie służba zdrowia.
+web-urgent = Potrzebujesz pomocy medycznej? Dzwoń na NHS 111. W nagłym wypadku: 999.

@@ -1,0 +1,42 @@
+## A página pública (/): o registo aberto, para todos, em linguagem simples.
+## A tradução aguarda revisão por um falante nativo.
+
+web-page-title = Gather: a sua voz no NHS
+web-intro = Diga ao NHS o que é importante para si. Vote no que deve mudar.
+web-intro-board = O Conselho do NHS England responde aos temas que as pessoas escolhem. Aqui pode ler todas as respostas.
+web-language = Idioma
+web-skip = Saltar para o conteúdo
+web-take-part = Como participar
+web-sms = Envie uma SMS para:
+web-sms-hint = Escreva o seu tema por palavras suas, em qualquer idioma. Envie HELP para ajuda.
+web-phone = Ligue para:
+web-phone-hint = Escolha o idioma no teclado e depois diga o seu tema em voz alta.
+web-chat = Chat da comunidade:
+web-take-part-soon = As formas de participar vão aparecer aqui em breve.
+web-open-vote = Vote agora
+web-closes = A votação termina:
+web-vote-how = Para votar, envie VOTE e o número. Por exemplo: VOTE 2
+web-no-vote = Agora não há nenhuma votação aberta.
+web-results = Resultados das votações
+web-closed-on = Terminou:
+web-ballots = Pessoas que votaram:
+web-votes = Votos:
+web-tie = Empate
+web-no-results = Ainda não há resultados.
+web-issues = Temas e o que o Conselho disse
+web-no-issues = Ainda não foi publicado nenhum tema.
+web-supporters = Apoiantes:
+web-area = Zona:
+web-status-open = À espera do Conselho.
+web-status-committed = O Conselho comprometeu-se a agir.
+web-status-declined = O Conselho recusou.
+web-status-in_progress = O trabalho está em curso.
+web-status-done = Feito.
+web-progress = Progresso:
+web-board-said = O Conselho disse:
+web-translation-coming = Tradução em breve.
+web-open-data = Dados abertos
+web-open-data-hint = Descarregue o registo aberto. Não tem dados pessoais.
+web-small-counts = "<5" quer dizer menos de 5. Não mostramos números pequenos, para proteger a privacidade.
+web-not-health = O Gather não é um serviço de saúde.
+web-urgent = Precisa de ajuda médica? Ligue para o NHS 111. Numa emergência, ligue 999.

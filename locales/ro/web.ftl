@@ -1,0 +1,42 @@
+## Pagina publică (/): registrul deschis, pentru toți, în limbaj simplu.
+## Traducerea așteaptă verificarea unui vorbitor nativ.
+
+web-page-title = Gather: spuneți ce credeți despre NHS
+web-intro = Spuneți NHS ce contează pentru dvs. Votați ce trebuie schimbat.
+web-intro-board = Consiliul NHS England răspunde la temele alese de oameni. Aici puteți citi fiecare răspuns.
+web-language = Limba
+web-skip = Sari la conținut
+web-take-part = Cum puteți participa
+web-sms = Trimiteți un SMS la:
+web-sms-hint = Scrieți problema cu cuvintele dvs., în orice limbă. Trimiteți HELP pentru ajutor.
+web-phone = Sunați la:
+web-phone-hint = Alegeți limba de la tastatură, apoi spuneți problema cu voce tare.
+web-chat = Chat pentru comunități:
+web-take-part-soon = Modurile de participare vor apărea aici în curând.
+web-open-vote = Votați acum
+web-closes = Votul se încheie:
+web-vote-how = Ca să votați, trimiteți VOTE și numărul. De exemplu: VOTE 2
+web-no-vote = Acum nu este niciun vot deschis.
+web-results = Rezultatele voturilor
+web-closed-on = Încheiat:
+web-ballots = Persoane care au votat:
+web-votes = Voturi:
+web-tie = Egalitate
+web-no-results = Încă nu sunt rezultate.
+web-issues = Teme și ce a spus Consiliul
+web-no-issues = Încă nu a fost publicată nicio temă.
+web-supporters = Susținători:
+web-area = Zona:
+web-status-open = Așteaptă Consiliul.
+web-status-committed = Consiliul s-a angajat să acționeze.
+web-status-declined = Consiliul a refuzat.
+web-status-in_progress = Se lucrează.
+web-status-done = Gata.
+web-progress = Progres:
+web-board-said = Consiliul a spus:
+web-translation-coming = Traducerea vine în curând.
+web-open-data = Date deschise
+web-open-data-hint = Descărcați registrul deschis. Nu conține date personale.
+web-small-counts = "<5" înseamnă mai puțin de 5. Nu arătăm numere mici, ca să protejăm viața privată.
+web-not-health = Gather nu este un serviciu de sănătate.
+web-urgent = Aveți nevoie de ajutor medical? Sunați la NHS 111. În caz de urgență: 999.

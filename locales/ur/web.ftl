@@ -1,0 +1,42 @@
+## عوامی صفحہ (/): کھلا ریکارڈ، سب کے لیے، آسان زبان میں۔
+## ترجمہ کسی اہلِ زبان کی جانچ کا منتظر ہے۔
+
+web-page-title = Gather: NHS کے بارے میں آپ کی آواز
+web-intro = NHS کو بتائیں کہ آپ کے لیے کیا اہم ہے۔ تبدیلی کے لیے ووٹ دیں۔
+web-intro-board = NHS England بورڈ لوگوں کے چنے ہوئے مسائل کا جواب دیتا ہے۔ ہر جواب یہاں پڑھیں۔
+web-language = زبان
+web-skip = مواد پر جائیں
+web-take-part = حصہ کیسے لیں
+web-sms = ہمیں ٹیکسٹ کریں:
+web-sms-hint = اپنا مسئلہ اپنے الفاظ میں، کسی بھی زبان میں لکھیں۔ مدد کے لیے HELP بھیجیں۔
+web-phone = ہمیں کال کریں:
+web-phone-hint = کی پیڈ سے اپنی زبان چنیں، پھر اپنا مسئلہ بول کر بتائیں۔
+web-chat = کمیونٹی چیٹ:
+web-take-part-soon = حصہ لینے کے طریقے جلد یہاں دکھائے جائیں گے۔
+web-open-vote = ابھی ووٹ دیں
+web-closes = ووٹنگ ختم ہوگی:
+web-vote-how = ووٹ دینے کے لیے VOTE اور نمبر بھیجیں۔ مثال: VOTE 2
+web-no-vote = ابھی کوئی ووٹ کھلا نہیں ہے۔
+web-results = ووٹ کے نتائج
+web-closed-on = ختم ہوا:
+web-ballots = ووٹ دینے والے:
+web-votes = ووٹ:
+web-tie = برابر
+web-no-results = ابھی کوئی نتیجہ نہیں۔
+web-issues = مسائل اور بورڈ کا جواب
+web-no-issues = ابھی کوئی مسئلہ شائع نہیں ہوا۔
+web-supporters = حمایتی:
+web-area = علاقہ:
+web-status-open = بورڈ کے جواب کا انتظار ہے۔
+web-status-committed = بورڈ نے عمل کا وعدہ کیا۔
+web-status-declined = بورڈ نے انکار کیا۔
+web-status-in_progress = کام جاری ہے۔
+web-status-done = مکمل۔
+web-progress = پیش رفت:
+web-board-said = بورڈ نے کہا:
+web-translation-coming = ترجمہ جلد آ رہا ہے۔
+web-open-data = کھلا ڈیٹا
+web-open-data-hint = کھلا ریکارڈ ڈاؤن لوڈ کریں۔ اس میں کوئی ذاتی معلومات نہیں۔
+web-small-counts = "<5" کا مطلب 5 سے کم ہے۔ رازداری کے لیے ہم چھوٹی تعداد نہیں دکھاتے۔
+web-not-health = Gather صحت کی سروس نہیں ہے۔
+web-urgent = طبی مدد چاہیے؟ NHS 111 پر کال کریں۔ ایمرجنسی میں 999 پر کال کریں۔

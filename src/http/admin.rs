@@ -1,0 +1,665 @@
+//! The admin API (`/api/v1`): JSON in, JSON out, every endpoint behind the
+//! [`AdminToken`] extractor, errors as `{"error": …, "detail": …}` with a 4xx.
+//! The OpenAPI document at `/api/v1/openapi.json` is generated from these
+//! handlers' annotations, so it cannot drift from the code.
+
+use super::error::ApiError;
+use crate::domain::{IssueRef, LanguageTag, Timestamp};
+use crate::service::records::with_ties;
+use crate::service::{Gather, ResponseInput, RoundInput};
+use crate::store::reports::Reach;
+use crate::store::{Issue, IssueStatus, ResponseStatus, Round, RoundId};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use utoipa::{OpenApi, ToSchema};
+
+#[derive(Clone)]
+pub struct AdminState {
+    pub gather: Gather,
+    /// `None` switches the admin API off (every call gets 403).
+    pub token: Option<Arc<String>>,
+}
+
+impl FromRef<AdminState> for Option<Arc<String>> {
+    fn from_ref(s: &AdminState) -> Self {
+        s.token.clone()
+    }
+}
+
+pub fn routes(state: AdminState) -> Router {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/issues", get(list_issues))
+        .route("/api/v1/issues/{ref}/approve", post(approve))
+        .route("/api/v1/issues/{ref}/hide", post(hide))
+        .route("/api/v1/issues/{ref}/merge", post(merge))
+        .route("/api/v1/issues/{ref}/responses", post(respond))
+        .route("/api/v1/rounds", get(list_rounds).post(create_round))
+        .route("/api/v1/rounds/{id}/open", post(open_round))
+        .route("/api/v1/rounds/{id}/close", post(close_round))
+        .route("/api/v1/rounds/{id}/results", get(results))
+        .route("/api/v1/rounds/{id}/announce", post(announce))
+        .route("/api/v1/fanouts", get(fanouts))
+        .route("/api/v1/fanouts/{id}", get(fanout))
+        .route("/api/v1/reach", get(reach))
+        .with_state(state)
+}
+
+/// Proof that the request carried `Authorization: Bearer <GATHER_ADMIN_TOKEN>`:
+/// 401 without one, 403 with a wrong one (compared in constant time).
+pub struct AdminToken;
+
+impl<S> FromRequestParts<S> for AdminToken
+where
+    S: Send + Sync,
+    Option<Arc<String>>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Some(expected) = Option::<Arc<String>>::from_ref(state) else {
+            return Err(ApiError::forbidden(
+                "the admin API is off: set GATHER_ADMIN_TOKEN",
+            ));
+        };
+        let given = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim);
+        match given {
+            None => Err(ApiError::unauthorized(
+                "send Authorization: Bearer <admin token>",
+            )),
+            Some(t)
+                if crate::channels::twilio::constant_time_eq(t.as_bytes(), expected.as_bytes()) =>
+            {
+                Ok(AdminToken)
+            }
+            Some(_) => Err(ApiError::forbidden("wrong admin token")),
+        }
+    }
+}
+
+/// JSON whose rejections are this API's errors.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError::new(e.status(), e.body_text())),
+        }
+    }
+}
+
+fn parse_ref(s: &str) -> Result<IssueRef, ApiError> {
+    IssueRef::parse(s).map_err(|e| ApiError::bad_request(e.to_string()))
+}
+
+// ----- wire types ----------------------------------------------------------
+
+#[derive(Serialize, ToSchema)]
+pub struct IssueDto {
+    #[serde(rename = "ref")]
+    pub issue_ref: String,
+    pub title: String,
+    pub description: String,
+    pub area: Option<String>,
+    pub involvement: Option<String>,
+    pub language: String,
+    pub channel: String,
+    /// new, approved, hidden or merged
+    pub status: String,
+    pub hidden_reason: Option<String>,
+    pub merged_into: Option<String>,
+    pub created_at: String,
+    pub supporters: i64,
+}
+
+impl From<Issue> for IssueDto {
+    fn from(i: Issue) -> Self {
+        IssueDto {
+            issue_ref: i.issue_ref.to_string(),
+            title: i.title,
+            description: i.description,
+            area: i.area,
+            involvement: i.involvement,
+            language: i.language,
+            channel: i.channel,
+            status: i.status.as_str().to_string(),
+            hidden_reason: i.hidden_reason,
+            merged_into: i.merged_into.map(|r| r.to_string()),
+            created_at: i.created_at.to_rfc3339(),
+            supporters: i.supporters,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HideBody {
+    /// Why the issue is hidden (abuse, personal data…); required.
+    pub reason: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeBody {
+    /// The issue this one is merged into, e.g. `G-1001`.
+    pub into: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoundBody {
+    pub title: String,
+    /// Issue references in ballot order.
+    pub items: Vec<String>,
+    pub max_choices: u32,
+    /// RFC 3339; optional.
+    pub closes_at: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoundItemDto {
+    pub position: u32,
+    #[serde(rename = "ref")]
+    pub issue_ref: String,
+    pub title: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoundDto {
+    pub id: i64,
+    pub title: String,
+    pub max_choices: u32,
+    /// draft, open or closed
+    pub status: String,
+    pub closes_at: Option<String>,
+    pub items: Vec<RoundItemDto>,
+}
+
+impl From<Round> for RoundDto {
+    fn from(r: Round) -> Self {
+        RoundDto {
+            id: r.id,
+            title: r.title,
+            max_choices: r.max_choices,
+            status: r.status.as_str().to_string(),
+            closes_at: r.closes_at.map(Timestamp::to_rfc3339),
+            items: r
+                .items
+                .into_iter()
+                .map(|i| RoundItemDto {
+                    position: i.position,
+                    issue_ref: i.issue_ref.to_string(),
+                    title: i.title,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoundSummaryDto {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub max_choices: u32,
+    pub ballots: i64,
+    pub closes_at: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResultDto {
+    pub rank: u32,
+    #[serde(rename = "ref")]
+    pub issue_ref: String,
+    pub title: String,
+    pub votes: i64,
+    /// True when another item shares this rank.
+    pub tie: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseBody {
+    /// committed, declined, in_progress or done
+    pub status: String,
+    /// Text by language tag; must include the default language. A declined
+    /// response's text is its reason.
+    pub text: BTreeMap<String, String>,
+    /// 0 to 100
+    pub progress: Option<u8>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResponseCreated {
+    pub id: i64,
+    /// The fan-out that tells everyone involved (see /api/v1/fanouts/{id}).
+    pub fanout: i64,
+    /// People the update was queued for.
+    pub recipients: i64,
+}
+
+#[derive(Deserialize)]
+pub struct IssueQuery {
+    pub status: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+    pub detail: String,
+}
+
+// ----- handlers --------------------------------------------------------------
+
+/// List issues, optionally by status.
+#[utoipa::path(get, path = "/api/v1/issues",
+    params(("status" = Option<String>, Query, description = "new, approved, hidden or merged")),
+    responses((status = 200, body = Vec<IssueDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_issues(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Query(q): Query<IssueQuery>,
+) -> Result<Json<Vec<IssueDto>>, ApiError> {
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(v) => Some(IssueStatus::parse(v).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "unknown status `{v}`: use new, approved, hidden or merged"
+            ))
+        })?),
+    };
+    let issues = s.gather.list_issues(status).await?;
+    Ok(Json(issues.into_iter().map(IssueDto::from).collect()))
+}
+
+/// Approve an issue so it can go to a vote.
+#[utoipa::path(post, path = "/api/v1/issues/{ref}/approve",
+    params(("ref" = String, Path, description = "e.g. G-1001")),
+    responses((status = 200, body = IssueDto), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn approve(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(r): Path<String>,
+) -> Result<Json<IssueDto>, ApiError> {
+    let r = parse_ref(&r)?;
+    Ok(Json(
+        s.gather
+            .set_issue_status(r, IssueStatus::Approved, None)
+            .await?
+            .into(),
+    ))
+}
+
+/// Hide an issue (abuse, personal data), with a reason.
+#[utoipa::path(post, path = "/api/v1/issues/{ref}/hide", request_body = HideBody,
+    params(("ref" = String, Path)),
+    responses((status = 200, body = IssueDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn hide(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(r): Path<String>,
+    ApiJson(body): ApiJson<HideBody>,
+) -> Result<Json<IssueDto>, ApiError> {
+    let r = parse_ref(&r)?;
+    if body.reason.chars().count() > 500 {
+        return Err(ApiError::bad_request("the reason is over 500 characters"));
+    }
+    let issue = s
+        .gather
+        .set_issue_status(r, IssueStatus::Hidden, Some(body.reason.trim()))
+        .await?;
+    Ok(Json(issue.into()))
+}
+
+/// Merge a duplicate into another issue; followers and votes move, never doubled.
+#[utoipa::path(post, path = "/api/v1/issues/{ref}/merge", request_body = MergeBody,
+    params(("ref" = String, Path)),
+    responses((status = 200, body = IssueDto, description = "the issue merged into"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn merge(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(r): Path<String>,
+    ApiJson(body): ApiJson<MergeBody>,
+) -> Result<Json<IssueDto>, ApiError> {
+    let from = parse_ref(&r)?;
+    let into = parse_ref(&body.into)?;
+    Ok(Json(s.gather.merge_issue(from, into).await?.into()))
+}
+
+/// Record a Board response to an issue.
+#[utoipa::path(post, path = "/api/v1/issues/{ref}/responses", request_body = ResponseBody,
+    params(("ref" = String, Path)),
+    responses((status = 201, body = ResponseCreated), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn respond(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(r): Path<String>,
+    ApiJson(body): ApiJson<ResponseBody>,
+) -> Result<Response, ApiError> {
+    let issue = parse_ref(&r)?;
+    let status = ResponseStatus::parse(&body.status).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "unknown status `{}`: use committed, declined, in_progress or done",
+            body.status
+        ))
+    })?;
+    let mut texts = Vec::new();
+    for (lang, text) in body.text {
+        let tag = LanguageTag::parse(&lang).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        texts.push((tag, text));
+    }
+    let id = s
+        .gather
+        .record_response(ResponseInput {
+            issue,
+            status,
+            progress: body.progress,
+            texts,
+        })
+        .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(ResponseCreated {
+            id: id.id,
+            fanout: id.fanout,
+            recipients: id.recipients,
+        }),
+    )
+        .into_response())
+}
+
+/// List rounds, newest first.
+#[utoipa::path(get, path = "/api/v1/rounds",
+    responses((status = 200, body = Vec<RoundSummaryDto>)), security(("bearer" = [])))]
+async fn list_rounds(
+    _: AdminToken,
+    State(s): State<AdminState>,
+) -> Result<Json<Vec<RoundSummaryDto>>, ApiError> {
+    let rounds = s.gather.rounds().await?;
+    Ok(Json(
+        rounds
+            .into_iter()
+            .map(|r| RoundSummaryDto {
+                id: r.id,
+                title: r.title,
+                status: r.status.as_str().to_string(),
+                max_choices: r.max_choices,
+                ballots: r.ballots,
+                closes_at: r.closes_at.map(Timestamp::to_rfc3339),
+            })
+            .collect(),
+    ))
+}
+
+/// Create a round (a draft) from approved issues.
+#[utoipa::path(post, path = "/api/v1/rounds", request_body = RoundBody,
+    responses((status = 201, body = RoundDto), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn create_round(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    ApiJson(body): ApiJson<RoundBody>,
+) -> Result<Response, ApiError> {
+    let items = body
+        .items
+        .iter()
+        .map(|i| parse_ref(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let closes_at = match body.closes_at.as_deref() {
+        None => None,
+        Some(t) => Some(Timestamp::parse_rfc3339(t).ok_or_else(|| {
+            ApiError::bad_request("closes_at must be an RFC 3339 time, e.g. 2026-12-01T18:00:00Z")
+        })?),
+    };
+    if closes_at.is_some_and(|t| t <= s.gather.clock.now()) {
+        return Err(ApiError::bad_request("closes_at is in the past"));
+    }
+    let round = s
+        .gather
+        .create_round(RoundInput {
+            title: body.title,
+            items,
+            max_choices: body.max_choices,
+            closes_at,
+        })
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(RoundDto::from(round))).into_response())
+}
+
+fn round_id(raw: &str) -> Result<RoundId, ApiError> {
+    raw.parse::<RoundId>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::bad_request(format!("`{raw}` is not a round id")))
+}
+
+/// Open a draft round (only one round is open at a time).
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/open", params(("id" = i64, Path)),
+    responses((status = 200, body = RoundDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn open_round(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(id): Path<String>,
+) -> Result<Json<RoundDto>, ApiError> {
+    Ok(Json(s.gather.open_round_id(round_id(&id)?).await?.into()))
+}
+
+/// Close an open round; results are computed and stored, ties reported.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/close", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ResultDto>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn close_round(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ResultDto>>, ApiError> {
+    let rows = s.gather.close_round(round_id(&id)?).await?;
+    Ok(Json(result_dtos(&rows)))
+}
+
+/// A round's results (live counts while it is open).
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/results", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ResultDto>), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn results(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ResultDto>>, ApiError> {
+    let rows = s.gather.results(round_id(&id)?).await?;
+    Ok(Json(result_dtos(&rows)))
+}
+
+fn result_dtos(rows: &[crate::store::ResultRow]) -> Vec<ResultDto> {
+    with_ties(rows)
+        .into_iter()
+        .map(|r| ResultDto {
+            rank: r.rank,
+            issue_ref: r.issue_ref,
+            title: r.title,
+            votes: r.votes,
+            tie: r.tie,
+        })
+        .collect()
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AnnounceBody {
+    /// `voters` (default): the people who voted in the round; `everyone`:
+    /// everyone who has not opted out.
+    pub audience: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FanOutDto {
+    pub id: i64,
+    /// response or announce
+    pub kind: String,
+    pub recipients: i64,
+    pub queued: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub delivered: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+    pub created_at: String,
+}
+
+impl From<crate::store::fanout::FanOutStatus> for FanOutDto {
+    fn from(f: crate::store::fanout::FanOutStatus) -> Self {
+        FanOutDto {
+            id: f.id,
+            kind: f.kind,
+            recipients: f.recipients,
+            queued: f.queued,
+            sending: f.sending,
+            sent: f.sent,
+            delivered: f.delivered,
+            failed: f.failed,
+            cancelled: f.cancelled,
+            created_at: f.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// Tell the people who voted (or everyone opted in) that results are out.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/announce", params(("id" = i64, Path)),
+    request_body(content = AnnounceBody, description = "optional"),
+    responses((status = 202, body = ResponseCreated), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the round is not closed")),
+    security(("bearer" = [])))]
+async fn announce(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    // The body is optional: empty means the voters.
+    let body: AnnounceBody = if body.iter().all(u8::is_ascii_whitespace) {
+        AnnounceBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?
+    };
+    let everyone = match body.audience.as_deref() {
+        None | Some("voters") => false,
+        Some("everyone") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "audience `{other}`: use voters or everyone"
+            )));
+        }
+    };
+    let r = s.gather.announce(round_id(&id)?, everyone).await?;
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(ResponseCreated {
+            id: r.id,
+            fanout: r.fanout,
+            recipients: r.recipients,
+        }),
+    )
+        .into_response())
+}
+
+/// Every fan-out's progress, newest first.
+#[utoipa::path(get, path = "/api/v1/fanouts",
+    responses((status = 200, body = Vec<FanOutDto>)), security(("bearer" = [])))]
+async fn fanouts(
+    _: AdminToken,
+    State(s): State<AdminState>,
+) -> Result<Json<Vec<FanOutDto>>, ApiError> {
+    let all = s.gather.fanout_status(None).await?;
+    Ok(Json(all.into_iter().map(FanOutDto::from).collect()))
+}
+
+/// One fan-out's progress: queued, sent, delivered, failed.
+#[utoipa::path(get, path = "/api/v1/fanouts/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = FanOutDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn fanout(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(id): Path<String>,
+) -> Result<Json<FanOutDto>, ApiError> {
+    let id = id
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::bad_request(format!("`{id}` is not a fan-out id")))?;
+    let mut all = s.gather.fanout_status(Some(id)).await?;
+    let one = all
+        .pop()
+        .ok_or_else(|| ApiError::not_found(format!("no fan-out {id}")))?;
+    Ok(Json(one.into()))
+}
+
+/// Who is reached: people and messages by channel, language, area,
+/// involvement and round (exact counts; for organisers only).
+#[utoipa::path(get, path = "/api/v1/reach",
+    responses((status = 200, description = "the reach report")), security(("bearer" = [])))]
+async fn reach(_: AdminToken, State(s): State<AdminState>) -> Result<Json<Reach>, ApiError> {
+    Ok(Json(s.gather.reach().await?))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Gather admin API", description = "Moderate issues, run rounds, record Board responses."),
+    paths(list_issues, approve, hide, merge, respond, list_rounds, create_round, open_round, close_round, results, announce, fanouts, fanout, reach),
+    components(schemas(IssueDto, HideBody, MergeBody, RoundBody, RoundDto, RoundItemDto, RoundSummaryDto, ResultDto, ResponseBody, ResponseCreated, AnnounceBody, FanOutDto, ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document (no token needed: it describes, it does not reveal).
+async fn openapi() -> Response {
+    match ApiDoc::openapi().to_pretty_json() {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(e) => ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            format!("cannot render the OpenAPI document: {e}"),
+        )
+        .into_response(),
+    }
+}

@@ -1,0 +1,571 @@
+//! The outbox worker: claims due messages for one channel, re-checks each
+//! just before sending, keeps to the provider's rate, sends, and records
+//! what happened. One worker per channel and provider; any [`Sender`] will
+//! do (Twilio's REST API, Kannel, the console).
+//!
+//! A message goes through, in order:
+//! 1. **claim** (one short transaction): due rows and stale claims become
+//!    `sending`, each with whether its person has opted out;
+//! 2. opted out → **cancelled**, never sent;
+//! 3. a notice inside quiet hours → **deferred** to when they end (direct
+//!    replies are never delayed);
+//! 4. **check** (one short transaction): the claim is still ours and the
+//!    person has not opted out since the claim; renews the claim;
+//! 5. wait for a **rate** slot, **send**;
+//! 6. **record** at once: sent (with the provider's id, segments and
+//!    encoding), retry later with backoff, or failed with the reason.
+//!
+//! See docs/design.md ("Outbox") for why a message cannot be lost and when,
+//! exactly, it could be sent twice.
+
+use super::quiet::QuietHours;
+use super::rate::RateLimiter;
+use super::{Outgoing, SendError, Sender, backoff_secs};
+use crate::channels::segments;
+use crate::clock::Clock;
+use crate::domain::{Channel, Timestamp, phone::mask};
+use crate::store::{ClaimCheck, Direction, OutboundKind, OutboxItem, Store, StoreError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+
+/// How long a claim may go without being renewed before another worker takes
+/// the message over. Must exceed one send (the HTTP timeout plus a rate
+/// slot) by a wide margin: a message still being sent when its claim goes
+/// stale could be sent twice.
+pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(300);
+/// How often an idle worker looks for due messages (an in-process enqueue
+/// wakes it sooner).
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// The longest wait a provider's `Retry-After` can ask for.
+const MAX_RETRY_AFTER_SECS: i64 = 3600;
+/// Writes after the provider accepted a message are retried this often
+/// before giving up (see [`Worker::record`]).
+const RECORD_TRIES: u32 = 6;
+
+/// How a worker behaves; [`Default`] is production's.
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// Messages a second per rate key (sending number).
+    pub rate_per_second: f64,
+    /// When notices wait; `None` for never.
+    pub quiet_hours: Option<QuietHours>,
+    /// Tries before a message is given up (temporary failures only).
+    pub max_attempts: u32,
+    pub stale_after: Duration,
+    pub poll_interval: Duration,
+    /// Messages claimed at once; `None` picks about two seconds' worth at
+    /// the rate, so claims stay fresh and a STOP takes effect quickly.
+    pub batch: Option<u32>,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        WorkerOptions {
+            rate_per_second: 1.0,
+            quiet_hours: None,
+            max_attempts: 8,
+            stale_after: DEFAULT_STALE_AFTER,
+            poll_interval: DEFAULT_POLL_INTERVAL,
+            batch: None,
+        }
+    }
+}
+
+/// What happened to one claimed message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// A temporary failure; queued again for later.
+    Retry,
+    Failed,
+    /// The person opted out: never sent.
+    Cancelled,
+    /// A notice in quiet hours: queued again for the morning.
+    Deferred,
+    /// Another worker has the message now (our claim went stale).
+    Lost,
+    /// Handed back unsent because the worker is stopping.
+    Released,
+}
+
+/// What one [`Worker::drain_once`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drained {
+    pub claimed: usize,
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    pub deferred: usize,
+    pub lost: usize,
+    pub released: usize,
+}
+
+impl Drained {
+    fn count(&mut self, outcome: Outcome) {
+        let slot = match outcome {
+            Outcome::Sent => &mut self.sent,
+            Outcome::Retry => &mut self.retried,
+            Outcome::Failed => &mut self.failed,
+            Outcome::Cancelled => &mut self.cancelled,
+            Outcome::Deferred => &mut self.deferred,
+            Outcome::Lost => &mut self.lost,
+            Outcome::Released => &mut self.released,
+        };
+        *slot += 1;
+    }
+
+    fn add(&mut self, other: &Drained) {
+        self.claimed += other.claimed;
+        self.sent += other.sent;
+        self.retried += other.retried;
+        self.failed += other.failed;
+        self.cancelled += other.cancelled;
+        self.deferred += other.deferred;
+        self.lost += other.lost;
+        self.released += other.released;
+    }
+}
+
+/// Wakes every worker waiting on `wake`, and leaves a permit for one that
+/// is busy (it would otherwise only notice at its next poll).
+pub fn nudge(wake: &Notify) {
+    wake.notify_waiters();
+    wake.notify_one();
+}
+
+pub struct Worker {
+    store: Arc<dyn Store>,
+    sender: Arc<dyn Sender>,
+    channel: Channel,
+    clock: Arc<dyn Clock>,
+    rate: RateLimiter,
+    quiet: Option<QuietHours>,
+    max_attempts: u32,
+    stale_after: Duration,
+    poll_interval: Duration,
+    batch: u32,
+    /// Names this worker's claims.
+    id: String,
+    wake: Arc<Notify>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("id", &self.id)
+            .field("provider", &self.sender.name())
+            .field("channel", &self.channel)
+            .field("rate_interval", &self.rate.interval())
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
+}
+
+impl Worker {
+    pub fn new(
+        store: Arc<dyn Store>,
+        sender: Arc<dyn Sender>,
+        channel: Channel,
+        clock: Arc<dyn Clock>,
+        options: WorkerOptions,
+    ) -> Worker {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let rate_per_second =
+            if options.rate_per_second.is_finite() && options.rate_per_second > 0.0 {
+                options.rate_per_second
+            } else {
+                1.0
+            };
+        let batch = options.batch.unwrap_or_else(|| {
+            // Saturating float-to-int conversion; the clamp keeps it sane.
+            ((rate_per_second * 2.0).ceil() as u32).clamp(1, 100)
+        });
+        let id = format!(
+            "{}-{}-{}-{}",
+            sender.name(),
+            std::process::id(),
+            chrono::Utc::now().timestamp_millis(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        Worker {
+            store,
+            sender,
+            channel,
+            clock,
+            rate: RateLimiter::new(rate_per_second),
+            quiet: options.quiet_hours,
+            max_attempts: options.max_attempts.max(1),
+            stale_after: options.stale_after,
+            poll_interval: options.poll_interval,
+            batch: batch.max(1),
+            id,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Wakes this worker early when `wake` is nudged (see [`nudge`]);
+    /// [`crate::service::Gather`] nudges its `outbox_wake` on every enqueue.
+    pub fn with_wake(mut self, wake: Arc<Notify>) -> Worker {
+        self.wake = wake;
+        self
+    }
+
+    /// The name on this worker's claims.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    pub fn provider(&self) -> &'static str {
+        self.sender.name()
+    }
+
+    /// Works until `shutdown` turns true (or its sender goes away). A send in
+    /// flight is finished and recorded; messages claimed but not yet started
+    /// go back to the queue at once.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(
+            worker = %self.id,
+            provider = self.sender.name(),
+            channel = %self.channel,
+            per_second = 1.0 / self.rate.interval().as_secs_f64(),
+            "outbox worker started"
+        );
+        let mut failures: u32 = 0;
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let wait = match self.drain_batch(Some(&shutdown)).await {
+                // There may be more due right now.
+                Ok(d) if d.claimed > 0 => {
+                    failures = 0;
+                    continue;
+                }
+                Ok(_) => {
+                    failures = 0;
+                    self.poll_interval
+                }
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    tracing::error!(worker = %self.id, error = %e, "outbox: store error");
+                    // Back off while the database is unwell: up to 30 s.
+                    self.poll_interval
+                        .saturating_mul(2u32.saturating_pow(failures.min(6)))
+                        .min(Duration::from_secs(30))
+                }
+            };
+            tokio::select! {
+                changed = shutdown.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                }
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+        tracing::info!(worker = %self.id, "outbox worker stopped");
+    }
+
+    /// Claims one batch and works through it. For tests and tools; the
+    /// server runs [`Worker::run`].
+    pub async fn drain_once(&self) -> Result<Drained, StoreError> {
+        self.drain_batch(None).await
+    }
+
+    /// Drains until nothing is due at the worker's clock (retries and
+    /// deferred notices wait for their time).
+    pub async fn drain_until_idle(&self) -> Result<Drained, StoreError> {
+        let mut total = Drained::default();
+        loop {
+            let d = self.drain_once().await?;
+            total.add(&d);
+            if d.claimed == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Claims a batch; commits the claim before sending anything, so no
+    /// database lock is held across a network call.
+    pub async fn claim(&self) -> Result<Vec<OutboxItem>, StoreError> {
+        let stale_ms = i64::try_from(self.stale_after.as_millis()).unwrap_or(i64::MAX);
+        let mut tx = self.store.begin().await?;
+        let items = tx
+            .claim_outbox(
+                self.channel,
+                self.clock.now(),
+                self.batch,
+                stale_ms,
+                &self.id,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(items)
+    }
+
+    async fn drain_batch(
+        &self,
+        shutdown: Option<&watch::Receiver<bool>>,
+    ) -> Result<Drained, StoreError> {
+        let items = self.claim().await?;
+        let mut drained = Drained {
+            claimed: items.len(),
+            ..Drained::default()
+        };
+        let mut items = items.into_iter();
+        while let Some(item) = items.next() {
+            if shutdown.is_some_and(|s| *s.borrow()) {
+                // Hand the rest back now rather than after stale_after.
+                let now = self.clock.now();
+                let mut tx = self.store.begin().await?;
+                for rest in std::iter::once(item).chain(items.by_ref()) {
+                    tx.mark_deferred(rest.id, now).await?;
+                    drained.count(Outcome::Released);
+                }
+                tx.commit().await?;
+                break;
+            }
+            let outcome = self.process(item).await?;
+            drained.count(outcome);
+        }
+        Ok(drained)
+    }
+
+    /// One claimed message, start to finish.
+    pub async fn process(&self, item: OutboxItem) -> Result<Outcome, StoreError> {
+        let now = self.clock.now();
+        if item.opted_out {
+            return self.cancel(&item, now).await;
+        }
+        if item.kind == OutboundKind::Notice
+            && let Some(until) = self.quiet.and_then(|q| q.next_allowed(now))
+        {
+            let mut tx = self.store.begin().await?;
+            tx.mark_deferred(item.id, until).await?;
+            tx.commit().await?;
+            tracing::debug!(id = item.id, until = ?until, "outbox: quiet hours, deferred");
+            return Ok(Outcome::Deferred);
+        }
+
+        // The last look before sending: a STOP committed before this point
+        // stops the message.
+        let mut tx = self.store.begin().await?;
+        let check = tx
+            .check_claim(item.id, &self.id, item.attempts, now)
+            .await?;
+        tx.commit().await?;
+        match check {
+            ClaimCheck::Send => {}
+            ClaimCheck::OptedOut => return self.cancel(&item, now).await,
+            ClaimCheck::Lost => {
+                tracing::warn!(
+                    id = item.id,
+                    "outbox: claim lost to another worker; not sent"
+                );
+                return Ok(Outcome::Lost);
+            }
+        }
+
+        self.rate.acquire(&self.sender.rate_key()).await;
+        let result = self
+            .sender
+            .send(&Outgoing {
+                id: item.id,
+                to: item.address.clone(),
+                text: item.text.clone(),
+            })
+            .await;
+        // Times recorded below are when the provider answered.
+        let now = self.clock.now();
+        match result {
+            Ok(accepted) => {
+                let info = (self.channel == Channel::Sms).then(|| segments::count(&item.text));
+                let provider = self.sender.name();
+                self.record(
+                    &item,
+                    &Record::Sent {
+                        provider,
+                        provider_id: &accepted.provider_id,
+                        segments: info.map(|i| u32::try_from(i.segments).unwrap_or(u32::MAX)),
+                        encoding: info.map(|i| i.encoding.as_str()),
+                    },
+                    now,
+                )
+                .await?;
+                crate::metrics::OUTBOX_SENT.inc();
+                tracing::info!(
+                    id = item.id,
+                    to = %mask(&item.address),
+                    provider,
+                    provider_id = %accepted.provider_id,
+                    attempt = item.attempts,
+                    "outbox: sent"
+                );
+                Ok(Outcome::Sent)
+            }
+            Err(SendError::Retry { reason, after }) => {
+                if item.attempts >= self.max_attempts {
+                    let why = format!("gave up after {} attempts: {reason}", item.attempts);
+                    self.fail(&item, &why, false, now).await?;
+                    return Ok(Outcome::Failed);
+                }
+                let wait = after
+                    .map(|d| i64::try_from(d.as_secs()).unwrap_or(MAX_RETRY_AFTER_SECS))
+                    .map(|s| s.clamp(1, MAX_RETRY_AFTER_SECS))
+                    .unwrap_or_else(|| backoff_secs(item.attempts));
+                let next = now.plus_secs(wait);
+                self.record(
+                    &item,
+                    &Record::Retry {
+                        error: &reason,
+                        next,
+                    },
+                    now,
+                )
+                .await?;
+                crate::metrics::OUTBOX_RETRIED.inc();
+                tracing::warn!(
+                    id = item.id,
+                    to = %mask(&item.address),
+                    attempt = item.attempts,
+                    retry_in_secs = wait,
+                    reason = %reason,
+                    "outbox: temporary failure"
+                );
+                Ok(Outcome::Retry)
+            }
+            Err(SendError::Permanent { reason, opted_out }) => {
+                self.fail(&item, &reason, opted_out, now).await?;
+                Ok(Outcome::Failed)
+            }
+        }
+    }
+
+    async fn cancel(&self, item: &OutboxItem, now: Timestamp) -> Result<Outcome, StoreError> {
+        let mut tx = self.store.begin().await?;
+        tx.mark_cancelled(item.id, "opted out", now).await?;
+        tx.commit().await?;
+        crate::metrics::OUTBOX_CANCELLED.inc();
+        tracing::debug!(id = item.id, "outbox: opted out, cancelled");
+        Ok(Outcome::Cancelled)
+    }
+
+    async fn fail(
+        &self,
+        item: &OutboxItem,
+        reason: &str,
+        opted_out: bool,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.record(
+            item,
+            &Record::Failed {
+                error: reason,
+                opted_out,
+            },
+            now,
+        )
+        .await?;
+        crate::metrics::OUTBOX_FAILED.inc();
+        tracing::warn!(
+            id = item.id,
+            to = %mask(&item.address),
+            attempt = item.attempts,
+            opted_out,
+            reason = %reason,
+            "outbox: failed"
+        );
+        Ok(())
+    }
+
+    /// Records what the provider said, retrying for a few seconds if the
+    /// database is unwell: the provider has acted, and a lost write would
+    /// leave the claim to go stale and the message to be sent again.
+    async fn record(
+        &self,
+        item: &OutboxItem,
+        record: &Record<'_>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut delay = Duration::from_millis(100);
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self.write(item, record, now).await {
+                Ok(()) => return Ok(()),
+                Err(e) if tries < RECORD_TRIES => {
+                    tracing::warn!(id = item.id, error = %e, "outbox: cannot record the outcome yet; trying again");
+                    tokio::time::sleep(delay).await;
+                    delay = delay.saturating_mul(2);
+                }
+                Err(e) => {
+                    tracing::error!(id = item.id, error = %e, "outbox: cannot record the outcome");
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    async fn write(
+        &self,
+        item: &OutboxItem,
+        record: &Record<'_>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.store.begin().await?;
+        match *record {
+            Record::Sent {
+                provider,
+                provider_id,
+                segments,
+                encoding,
+            } => {
+                tx.mark_sent(item.id, provider, provider_id, segments, encoding, now)
+                    .await?;
+                // Direct replies were logged with the step that produced
+                // them; notices are logged when they go.
+                if item.kind == OutboundKind::Notice {
+                    tx.log_message(item.person, Direction::Out, item.channel, &item.text, now)
+                        .await?;
+                }
+            }
+            Record::Retry { error, next } => tx.mark_retry(item.id, error, next).await?,
+            Record::Failed { error, opted_out } => {
+                tx.mark_failed(item.id, error, now).await?;
+                if opted_out {
+                    // The carrier says they unsubscribed: nothing else
+                    // queued for them goes either.
+                    tx.opt_out_address(item.channel.identity_kind(), &item.address, now)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await
+    }
+}
+
+/// The write that follows a send.
+enum Record<'a> {
+    Sent {
+        provider: &'static str,
+        provider_id: &'a str,
+        segments: Option<u32>,
+        encoding: Option<&'static str>,
+    },
+    Retry {
+        error: &'a str,
+        next: Timestamp,
+    },
+    Failed {
+        error: &'a str,
+        opted_out: bool,
+    },
+}

@@ -1,0 +1,221 @@
+//! Fan-out: queue one message for every person involved, in their own
+//! language, in ONE `INSERT … SELECT` — recipients are never loaded into
+//! memory, so a Board update can reach hundreds of thousands of people
+//! without the process growing. Written once; expanded for each database.
+
+use super::{Result, RoundId};
+use crate::domain::{IssueRef, Timestamp};
+use serde::Serialize;
+
+/// Who hears it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Everyone who raised, voted for or follows the issue, or an issue
+    /// merged into it.
+    Issue(IssueRef),
+    /// Everyone who voted in the round.
+    RoundVoters(RoundId),
+    /// Everyone who has not opted out.
+    Everyone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FanOutKind {
+    Response,
+    Announce,
+}
+
+impl FanOutKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FanOutKind::Response => "response",
+            FanOutKind::Announce => "announce",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FanOutSpec {
+    pub kind: FanOutKind,
+    pub response_id: Option<i64>,
+    pub round_id: Option<RoundId>,
+    pub audience: Audience,
+    /// The message by the recipient's language tag.
+    pub texts: Vec<(String, String)>,
+    /// For a recipient whose language has no entry.
+    pub default_text: String,
+    pub not_before: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FanOutStatus {
+    pub id: i64,
+    pub kind: String,
+    pub recipients: i64,
+    pub queued: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub delivered: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+    pub created_at: Timestamp,
+}
+
+/// The people an audience covers (one column `id`), opted-out excluded by
+/// the caller. Parameters: `?1` (and `?2`) as named below.
+fn audience_sql(a: &Audience) -> &'static str {
+    match a {
+        // ?1 = the issue number, for it and everything merged into it.
+        Audience::Issue(_) => {
+            "SELECT i.raised_by FROM issues i WHERE (i.number = ?1 OR i.merged_into = ?1) AND i.raised_by IS NOT NULL \
+             UNION SELECT f.person_id FROM follows f JOIN issues i ON i.number = f.issue_number \
+               WHERE i.number = ?1 OR i.merged_into = ?1 \
+             UNION SELECT b.person_id FROM ballots b JOIN ballot_choices c ON c.ballot_id = b.id \
+               JOIN issues i ON i.number = c.issue_number \
+               WHERE (i.number = ?1 OR i.merged_into = ?1) AND b.person_id IS NOT NULL"
+        }
+        // ?1 = the round id.
+        Audience::RoundVoters(_) => {
+            "SELECT b.person_id FROM ballots b WHERE b.round_id = ?1 AND b.person_id IS NOT NULL"
+        }
+        Audience::Everyone => "SELECT p0.id FROM people p0 WHERE ?1 = ?1",
+    }
+}
+
+fn audience_param(a: &Audience) -> i64 {
+    match a {
+        Audience::Issue(r) => i64::from(r.number()),
+        Audience::RoundVoters(id) => *id,
+        Audience::Everyone => 0,
+    }
+}
+
+/// The INSERT … SELECT. Parameters: ?1 audience, ?2 fan-out id, ?3 now,
+/// ?4 not_before, ?5 default text, then (language, text) pairs from ?6.
+/// Each person is reached once, on their preferred identity (phone first:
+/// people who only ever called get an SMS), in their own language.
+fn insert_sql(spec: &FanOutSpec) -> String {
+    let mut case = String::from("CASE p.language");
+    for i in 0..spec.texts.len() {
+        let lang = 6 + 2 * i;
+        case.push_str(&format!(" WHEN ?{lang} THEN ?{}", lang + 1));
+    }
+    case.push_str(" ELSE ?5 END");
+    format!(
+        "INSERT INTO outbox (person_id, channel, address, text, kind, status, attempts, \
+           next_attempt_at, dedupe_key, created_at, fanout_id) \
+         SELECT p.id, CASE i.kind WHEN 'phone' THEN 'sms' ELSE i.kind END, i.address, {case}, \
+           'notice', 'queued', 0, ?4, 'fanout:' || CAST(?2 AS TEXT) || ':' || CAST(p.id AS TEXT), ?3, ?2 \
+         FROM people p JOIN identities i ON i.person_id = p.id \
+         WHERE NOT p.opted_out \
+           AND p.id IN ({audience}) \
+           AND i.kind = (SELECT i2.kind FROM identities i2 WHERE i2.person_id = p.id \
+                ORDER BY CASE i2.kind WHEN 'phone' THEN 0 WHEN 'matrix' THEN 1 ELSE 2 END LIMIT 1) \
+           AND i.address = (SELECT i3.address FROM identities i3 WHERE i3.person_id = p.id \
+                AND i3.kind = i.kind ORDER BY i3.created_at, i3.address LIMIT 1) \
+         ON CONFLICT (dedupe_key) DO NOTHING",
+        audience = audience_sql(&spec.audience)
+    )
+}
+
+const STATUS_SQL: &str = "SELECT f.id, f.kind, CAST(f.recipients AS BIGINT), f.created_at, \
+      CAST(COALESCE(SUM(CASE WHEN o.status = 'queued' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+      CAST(COALESCE(SUM(CASE WHEN o.status = 'sending' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+      CAST(COALESCE(SUM(CASE WHEN o.status = 'sent' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+      CAST(COALESCE(SUM(CASE WHEN o.delivery_status = 'delivered' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+      CAST(COALESCE(SUM(CASE WHEN o.status = 'failed' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+      CAST(COALESCE(SUM(CASE WHEN o.status = 'cancelled' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+    FROM fanouts f LEFT JOIN outbox o ON o.fanout_id = f.id";
+
+type StatusRow = (i64, String, i64, i64, i64, i64, i64, i64, i64, i64);
+
+fn status_from(r: StatusRow) -> FanOutStatus {
+    FanOutStatus {
+        id: r.0,
+        kind: r.1,
+        recipients: r.2,
+        created_at: Timestamp(r.3),
+        queued: r.4,
+        sending: r.5,
+        sent: r.6,
+        delivered: r.7,
+        failed: r.8,
+        cancelled: r.9,
+    }
+}
+
+/// `?N` placeholders as PostgreSQL writes them (`$N`).
+fn dollar(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
+macro_rules! fanout_for {
+    ($module:ident, $conn:ty, $fix:expr) => {
+        pub mod $module {
+            use super::*;
+
+            pub async fn fan_out(conn: &mut $conn, spec: &FanOutSpec, now: Timestamp) -> Result<(i64, i64)> {
+                let fix: fn(&str) -> String = $fix;
+                let (id,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(fix(
+                    "INSERT INTO fanouts (kind, response_id, round_id, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                )))
+                .bind(spec.kind.as_str())
+                .bind(spec.response_id)
+                .bind(spec.round_id)
+                .bind(now.millis())
+                .fetch_one(&mut *conn)
+                .await?;
+                // The SQL's shape depends only on how many languages there
+                // are; every value is bound.
+                let sql = fix(&insert_sql(spec));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(audience_param(&spec.audience))
+                    .bind(id)
+                    .bind(now.millis())
+                    .bind(spec.not_before.millis())
+                    .bind(spec.default_text.as_str());
+                for (lang, text) in &spec.texts {
+                    q = q.bind(lang.as_str()).bind(text.as_str());
+                }
+                let n = q.execute(&mut *conn).await?.rows_affected() as i64;
+                sqlx::query(sqlx::AssertSqlSafe(fix("UPDATE fanouts SET recipients = ?1 WHERE id = ?2")))
+                    .bind(n)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok((id, n))
+            }
+
+            pub async fn status(conn: &mut $conn, id: Option<i64>) -> Result<Vec<FanOutStatus>> {
+                let fix: fn(&str) -> String = $fix;
+                let sql = match id {
+                    Some(_) => format!("{STATUS_SQL} WHERE f.id = ?1 GROUP BY f.id, f.kind, f.recipients, f.created_at"),
+                    None => format!("{STATUS_SQL} WHERE ?1 = ?1 GROUP BY f.id, f.kind, f.recipients, f.created_at ORDER BY f.id DESC"),
+                };
+                let rows: Vec<StatusRow> = sqlx::query_as(sqlx::AssertSqlSafe(fix(&sql)))
+                    .bind(id.unwrap_or(0))
+                    .fetch_all(&mut *conn)
+                    .await?;
+                Ok(rows.into_iter().map(status_from).collect())
+            }
+
+            /// The people a fan-out would reach, for previews and tests.
+            pub async fn audience_size(conn: &mut $conn, audience: &Audience) -> Result<i64> {
+                let fix: fn(&str) -> String = $fix;
+                let sql = format!(
+                    "SELECT COUNT(*) FROM people p WHERE NOT p.opted_out AND p.id IN ({})",
+                    audience_sql(audience)
+                );
+                let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(fix(&sql)))
+                    .bind(audience_param(audience))
+                    .fetch_one(&mut *conn)
+                    .await?;
+                Ok(n)
+            }
+        }
+    };
+}
+
+fanout_for!(sqlite, sqlx::SqliteConnection, |s: &str| s.to_string());
+fanout_for!(postgres, sqlx::PgConnection, dollar);

@@ -1,0 +1,14 @@
+-- Fan-outs: one Board response (or round announcement) told to everyone
+-- involved, through the outbox. Each outbox row knows its fan-out, so
+-- progress is a GROUP BY away.
+CREATE TABLE fanouts (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT    NOT NULL CHECK (kind IN ('response', 'announce')),
+    response_id INTEGER REFERENCES responses (id),
+    round_id    INTEGER REFERENCES rounds (id),
+    recipients  INTEGER NOT NULL DEFAULT 0,
+    created_at  INTEGER NOT NULL
+);
+
+ALTER TABLE outbox ADD COLUMN fanout_id INTEGER REFERENCES fanouts (id);
+CREATE INDEX outbox_fanout ON outbox (fanout_id, status);
