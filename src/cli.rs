@@ -514,7 +514,16 @@ async fn serve(config: &Config) -> CliResult {
         .into_iter()
         .map(|w| tokio::spawn(w.run(stopped.clone())))
         .collect();
-    running.extend(crate::channels::start_chat(config, &gather, &stopped));
+    // What must run once (chat sync loops, the round timer) runs on the
+    // elected instance only; on SQLite that is always this one.
+    let leadership = crate::leader::Leadership::for_database(&config.database_url)
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    running.push(tokio::spawn(crate::leader::run_singletons(
+        leadership,
+        config.clone(),
+        gather.clone(),
+        stopped.clone(),
+    )));
     let shutdown = async move {
         crate::http::shutdown_signal().await;
         let _ = stop.send(true);

@@ -23,7 +23,8 @@
 //! [`service::Gather`]: locales, flows, migrated store, clock), [`clock`] (the
 //! injected time source), [`outbox`] (messages that are not a direct reply:
 //! a durable queue and the worker that sends it), [`http`] (`gather serve`),
-//! [`transcript`] (the readable conversation tests), [`load`] (the loopback
+//! [`transcript`] (the readable conversation tests), [`leader`] (which
+//! instance runs the things that must run once), [`load`] (the loopback
 //! load generator and `gather bench webhook`) and [`cli`] (every `gather`
 //! command).
 
@@ -37,6 +38,7 @@ pub mod engine;
 pub mod flow;
 pub mod http;
 pub mod i18n;
+pub mod leader;
 pub mod load;
 pub mod metrics;
 pub mod outbox;

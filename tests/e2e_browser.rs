@@ -10,8 +10,9 @@
 //! `tests/e2e/node_modules` (`npm ci`); `.ci/run` installs all three. The
 //! test fails, never skips, without them.
 
+use gather::clock::ManualClock;
 use gather::config::Config;
-use gather::domain::{Channel, Identity, LanguageTag, PhoneNumber};
+use gather::domain::{Channel, Identity, LanguageTag, PhoneNumber, Timestamp};
 use gather::engine::Content;
 use gather::http::Webhooks;
 use gather::outbox::console::ConsoleSender;
@@ -128,7 +129,11 @@ async fn organiser_journey_in_headless_chromium() {
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     let config = Config::from_sources(None, &env).unwrap();
-    let gather = gather::app::build(&config).await.unwrap();
+    // A fixed clock (Monday 5 January 2026, 10:00 UTC), so the pages and
+    // their screenshots are the same on every run.
+    let built = gather::app::build(&config).await.unwrap();
+    let clock = Arc::new(ManualClock::new(Timestamp(1_767_607_200_000)));
+    let gather = Gather::new(built.store.clone(), built.engine.clone(), clock);
 
     // Issues people raised by SMS before the organiser looks.
     raise(
@@ -252,6 +257,7 @@ async fn organiser_journey_in_headless_chromium() {
         .env("TWILIO_TOKEN", TWILIO_TOKEN)
         .env("GATHER_NUMBER", NUMBER)
         .env("SCREENSHOTS", &shots)
+        .env("CLOSES_AT", "2026-01-12T18:00")
         .env("CHROMIUM", &chromium)
         .kill_on_drop(true)
         .output();

@@ -207,7 +207,7 @@ async fn serves_over_tcp_and_shuts_down_gracefully() {
         "{metrics}"
     );
 
-    let missing = raw_request(addr, "/admin").await;
+    let missing = raw_request(addr, "/no-such-page").await;
     assert!(
         missing.starts_with("HTTP/1.1 404 Not Found\r\n"),
         "{missing}"

@@ -260,8 +260,15 @@ impl Detector {
         // Enough on their own unless the trigrams are sure of another.
         let words_sure =
             best_score >= 2.5 && best_score >= 2.5 * second_score && best_score >= 0.3 * n;
-        // Enough when the trigrams lean the same way.
-        let words_confident = decisive && best_score >= 0.2 * n && best_score >= 2.0 * second_score;
+        // Enough when the trigrams lean the same way: twice the next
+        // language's score, or one and a half times when both of
+        // `whatlang`'s guesses (all languages, and only Gather's) agree.
+        let open_leans = open_code.as_deref() == Some(best);
+        let ours_leans = ours.as_ref().is_some_and(|(c, _)| c == best);
+        let words_confident = decisive
+            && best_score >= 0.2 * n
+            && (best_score >= 2.0 * second_score
+                || open_leans && ours_leans && best_score >= 1.5 * second_score);
 
         // The best score any of Gather's languages has.
         let ours_score = scores
@@ -295,8 +302,7 @@ impl Detector {
             return Some(self.guess(best, true));
         }
         if words_confident {
-            let leans = open_code.as_deref() == Some(best)
-                || ours.as_ref().is_some_and(|(c, _)| c == best) && !contradicted;
+            let leans = open_leans || ours_leans && !contradicted;
             return Some(self.guess(best, leans));
         }
         // Unsure: the best guess, not to be acted on.

@@ -174,6 +174,26 @@ impl Gather {
         Ok(results)
     }
 
+    /// Closes the open round if its `closes_at` has passed (the round timer,
+    /// run by the elected instance: see [`crate::leader`]). Returns the
+    /// rounds it closed. Safe to run anywhere at once: the close locks the
+    /// round and only an open round closes.
+    pub async fn close_due_rounds(&self) -> Result<Vec<RoundId>> {
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let due = tx
+            .current_round()
+            .await?
+            .filter(|r| r.closes_at.is_some_and(|at| at <= now));
+        let mut closed = Vec::new();
+        if let Some(round) = due {
+            tx.close_round(round.id, now).await?;
+            closed.push(round.id);
+        }
+        tx.commit().await?;
+        Ok(closed)
+    }
+
     pub async fn round(&self, id: RoundId) -> Result<Round> {
         let mut tx = self.store.begin().await?;
         let r = tx

@@ -9,6 +9,7 @@
 //   GATHER_NUMBER     the number people text (Twilio's `To`)
 //   SCREENSHOTS       where to write the PNGs (docs/screenshots)
 //   CHROMIUM          the browser (default /usr/bin/chromium)
+//   CLOSES_AT         when the round closes, e.g. 2026-01-12T18:00
 
 import { chromium } from "playwright-core";
 import crypto from "node:crypto";
@@ -21,6 +22,8 @@ const TWILIO_TOKEN = must("TWILIO_TOKEN");
 const NUMBER = must("GATHER_NUMBER");
 const SHOTS = must("SCREENSHOTS");
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+// A week after the server's clock, in the server's zone (Europe/London).
+const CLOSES_AT = process.env.CLOSES_AT || "2026-01-12T18:00";
 
 function must(name) {
   const v = process.env[name];
@@ -184,12 +187,7 @@ try {
     await page.check(`#pick-${r}`);
   }
   await page.fill("#max-choices", "1");
-  const closes = new Date(Date.now() + 7 * 24 * 3600 * 1000);
-  const pad = (n) => String(n).padStart(2, "0");
-  await page.fill(
-    "#closes-at",
-    `${closes.getFullYear()}-${pad(closes.getMonth() + 1)}-${pad(closes.getDate())}T18:00`,
-  );
+  await page.fill("#closes-at", CLOSES_AT);
   await shot(page, "rounds");
   await page.click('button:has-text("Save and open now")');
   await page.getByText("Round “Spring vote” opened.").waitFor();

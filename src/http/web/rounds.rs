@@ -385,7 +385,7 @@ fn shortlist_costs(state: &WebState, round: &crate::store::Round) -> maud::Marku
                     span.ref { (item.issue_ref) } " " bdi { (item.title) }
                     @let costs = inbox::ballot_costs(locales, &item.title);
                     @let worst = costs.iter().map(|c| c.info.segments).max().unwrap_or(1);
-                    span.hint { " · ballot line fits " (worst) " segment" @if worst != 1 { "s" } " in every language" }
+                    span.hint { " · a vote SMS with it: at most " (worst) " segment" @if worst != 1 { "s" } " in any language" }
                 }
             }
         }
