@@ -8,6 +8,7 @@
 //! cargo bench --bench webhook                 # 10 s phases at 200 req/s
 //! cargo bench --bench webhook -- --quick      # 2 s phases
 //! cargo bench --bench webhook -- --rate 400 --seconds 20 --people 2000 --workers 32
+//! cargo bench --bench webhook -- --database-url postgres://postgres@127.0.0.1:5432/test
 //! ```
 //!
 //! Run as a test (`cargo test --benches`), it only checks the harness works:
@@ -23,7 +24,7 @@ use std::time::Duration;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo bench --bench webhook -- [--quick] [--rate N] [--seconds N] [--people N] [--workers N]"
+        "usage: cargo bench --bench webhook -- [--quick] [--rate N] [--seconds N] [--people N] [--workers N] [--database-url postgres://…]"
     );
     ExitCode::from(2)
 }
@@ -75,6 +76,10 @@ fn main() -> ExitCode {
             "--workers" => match value("--workers") {
                 Some(v) if v.fract() == 0.0 => settings.workers = v as usize,
                 _ => return usage(),
+            },
+            "--database-url" => match it.next() {
+                Some(url) => settings.database_url = Some(url.clone()),
+                None => return usage(),
             },
             // cargo's and libtest's own flags.
             "--bench" | "--quick" | "--nocapture" | "--exact" | "--ignored" => {}

@@ -137,7 +137,7 @@ pub async fn build(config: &Config) -> Result<Gather, AppError> {
         languages = ?engine.locales().languages().collect::<Vec<_>>(),
         "application ready"
     );
-    Ok(Gather::new(store, engine, Arc::new(SystemClock)))
+    Ok(Gather::new(store, engine, Arc::new(SystemClock)).with_inbound_rate(config.inbound_rate))
 }
 
 /// How long one provider request may take. Far below the outbox's
@@ -212,5 +212,43 @@ pub fn outbox_workers(
             );
         }
     }
+    workers.extend(chat_workers(config, gather, &options)?);
     Ok(workers)
+}
+
+/// Outbox workers for the chat channels that are configured: Matrix (the
+/// bot's account) and Discord (with a bot token).
+fn chat_workers(
+    config: &Config,
+    gather: &Gather,
+    options: &crate::outbox::WorkerOptions,
+) -> Result<Vec<crate::outbox::Worker>, AppError> {
+    use crate::channels::chat_send::{DiscordSender, MatrixSender};
+    use crate::outbox::{Sender, Worker};
+    let http = |e: reqwest::Error| AppError::Outbox(format!("cannot build the HTTP client: {e}"));
+    let mut senders: Vec<(Arc<dyn Sender>, crate::domain::Channel)> = Vec::new();
+    if let Some(m) = &config.chat.matrix {
+        let s = MatrixSender::new(gather.clone(), m, SEND_TIMEOUT).map_err(http)?;
+        senders.push((Arc::new(s), crate::domain::Channel::Matrix));
+    }
+    if let Some(d) = &config.chat.discord
+        && let Some(token) = &d.bot_token
+    {
+        let s =
+            DiscordSender::new(gather.clone(), &d.api_base, token, SEND_TIMEOUT).map_err(http)?;
+        senders.push((Arc::new(s), crate::domain::Channel::Discord));
+    }
+    Ok(senders
+        .into_iter()
+        .map(|(sender, channel)| {
+            Worker::new(
+                gather.store.clone(),
+                sender,
+                channel,
+                gather.clock.clone(),
+                options.clone(),
+            )
+            .with_wake(gather.outbox_wake.clone())
+        })
+        .collect())
 }

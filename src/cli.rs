@@ -135,6 +135,10 @@ pub struct BenchWebhookArgs {
     /// Short phases (2 s) for a quick look.
     #[arg(long)]
     pub quick: bool,
+    /// Run Gather on this PostgreSQL server (postgres://…), in a fresh
+    /// schema dropped afterwards, instead of a temporary SQLite file.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1212,6 +1216,7 @@ async fn bench_webhook(config: &Config, args: BenchWebhookArgs) -> CliResult {
             .map_or(base.duration, std::time::Duration::from_secs),
         people: args.people,
         workers: usize::from(args.workers),
+        database_url: args.database_url,
         ..base
     };
     eprintln!(

@@ -63,6 +63,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("quiet_hours", "GATHER_QUIET_HOURS", DEFAULT_QUIET_HOURS),
     ("timezone", "GATHER_TIMEZONE", DEFAULT_TIMEZONE),
     ("outbox_max_attempts", "GATHER_OUTBOX_MAX_ATTEMPTS", "8"),
+    ("inbound_rate", "GATHER_INBOUND_RATE", "20"),
     ("kannel_secret", "GATHER_KANNEL_SECRET", ""),
     ("kannel_sendsms_url", "GATHER_KANNEL_SENDSMS_URL", ""),
     ("kannel_username", "GATHER_KANNEL_USERNAME", ""),
@@ -90,6 +91,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "GATHER_DISCORD_ORGANISER_ROLES",
         "",
     ),
+    ("discord_api_base", "GATHER_DISCORD_API_BASE", ""),
 ];
 
 const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
@@ -251,6 +253,9 @@ pub struct Config {
     /// The community chat channels (Matrix, Discord); each is off unless
     /// configured.
     pub chat: crate::channels::chat_config::ChatSettings,
+    /// Inbound messages a minute per sender (`GATHER_INBOUND_RATE`, 0 for
+    /// no limit); see `service::limit`.
+    pub inbound_rate: u32,
 }
 
 impl fmt::Debug for Config {
@@ -298,6 +303,7 @@ struct FileConfig {
     quiet_hours: Option<String>,
     timezone: Option<String>,
     outbox_max_attempts: Option<u32>,
+    inbound_rate: Option<u32>,
     kannel_secret: Option<String>,
     kannel_sendsms_url: Option<String>,
     kannel_username: Option<String>,
@@ -317,6 +323,7 @@ struct FileConfig {
     discord_bot_token: Option<String>,
     discord_application_id: Option<String>,
     discord_organiser_roles: Option<String>,
+    discord_api_base: Option<String>,
 }
 
 /// Where a raw value came from, for error messages.
@@ -572,6 +579,21 @@ impl Config {
                     "expected 1 to 50",
                 )
             })?;
+        let inbound_raw = match env_value("inbound_rate") {
+            Some(v) => v,
+            None => parsed
+                .inbound_rate
+                .unwrap_or(crate::service::limit::DEFAULT_PER_MINUTE)
+                .to_string(),
+        };
+        let inbound_rate: u32 = inbound_raw.trim().parse().map_err(|_| {
+            invalid(
+                "inbound_rate",
+                true,
+                &inbound_raw,
+                "expected messages a minute per sender, e.g. 20 (0 for no limit)",
+            )
+        })?;
 
         let kannel = kannel_config(
             pick("kannel_secret", parsed.kannel_secret, "").0,
@@ -645,7 +667,7 @@ impl Config {
         };
 
         let chat = {
-            let file_values: [(&str, Option<String>); 9] = [
+            let file_values: [(&str, Option<String>); 10] = [
                 ("matrix_homeserver", parsed.matrix_homeserver.clone()),
                 ("matrix_access_token", parsed.matrix_access_token.clone()),
                 ("matrix_user", parsed.matrix_user.clone()),
@@ -661,6 +683,7 @@ impl Config {
                     "discord_organiser_roles",
                     parsed.discord_organiser_roles.clone(),
                 ),
+                ("discord_api_base", parsed.discord_api_base.clone()),
             ];
             crate::channels::chat_config::ChatSettings::from_values(|key| {
                 let file_value = file_values
@@ -676,6 +699,7 @@ impl Config {
         };
 
         Ok(Config {
+            inbound_rate,
             chat,
             contact,
             kannel,

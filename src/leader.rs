@@ -196,10 +196,11 @@ async fn campaign(
 async fn try_lock(options: &PgConnectOptions) -> Result<Option<PgConnection>, sqlx::Error> {
     let attempt = async {
         let mut conn = PgConnection::connect_with(options).await?;
-        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext(current_schema()))")
-            .bind(LOCK_LEADER)
-            .fetch_one(&mut conn)
-            .await?;
+        let got: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext(current_schema()))")
+                .bind(LOCK_LEADER)
+                .fetch_one(&mut conn)
+                .await?;
         if got {
             Ok(Some(conn))
         } else {

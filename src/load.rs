@@ -614,6 +614,10 @@ pub struct WebhookBench {
     pub max_in_flight: usize,
     /// Closed-loop warm-up of each server before measuring.
     pub warm_up: Duration,
+    /// A PostgreSQL server to run Gather on (`postgres://…`), in a fresh
+    /// schema of its own that is dropped afterwards; `None` for a fresh
+    /// temporary SQLite file.
+    pub database_url: Option<String>,
 }
 
 impl Default for WebhookBench {
@@ -625,6 +629,7 @@ impl Default for WebhookBench {
             workers: 16,
             max_in_flight: 256,
             warm_up: Duration::from_secs(1),
+            database_url: None,
         }
     }
 }
@@ -663,7 +668,59 @@ fn load_average() -> Option<String> {
 }
 
 /// A directory removed when dropped.
-struct TempDir(PathBuf);
+struct TempDir(PathBuf, Option<BenchSchema>);
+
+/// A fresh PostgreSQL schema for one benchmark run.
+struct BenchSchema {
+    /// The server's URL.
+    server: String,
+    name: String,
+    /// The URL with the schema on the search path.
+    url: String,
+}
+
+impl BenchSchema {
+    async fn create(server: &str) -> Result<BenchSchema, LoadError> {
+        use sqlx::Connection;
+        if !(server.starts_with("postgres://") || server.starts_with("postgresql://")) {
+            return Err(LoadError::BadPlan(
+                "--database-url must be a postgres:// URL".into(),
+            ));
+        }
+        let name = format!("gather_bench_{}_{:08x}", std::process::id(), run_id());
+        let fail = |e: sqlx::Error| {
+            LoadError::Server(format!(
+                "PostgreSQL at {}: {e}",
+                crate::config::redact_url(server)
+            ))
+        };
+        let mut conn = sqlx::PgConnection::connect(server).await.map_err(fail)?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+            .execute(&mut conn)
+            .await
+            .map_err(fail)?;
+        let _ = conn.close().await;
+        let sep = if server.contains('?') { '&' } else { '?' };
+        Ok(BenchSchema {
+            url: format!("{server}{sep}options=-c%20search_path%3D{name}"),
+            server: server.to_string(),
+            name,
+        })
+    }
+
+    async fn drop_now(self) {
+        use sqlx::Connection;
+        if let Ok(mut conn) = sqlx::PgConnection::connect(&self.server).await {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {} CASCADE",
+                self.name
+            )))
+            .execute(&mut conn)
+            .await;
+            let _ = conn.close().await;
+        }
+    }
+}
 
 impl TempDir {
     fn new() -> std::io::Result<TempDir> {
@@ -673,7 +730,7 @@ impl TempDir {
             run_id()
         ));
         std::fs::create_dir(&path)?;
-        Ok(TempDir(path))
+        Ok(TempDir(path, None))
     }
 }
 
@@ -742,7 +799,10 @@ async fn start_gather(
 ) -> Result<(Running, crate::service::Gather), LoadError> {
     let (listener, base) = loopback_listener().await?;
     let mut config = config.clone();
-    config.database_url = format!("sqlite://{}", dir.0.join("gather.db").display());
+    config.database_url = match &dir.1 {
+        Some(schema) => schema.url.clone(),
+        None => format!("sqlite://{}", dir.0.join("gather.db").display()),
+    };
     let gather = crate::app::build(&config)
         .await
         .map_err(|e| LoadError::Server(e.to_string()))?;
@@ -776,13 +836,17 @@ async fn start_gather(
 /// Runs the webhook benchmark: both servers, the same load, four phases
 /// (bare then Gather at the fixed rate, bare then Gather closed loop), each
 /// after a short warm-up. `config` gives the flows, locales and default
-/// language; the database is always a fresh temporary SQLite file.
+/// language; the database is a fresh temporary SQLite file, or a fresh
+/// schema on `settings.database_url` (PostgreSQL).
 pub async fn webhook_bench(
     config: &Config,
     settings: &WebhookBench,
 ) -> Result<WebhookResults, LoadError> {
     let load_average = load_average();
-    let dir = TempDir::new().map_err(|e| LoadError::Server(format!("temp dir: {e}")))?;
+    let mut dir = TempDir::new().map_err(|e| LoadError::Server(format!("temp dir: {e}")))?;
+    if let Some(url) = &settings.database_url {
+        dir.1 = Some(BenchSchema::create(url).await?);
+    }
     let auth_token = format!("bench-token-{:08x}{:08x}", run_id(), std::process::id());
     let bare = start_bare().await?;
     let (gather, app) = start_gather(config, &dir, &auth_token).await?;
@@ -840,10 +904,21 @@ pub async fn webhook_bench(
         Ok::<_, LoadError>((open, closed))
     }
     .await;
-    let database = describe_database(&app).await;
+    let database = format!(
+        "{}, {}",
+        if settings.database_url.is_some() {
+            "PostgreSQL (a fresh schema)"
+        } else {
+            "SQLite (a fresh file)"
+        },
+        describe_database(&app).await
+    );
     bare.stop().await;
     gather.stop().await;
     drop(app);
+    if let Some(schema) = dir.1.take() {
+        schema.drop_now().await;
+    }
     let (open, closed) = result?;
     let pair = |v: Vec<Report>| -> Result<[Report; 2], LoadError> {
         v.try_into()

@@ -10,7 +10,9 @@
 //! @ round open "Title" max=1 G-1001 G-1002
 //! @ round close               organiser: close the open round; results follow as `= ` lines
 //! @ respond G-1001 committed "English text" pl="Polish text" progress=40
-//! > what the person sends
+//! @ call                      voice: a call comes in (new caller: languages; known: menu)
+//! @ hangup                    voice: the call ends (`= draft G-…` if a recording was unconfirmed)
+//! > what the person sends     on a call: keys (`> 1`, `> 12#`, `> *`) or `> [recording 14s]`
 //! < what Gather replies
 //!   (indented lines continue the same message)
 //! ```
@@ -24,6 +26,7 @@ use crate::domain::{Channel, Identity, IssueRef, LanguageTag, PhoneNumber, Times
 use crate::engine::{Content, Engine};
 use crate::flow::parse_duration;
 use crate::i18n::Locales;
+use crate::service::voice::CallInput;
 use crate::service::{Gather, InboundMessage, ResponseInput, RoundInput};
 use crate::store::{IssueStatus, ResponseStatus};
 use std::path::Path;
@@ -79,6 +82,9 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
     let mut channel = Channel::Sms;
     let mut lang: Option<LanguageTag> = None;
     let mut last_round: Option<i64> = None;
+    // The call in progress (`@ call`) and its step number.
+    let mut call: Option<(String, u32)> = None;
+    let mut calls = 0u32;
     for (n, line) in text.lines().enumerate() {
         let lineno = n + 1;
         // Replies are regenerated, never copied.
@@ -91,6 +97,18 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
             .strip_prefix("> ")
             .or_else(|| (line == ">").then_some(""))
         {
+            if channel == Channel::Voice
+                && let Some((sid, seq)) = call.as_mut()
+            {
+                *seq += 1;
+                let input = voice_input(sent);
+                let reply = gather
+                    .voice_turn(sid, &from, &format!("{sid}:{seq}"), input)
+                    .await
+                    .map_err(|e| format!("line {lineno}: {e}"))?;
+                push_voice(&mut out, gather, &reply);
+                continue;
+            }
             let content = match channel {
                 Channel::Voice => Content::Keys(sent.to_string()),
                 _ => Content::Text(sent.to_string()),
@@ -121,6 +139,27 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
             match w.as_slice() {
                 ["from", number] => {
                     from = PhoneNumber::parse(number).map_err(|e| err(&e.to_string()))?
+                }
+                ["call"] => {
+                    calls += 1;
+                    let sid = format!("CA{calls:032}");
+                    channel = Channel::Voice;
+                    let reply = gather
+                        .voice_turn(&sid, &from, &format!("{sid}:0"), CallInput::Start)
+                        .await
+                        .map_err(|e| err(&e.to_string()))?;
+                    push_voice(&mut out, gather, &reply);
+                    call = Some((sid, 0));
+                }
+                ["hangup"] => {
+                    let (sid, _) = call.take().ok_or_else(|| err("no call in progress"))?;
+                    let draft = gather
+                        .voice_status(&sid, "completed", Some(&from))
+                        .await
+                        .map_err(|e| err(&e.to_string()))?;
+                    if let Some(d) = draft {
+                        out.push_str(&format!("= draft {d}\n"));
+                    }
                 }
                 ["channel", c] => channel = Channel::parse(c).map_err(|e| err(&e.to_string()))?,
                 ["lang", l] => lang = Some(LanguageTag::parse(l).map_err(|e| err(&e.to_string()))?),
@@ -202,6 +241,44 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
         }
     }
     Ok(out)
+}
+
+/// What a line typed on a call means: `[recording 14s]`, or keys.
+fn voice_input(sent: &str) -> CallInput {
+    if let Some(secs) = sent
+        .strip_prefix("[recording ")
+        .and_then(|r| r.strip_suffix("s]"))
+        .and_then(|n| n.parse::<i64>().ok())
+    {
+        return CallInput::Recording {
+            url: format!("https://api.twilio.com/recordings/RE{secs:032}"),
+            secs,
+        };
+    }
+    if sent.trim().is_empty() {
+        // Silence: the call asks again.
+        return CallInput::Keys("*".into());
+    }
+    CallInput::Keys(
+        crate::channels::twilio_voice::keys_for_engine(sent, "key")
+            .unwrap_or_else(|| sent.to_string()),
+    )
+}
+
+/// A call's reply: what is said, then the keys it accepts.
+fn push_voice(out: &mut String, gather: &Gather, reply: &crate::service::Reply) {
+    let spoken =
+        crate::channels::render::voice(gather.engine.locales(), &reply.language, &reply.events);
+    for l in &spoken.lines {
+        out.push_str("< ");
+        out.push_str(l);
+        out.push('\n');
+    }
+    if let Some(k) = spoken.keys {
+        out.push_str(&format!("< [keys: {k}]\n"));
+    } else {
+        out.push_str("< [hang up]\n");
+    }
 }
 
 /// Splits on spaces, keeping "quoted strings" (and key="quoted values") whole.

@@ -570,3 +570,329 @@ async fn matrix_bot_against_synapse() {
     let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
     drop(synapse);
 }
+
+/// Stands in for Discord's REST API: records each request, answers a DM
+/// channel for `POST /users/@me/channels` and a message id for messages.
+mod discord_recorder {
+    use axum::extract::{Path, State};
+    use axum::http::HeaderMap;
+    use axum::routing::post;
+    use axum::{Json, Router};
+    use serde_json::{Value, json};
+    use std::sync::{Arc, Mutex};
+
+    pub type Log = Arc<Mutex<Vec<(String, String, Value)>>>;
+
+    fn auth(h: &HeaderMap) -> String {
+        h.get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    pub async fn start() -> (String, Log) {
+        let log: Log = Arc::default();
+        let app = Router::new()
+            .route(
+                "/api/v10/users/@me/channels",
+                post(
+                    |State(log): State<Log>, h: HeaderMap, Json(b): Json<Value>| async move {
+                        let user = b["recipient_id"].as_str().unwrap_or("").to_string();
+                        log.lock().unwrap().push(("dm".into(), auth(&h), b));
+                        Json(json!({"id": format!("dm-{user}"), "type": 1}))
+                    },
+                ),
+            )
+            .route(
+                "/api/v10/channels/{id}/messages",
+                post(
+                    |State(log): State<Log>,
+                     Path(id): Path<String>,
+                     h: HeaderMap,
+                     Json(b): Json<Value>| async move {
+                        let mut l = log.lock().unwrap();
+                        l.push((format!("message:{id}"), auth(&h), b));
+                        Json(json!({"id": format!("m{}", l.len()), "channel_id": id}))
+                    },
+                ),
+            )
+            .with_state(log.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        (format!("http://{addr}/api/v10"), log)
+    }
+}
+
+/// Records SMS instead of sending them.
+#[derive(Default)]
+struct SmsRecorder(std::sync::Mutex<Vec<(String, String)>>);
+
+#[async_trait::async_trait]
+impl gather::outbox::Sender for SmsRecorder {
+    fn name(&self) -> &'static str {
+        "recorder"
+    }
+    fn rate_key(&self) -> String {
+        "recorder".into()
+    }
+    async fn send(
+        &self,
+        msg: &gather::outbox::Outgoing,
+    ) -> Result<gather::outbox::Accepted, gather::outbox::SendError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((msg.to.clone(), msg.text.clone()));
+        Ok(gather::outbox::Accepted {
+            provider_id: format!("rec-{}", msg.id),
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_response_reaches_sms_matrix_and_discord_followers_in_their_own_languages() {
+    use gather::channels::chat_send::{DiscordSender, MatrixSender};
+    use gather::outbox::{Worker, WorkerOptions};
+    use gather::service::ResponseInput;
+    use gather::store::ResponseStatus;
+    use std::sync::Arc;
+
+    gather::channels::kannel::install_crypto_provider();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let synapse = start_synapse(&http).await;
+    let c = Client {
+        http,
+        base: synapse.base.clone(),
+    };
+    c.register("gatherbot").await;
+    let alice = c.register("alice").await;
+    let bob = c.register("bob").await;
+    let bot_id = "@gatherbot:localhost";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let g = gather_app(dir.path()).await;
+    let matrix = MatrixConfig {
+        homeserver: synapse.base.clone(),
+        auth: MatrixAuth::Password {
+            user: "gatherbot".into(),
+            password: "gatherbot-pw-123".into(),
+        },
+        organisers: vec![],
+        sync_timeout: Duration::from_millis(500),
+    };
+    let bot = MatrixBot::connect(g.clone(), &matrix)
+        .await
+        .expect("bot signs in");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(bot.run(stopped));
+
+    // Alice talks to the bot in a DM and switches to Polish there.
+    let dm = c.create_room(&alice, &[bot_id], true).await;
+    wait_members(&c, &alice, &dm, 2).await;
+    let mut seen = HashSet::new();
+    c.text(&alice, &dm, "LANGUAGE polski").await;
+    c.notice(&alice, &dm, bot_id, "", &mut seen).await;
+
+    // An issue; bob (Matrix, Spanish, never talked to the bot), a Discord
+    // user (Romanian) and a phone (Italian) follow it, and so does alice.
+    let lang = |t: &str| LanguageTag::parse(t).expect("tag");
+    let issue: IssueRef = {
+        let mut tx = g.store.begin().await.expect("tx");
+        let number = tx.next_issue_number().await.expect("number");
+        tx.create_issue(&NewIssue {
+            number,
+            description: "The night bus to the hospital was cancelled".into(),
+            title: "Night bus".into(),
+            area: None,
+            involvement: None,
+            language: lang("en-GB"),
+            channel: Channel::Sms,
+            raised_by: None,
+            created_at: g.clock.now(),
+            safeguarding: false,
+        })
+        .await
+        .expect("issue");
+        let r: IssueRef = format!("G-{number}").parse().expect("ref");
+        let now = g.clock.now();
+        let alice_p = tx
+            .person_by_identity(&Identity {
+                kind: IdentityKind::Matrix,
+                address: "@alice:localhost".into(),
+            })
+            .await
+            .expect("person")
+            .expect("alice is known");
+        assert_eq!(alice_p.language, lang("pl"), "LANGUAGE in the DM");
+        tx.follow(alice_p.id, r, now).await.expect("follow");
+        for (kind, address, tag) in [
+            (IdentityKind::Matrix, "@bob:localhost", "es"),
+            (IdentityKind::Discord, "80351110224678912", "ro"),
+            (IdentityKind::Phone, "+447700900123", "it"),
+        ] {
+            let p = tx
+                .create_person(
+                    &Identity {
+                        kind,
+                        address: address.into(),
+                    },
+                    &lang(tag),
+                    now,
+                )
+                .await
+                .expect("person");
+            tx.follow(p.id, r, now).await.expect("follow");
+        }
+        tx.commit().await.expect("commit");
+        r
+    };
+    let texts = [
+        ("en-GB", "The night bus comes back in May."),
+        ("pl", "Nocny autobus wraca w maju."),
+        ("es", "El autobús nocturno vuelve en mayo."),
+        ("ro", "Autobuzul de noapte revine în mai."),
+        ("it", "L'autobus notturno torna a maggio."),
+    ];
+    let recorded = g
+        .record_response(ResponseInput {
+            issue,
+            status: ResponseStatus::Committed,
+            progress: None,
+            texts: texts
+                .iter()
+                .map(|(t, s)| (lang(t), s.to_string()))
+                .collect(),
+        })
+        .await
+        .expect("response");
+    assert_eq!(recorded.recipients, 4);
+
+    // One worker per channel, as `gather serve` starts them.
+    let (discord_base, discord_log) = discord_recorder::start().await;
+    let sms = Arc::new(SmsRecorder::default());
+    let options = WorkerOptions {
+        rate_per_second: 50.0,
+        quiet_hours: None,
+        ..WorkerOptions::default()
+    };
+    let matrix_sender =
+        Arc::new(MatrixSender::new(g.clone(), &matrix, Duration::from_secs(15)).expect("matrix"));
+    let discord_sender = Arc::new(
+        DiscordSender::new(
+            g.clone(),
+            &discord_base,
+            "discord-bot-token",
+            Duration::from_secs(15),
+        )
+        .expect("discord"),
+    );
+    let workers = [
+        (
+            matrix_sender.clone() as Arc<dyn gather::outbox::Sender>,
+            Channel::Matrix,
+        ),
+        (discord_sender, Channel::Discord),
+        (sms.clone(), Channel::Sms),
+    ];
+    for (sender, channel) in workers {
+        let w = Worker::new(
+            g.store.clone(),
+            sender,
+            channel,
+            g.clock.clone(),
+            options.clone(),
+        );
+        let d = w.drain_until_idle().await.expect("drain");
+        let want = if channel == Channel::Matrix { 2 } else { 1 };
+        assert_eq!(d.sent, want, "{channel:?}: {d:?}");
+    }
+
+    // Alice reads it in Polish in her DM with the bot.
+    let polish = c
+        .notice(
+            &alice,
+            &dm,
+            bot_id,
+            "Nocny autobus wraca w maju.",
+            &mut seen,
+        )
+        .await;
+    assert!(!polish.contains("The night bus"), "{polish}");
+
+    // Bob is invited to a new direct room and reads it in Spanish.
+    let deadline = Instant::now() + WAIT;
+    let invited = loop {
+        let v = c
+            .req(
+                reqwest::Method::GET,
+                "/_matrix/client/v3/sync?timeout=0",
+                &bob,
+                Value::Null,
+            )
+            .await;
+        if let Some(room) = v["rooms"]["invite"]
+            .as_object()
+            .and_then(|o| o.keys().next().cloned())
+        {
+            break room;
+        }
+        assert!(Instant::now() < deadline, "bob was never invited");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    c.join(&bob, &invited).await;
+    let mut bob_seen = HashSet::new();
+    c.notice(
+        &bob,
+        &invited,
+        bot_id,
+        "El autobús nocturno vuelve en mayo.",
+        &mut bob_seen,
+    )
+    .await;
+
+    // A retried send is the same event (the transaction id comes from the
+    // outbox id), so nobody reads it twice.
+    let again = gather::outbox::Outgoing {
+        id: 424242,
+        to: "@bob:localhost".into(),
+        text: "retry check".into(),
+    };
+    use gather::outbox::Sender as _;
+    let first_send = matrix_sender.send(&again).await.expect("send");
+    let second_send = matrix_sender.send(&again).await.expect("send again");
+    assert_eq!(first_send, second_send);
+
+    // Discord: a DM channel opened with the bot token, then the Romanian text.
+    let log = discord_log.lock().unwrap().clone();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(log[0].0, "dm");
+    assert_eq!(log[0].1, "Bot discord-bot-token");
+    assert_eq!(log[0].2["recipient_id"], "80351110224678912");
+    assert_eq!(log[1].0, "message:dm-80351110224678912");
+    let content = log[1].2["content"].as_str().unwrap_or("");
+    assert!(
+        content.contains("Autobuzul de noapte revine în mai."),
+        "{content}"
+    );
+    assert_eq!(log[1].2["enforce_nonce"], true);
+
+    // SMS: the Italian text to the phone.
+    let texts_sent = sms.0.lock().unwrap().clone();
+    assert_eq!(texts_sent.len(), 1);
+    assert_eq!(texts_sent[0].0, "+447700900123");
+    assert!(
+        texts_sent[0]
+            .1
+            .contains("L'autobus notturno torna a maggio."),
+        "{texts_sent:?}"
+    );
+
+    let _ = stop.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+    drop(synapse);
+}

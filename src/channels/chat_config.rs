@@ -16,6 +16,8 @@ pub struct DiscordSettings {
     pub application_id: Option<String>,
     /// Role ids (or names) allowed to run `/round post`.
     pub organiser_roles: Vec<String>,
+    /// Discord's REST API (`discord_api_base`; a stand-in in tests).
+    pub api_base: String,
 }
 
 impl std::fmt::Debug for DiscordSettings {
@@ -25,6 +27,7 @@ impl std::fmt::Debug for DiscordSettings {
             .field("bot_token", &self.bot_token.as_ref().map(|_| "[redacted]"))
             .field("application_id", &self.application_id)
             .field("organiser_roles", &self.organiser_roles)
+            .field("api_base", &self.api_base)
             .finish()
     }
 }
@@ -89,7 +92,15 @@ impl ChatSettings {
             bot_token: v("discord_bot_token"),
             application_id: v("discord_application_id"),
             organiser_roles: list(&get("discord_organiser_roles")),
+            api_base: v("discord_api_base")
+                .unwrap_or_else(|| super::chat_send::DEFAULT_DISCORD_API_BASE.to_string()),
         };
+        if !(discord.api_base.starts_with("http://") || discord.api_base.starts_with("https://")) {
+            return Err((
+                "discord_api_base".into(),
+                "expected an http(s) URL such as https://discord.com/api/v10".into(),
+            ));
+        }
         let discord = (discord.public_key.is_some()
             || discord.bot_token.is_some()
             || discord.application_id.is_some())

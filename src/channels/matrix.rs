@@ -644,6 +644,11 @@ impl MatrixBot {
                 language_hint: None,
             })
             .await?;
+        // Remember the room, so notices from the outbox come here too.
+        let key = format!("matrix:dm:{sender}");
+        if self.gather.chat_state(&key).await?.as_deref() != Some(room) {
+            self.gather.set_chat_state(&key, Some(room)).await?;
+        }
         // A replayed event is answered again with the same transaction ids:
         // the homeserver recognises them and sends nothing twice.
         for (i, m) in reply.messages.iter().enumerate() {

@@ -2,12 +2,14 @@
 //! renders the engine's events for its medium.
 
 pub mod chat_config;
+pub mod chat_send;
 pub mod kannel;
 pub mod matrix;
 pub mod render;
 pub mod segments;
 pub mod twilio;
 pub mod twilio_rest;
+pub mod twilio_voice;
 
 /// Starts the community chat channels `config` turns on (the Matrix bot's
 /// sync loop), each stopping when `stopped` turns true, and says once which

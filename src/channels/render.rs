@@ -3,7 +3,7 @@
 //! call, buttons in chat (later, in the chat channels).
 
 use crate::domain::{Channel, LanguageTag};
-use crate::engine::{Event, Expect, Label, Prompt, Utterance};
+use crate::engine::{Event, Label, Prompt, Utterance};
 use crate::i18n::{ArgValue, Args, Locales};
 
 /// The most characters one SMS reply carries (Twilio's limit for a
@@ -113,45 +113,14 @@ pub struct Spoken {
     pub keys: Option<String>,
 }
 
+/// What a call says, from the same segments the TwiML is made of
+/// (`channels::twilio_voice`), so transcripts show what a caller hears.
 pub fn voice(locales: &Locales, lang: &LanguageTag, events: &[Event]) -> Spoken {
-    let mut lines = Vec::new();
-    let mut keys = None;
-    let mut ask = |p: &Prompt, lines: &mut Vec<String>| {
-        lines.push(format(locales, lang, &p.utterance, true));
-        lines.extend(option_lines(locales, lang, p, true));
-        keys = Some(match p.expect {
-            Expect::Choice { count, .. } | Expect::Language { count } => {
-                format!("1-{count}, * repeat, 0 menu, 9 help")
-            }
-            Expect::YesNo => "1 yes, 2 no, * repeat, 0 menu, 9 help".to_string(),
-            Expect::Number { min, max } => format!("digits {min}-{max} then #"),
-            Expect::Text { .. } => "speak after the tone, # to finish".to_string(),
-            Expect::PostcodeDistrict => "0 skip".to_string(),
-        });
-    };
-    for e in events {
-        match e {
-            Event::Say(u) => lines.push(format(locales, lang, u, true)),
-            Event::SayIn {
-                language,
-                utterance,
-            } => lines.push(format(locales, language, utterance, true)),
-            Event::Ask(p) => ask(p, &mut lines),
-            Event::Reask {
-                hint,
-                prompt,
-                offer_help,
-            } => {
-                lines.push(format(locales, lang, hint, true));
-                if *offer_help {
-                    lines.push(locales.format_voice(lang, "offer-help", &Args::new()));
-                }
-                ask(prompt, &mut lines);
-            }
-            _ => {}
-        }
+    let (segments, expect) = super::twilio_voice::segments(locales, lang, events);
+    Spoken {
+        lines: segments.into_iter().map(|s| s.text).collect(),
+        keys: expect.map(super::twilio_voice::keys_description),
     }
-    Spoken { lines, keys }
 }
 
 /// Renders for any channel as plain strings (voice lines included), for

@@ -136,12 +136,18 @@ pub(super) fn parse_answer(run: &Run, step: &Step, text: &str) -> Result<Answer,
         Step::Text {
             min_chars,
             max_chars,
+            digits,
             ..
         } => {
             let n = text.chars().count();
+            let readable = if *digits {
+                text.chars().any(|c| c.is_ascii_digit())
+            } else {
+                text.chars().any(char::is_alphabetic)
+            };
             if n > *max_chars {
                 Err(hint("reask-text-long", &[("max", *max_chars as i64)]))
-            } else if n < *min_chars || !text.chars().any(char::is_alphabetic) {
+            } else if n < *min_chars || !readable {
                 Err(hint("reask-text-short", &[]))
             } else {
                 Ok(Answer::Text(text.to_string()))

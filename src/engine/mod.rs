@@ -7,6 +7,7 @@
 mod answer;
 pub mod language_cases;
 mod run;
+pub use run::VOICE_EXPIRY_SECS;
 
 use crate::domain::{Channel, IssueRef, LanguageTag, PostcodeDistrict, Timestamp};
 use crate::flow::Flows;
@@ -41,6 +42,10 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "safeguarding-signpost",
     "round-results",
     "round-results-line",
+    // Phone calls (locales/<tag>/voice.ftl).
+    "voice-then-hash",
+    "voice-goodbye",
+    "voice-recording-failed",
 ];
 
 /// Gives out the numbers of new issues. The host backs it with the store.
@@ -92,6 +97,19 @@ pub struct World {
     pub my_ballot: Option<Vec<IssueRef>>,
     /// Latest Board responses for what the person raised, voted for or follows.
     pub updates: Vec<UpdateView>,
+    /// What LINK needs to know.
+    pub link: LinkView,
+}
+
+/// LINK's view of the person: a phone number already, and the pending code.
+#[derive(Debug, Clone, Default)]
+pub struct LinkView {
+    /// The person already has a phone number.
+    pub linked: bool,
+    /// The person's id, which the code's hash is salted with.
+    pub person: i64,
+    /// The pending code: its hash, expiry and wrong tries so far.
+    pub pending: Option<(String, Timestamp, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -214,6 +232,14 @@ pub enum Event {
     OptedOut,
     OptedIn,
     Forgotten,
+    /// LINK: text a new code to this number (E.164); the service makes it.
+    LinkCodeRequested {
+        phone: String,
+    },
+    /// LINK: the right code was entered: join this person to the number's.
+    LinkConfirmed,
+    /// LINK: a wrong code was entered (one try used).
+    LinkCodeWrong,
     /// Something went wrong that the person cannot fix (e.g. the step limit);
     /// the conversation ended.
     Error {

@@ -5,7 +5,7 @@ use super::{
     Content, Conversation, Engine, Event, Expect, IdSource, Input, Label, OptionView, PersonView,
     Prompt, Turn, Utterance, World, short_title,
 };
-use crate::domain::{IssueRef, LanguageTag, PostcodeDistrict};
+use crate::domain::{Channel, IssueRef, LanguageTag, PostcodeDistrict};
 use crate::flow::{Action, Condition, ListSource, OptionSource, Step, StepRef};
 use crate::i18n::detect::MIN_WORDS;
 use crate::i18n::normalize::{clean, numbers, word_count};
@@ -26,6 +26,8 @@ pub(super) struct Run<'a> {
     /// Set by `cast_vote` for the branches after it.
     vote_replaced: bool,
     round_changed: bool,
+    /// LINK's outcome this turn (for the `link_*` conditions).
+    link: Option<Condition>,
     /// A safeguarding phrase came up in this conversation.
     safeguarding: bool,
     /// Said last, after the turn's reply: the offer of another language.
@@ -45,6 +47,10 @@ enum LanguageMove {
     /// A new person writing in a language Gather does not have.
     Unsupported,
 }
+
+/// A call's conversation ends after this much silence (5 minutes): nobody
+/// resumes a phone menu days later.
+pub const VOICE_EXPIRY_SECS: i64 = 300;
 
 /// The conversation variable that remembers a safeguarding phrase.
 const SAFEGUARDING_VAR: &str = "safeguarding";
@@ -76,6 +82,7 @@ impl<'a> Run<'a> {
             steps: 0,
             vote_replaced: false,
             round_changed: false,
+            link: None,
             safeguarding: false,
             offer: None,
         }
@@ -145,6 +152,8 @@ impl<'a> Run<'a> {
     pub(super) fn handle(mut self, state: Option<Conversation>) -> Turn {
         let text = self.text();
         let command = self.engine.locales.keywords().command(&text);
+        // Keys that always work on a call (`0` menu, `9` help).
+        let command = command.or_else(|| self.key_command(&text, state.as_ref()));
 
         // After STOP: silence, except START (and HELP, which carriers require).
         if self.person.opted_out {
@@ -214,6 +223,23 @@ impl<'a> Run<'a> {
             .is_some_and(|s| s.vars.get(SAFEGUARDING_VAR) == Some(&Value::Bool(true)))
         {
             self.safeguarding = true;
+        }
+
+        // `*` on a call: the question again, as it was (not a failure).
+        if matches!(self.input.content, Content::Keys(_))
+            && text == "*"
+            && let Some(conv) = state.as_ref()
+            && let Some(step) = self.step_of(conv).cloned()
+        {
+            let conv = conv.clone();
+            self.vars = conv.vars.clone();
+            let at = StepRef {
+                flow: conv.flow.clone(),
+                step: conv.step.clone(),
+            };
+            let prompt = self.prompt(&at, &step);
+            self.events.push(Event::Ask(prompt));
+            return self.finish(Some(conv));
         }
 
         if let Some((cmd, arg)) = command {
@@ -618,6 +644,17 @@ impl Run<'_> {
                         .map(|c| c.next.clone())
                         .unwrap_or_else(|| otherwise.clone()),
                 ),
+                // Letters cannot be typed reliably on a keypad: a call
+                // skips an optional postcode question.
+                Step::PostcodeDistrict {
+                    skippable: true,
+                    save,
+                    next,
+                    ..
+                } if self.input.channel == Channel::Voice => {
+                    self.vars.remove(save);
+                    next.clone()
+                }
                 waiting => {
                     let prompt = self.prompt(&at, waiting);
                     self.events.push(Event::Ask(prompt));
@@ -632,7 +669,13 @@ impl Run<'_> {
                         step: at.step,
                         vars: self.vars.clone(),
                         failures: 0,
-                        expires_at: self.input.now.plus_secs(expiry),
+                        expires_at: self.input.now.plus_secs(
+                            if self.input.channel == Channel::Voice {
+                                expiry.min(VOICE_EXPIRY_SECS)
+                            } else {
+                                expiry
+                            },
+                        ),
                     });
                 }
             };
@@ -663,6 +706,14 @@ impl Run<'_> {
             Condition::HasUpdates => !self.world.updates.is_empty(),
             Condition::RoundChanged => self.round_changed,
             Condition::VoteReplaced => self.vote_replaced,
+            Condition::LinkFromChat => {
+                matches!(self.input.channel, Channel::Matrix | Channel::Discord)
+            }
+            Condition::Linked => self.world.link.linked,
+            Condition::LinkPhoneInvalid
+            | Condition::LinkCodeOk
+            | Condition::LinkCodeWrong
+            | Condition::LinkCodeExpired => self.link == Some(c),
         }
     }
 
@@ -755,6 +806,45 @@ impl Run<'_> {
             Action::OptOut => self.events.push(Event::OptedOut),
             Action::OptIn => self.events.push(Event::OptedIn),
             Action::Forget => self.events.push(Event::Forgotten),
+            Action::RequestLinkCode => {
+                let phone = self
+                    .var_str("phone")
+                    .and_then(|p| crate::domain::PhoneNumber::parse(&p).ok());
+                match phone {
+                    Some(p) => self.events.push(Event::LinkCodeRequested {
+                        phone: p.as_str().to_string(),
+                    }),
+                    None => self.link = Some(Condition::LinkPhoneInvalid),
+                }
+            }
+            Action::ConfirmLink => {
+                let code: String = self
+                    .var_str("code")
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect();
+                let link = &self.world.link;
+                let outcome = match &link.pending {
+                    Some((hash, expires, tries))
+                        if self.input.now.0 < expires.0
+                            && *tries < crate::store::chat::MAX_TRIES =>
+                    {
+                        if crate::store::chat::code_hash(link.person, &code) == *hash {
+                            self.events.push(Event::LinkConfirmed);
+                            Condition::LinkCodeOk
+                        } else if tries + 1 >= crate::store::chat::MAX_TRIES {
+                            self.events.push(Event::LinkCodeWrong);
+                            Condition::LinkCodeExpired
+                        } else {
+                            self.events.push(Event::LinkCodeWrong);
+                            Condition::LinkCodeWrong
+                        }
+                    }
+                    _ => Condition::LinkCodeExpired,
+                };
+                self.link = Some(outcome);
+            }
         }
         Ok(())
     }
@@ -961,6 +1051,42 @@ impl Run<'_> {
             .collect();
         v.extend(rest);
         v
+    }
+
+    /// Keys that always work on a call: `0` is the menu (unless the question
+    /// can be skipped, where `0` skips it) and `9` is HELP (unless 9 is an
+    /// answer to the question, as in a long list).
+    fn key_command(
+        &self,
+        text: &str,
+        state: Option<&Conversation>,
+    ) -> Option<(Command, Option<String>)> {
+        if !matches!(self.input.content, Content::Keys(_)) {
+            return None;
+        }
+        let step = state.and_then(|c| self.step_of(c));
+        let accepts = |n: i64| match step {
+            Some(Step::Choice {
+                options_from: Some(OptionSource::Round),
+                ..
+            }) => self
+                .world
+                .round
+                .as_ref()
+                .is_some_and(|r| n >= 1 && n <= r.items.len() as i64),
+            Some(Step::Choice {
+                options, skippable, ..
+            }) => (n == 0 && *skippable) || (n >= 1 && n <= options.len() as i64),
+            Some(Step::Number { min, max, .. }) => (*min..=*max).contains(&n),
+            Some(Step::PostcodeDistrict { skippable, .. }) => n == 0 && *skippable,
+            Some(Step::Language { .. }) => n >= 1 && n <= self.language_order().len() as i64,
+            _ => false,
+        };
+        match text {
+            "0" if !accepts(0) => Some((Command::Menu, None)),
+            "9" if !accepts(9) => Some((Command::Help, None)),
+            _ => None,
+        }
     }
 
     pub(super) fn word_count(text: &str) -> usize {

@@ -563,6 +563,7 @@ pub fn sample_args() -> Args {
         ("text", ArgValue::from("")),
         ("pending", ArgValue::from("no")),
         ("label", ArgValue::from("Raise an issue")),
+        ("code", ArgValue::from("042917")),
     ] {
         a.insert(k.to_string(), v);
     }

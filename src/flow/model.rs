@@ -69,6 +69,10 @@ pub enum Step {
         min_chars: usize,
         #[serde(default = "default_max_chars")]
         max_chars: usize,
+        /// Digits alone are an answer (a phone number, a code); otherwise
+        /// an answer needs a letter.
+        #[serde(default)]
+        digits: bool,
         #[serde(default)]
         next: Option<String>,
     },
@@ -154,6 +158,18 @@ pub enum Condition {
     RoundChanged,
     /// The last `cast_vote` replaced an earlier ballot.
     VoteReplaced,
+    /// LINK: the message came from a chat channel (Matrix, Discord).
+    LinkFromChat,
+    /// LINK: this person already has a phone number.
+    Linked,
+    /// LINK: the number given is not a phone number.
+    LinkPhoneInvalid,
+    /// LINK: the code entered was right.
+    LinkCodeOk,
+    /// LINK: the code entered was wrong (tries remain).
+    LinkCodeWrong,
+    /// LINK: no code is pending any more (expired, or never sent).
+    LinkCodeExpired,
 }
 
 impl Condition {
@@ -164,6 +180,12 @@ impl Condition {
             Condition::HasUpdates => "has_updates",
             Condition::RoundChanged => "round_changed",
             Condition::VoteReplaced => "vote_replaced",
+            Condition::LinkFromChat => "link_from_chat",
+            Condition::Linked => "linked",
+            Condition::LinkPhoneInvalid => "link_phone_invalid",
+            Condition::LinkCodeOk => "link_code_ok",
+            Condition::LinkCodeWrong => "link_code_wrong",
+            Condition::LinkCodeExpired => "link_code_expired",
         }
     }
 }
@@ -178,6 +200,10 @@ pub enum Action {
     OptOut,
     OptIn,
     Forget,
+    /// LINK: text a code to the number saved as `phone`.
+    RequestLinkCode,
+    /// LINK: check the code saved as `code`.
+    ConfirmLink,
 }
 
 impl Action {
@@ -190,6 +216,8 @@ impl Action {
             Action::OptOut => "opt_out",
             Action::OptIn => "opt_in",
             Action::Forget => "forget",
+            Action::RequestLinkCode => "request_link_code",
+            Action::ConfirmLink => "confirm_link",
         }
     }
 }

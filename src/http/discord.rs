@@ -108,6 +108,9 @@ async fn interactions(
     let Ok(interaction) = serde_json::from_slice::<Value>(&body) else {
         return (StatusCode::BAD_REQUEST, "not JSON").into_response();
     };
+    if !interaction.is_object() {
+        return (StatusCode::BAD_REQUEST, "not an interaction").into_response();
+    }
     match handle_interaction(&state.gather, &state.config.organiser_roles, &interaction).await {
         Ok(v) => axum::Json(v).into_response(),
         Err(e) => {

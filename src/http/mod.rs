@@ -8,6 +8,7 @@ pub mod error;
 pub mod kannel;
 pub mod open;
 pub mod twilio;
+pub mod twilio_voice;
 pub mod web;
 
 use crate::config::Config;
@@ -27,6 +28,10 @@ use tokio::net::TcpListener;
 /// The largest request body any handler reads. Provider webhooks are a few
 /// kilobytes; anything bigger is not for us.
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// The longest any request may take, from its headers to its answer: past
+/// it the request is dropped (its transaction rolls back) and answered 503
+/// with `Retry-After`, which providers retry.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `/healthz` waits for the database before calling it down.
 pub const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
 /// The Prometheus text format's content type.
@@ -43,6 +48,8 @@ pub struct Webhooks {
     pub discord: Option<discord::DiscordWebhookConfig>,
     /// The organiser pages and the public page (see [`web`]).
     pub web: web::WebConfig,
+    /// How calls speak (voices, recorded prompts); on with Twilio.
+    pub voice: crate::channels::twilio_voice::VoiceSettings,
 }
 
 impl Webhooks {
@@ -118,6 +125,10 @@ impl Webhooks {
             kannel,
             admin_token,
             web: web::WebConfig::from_config(config),
+            voice: crate::channels::twilio_voice::VoiceSettings {
+                sms_number: config.contact.sms_number.clone(),
+                ..Default::default()
+            },
         }
     }
 }
@@ -131,9 +142,15 @@ pub fn router(gather: Gather) -> Router {
 pub fn router_with(gather: Gather, webhooks: Webhooks) -> Router {
     let mut app = Router::new();
     if let Some(config) = webhooks.twilio {
+        let config = std::sync::Arc::new(config);
         app = app.merge(twilio::routes(twilio::TwilioState {
             gather: gather.clone(),
-            config: std::sync::Arc::new(config),
+            config: config.clone(),
+        }));
+        app = app.merge(twilio_voice::routes(twilio_voice::VoiceState {
+            gather: gather.clone(),
+            config,
+            settings: std::sync::Arc::new(webhooks.voice.clone()),
         }));
     }
     if let Some(config) = webhooks.discord.clone() {
@@ -166,6 +183,7 @@ pub fn router_with(gather: Gather, webhooks: Webhooks) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(guard))
         .layer(middleware::from_fn(count_requests))
 }
 
@@ -227,6 +245,54 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// In front of every route: a declared body over [`BODY_LIMIT`] is a 413
+/// before anything reads it (an undeclared one is cut off at the limit by
+/// `DefaultBodyLimit` as it is read), and a request that takes longer than
+/// [`REQUEST_TIMEOUT`] is dropped and answered 503.
+pub async fn guard(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().parse::<u64>());
+    match declared {
+        Some(Ok(n)) if n <= BODY_LIMIT as u64 => {}
+        None => {}
+        Some(Err(_)) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                axum::Json(
+                    json!({"error": "bad request", "detail": "Content-Length is not a number"}),
+                ),
+            )
+                .into_response();
+        }
+        Some(Ok(_)) => {
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                axum::Json(json!({"error": "payload too large",
+                    "detail": format!("the body must be at most {BODY_LIMIT} bytes")})),
+            )
+                .into_response();
+        }
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(
+                timeout_secs = REQUEST_TIMEOUT.as_secs(),
+                "request timed out"
+            );
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                axum::Json(json!({"error": "unavailable", "detail": "the request timed out"})),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn count_requests(request: Request, next: Next) -> Response {

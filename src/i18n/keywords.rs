@@ -16,10 +16,11 @@ pub enum Command {
     Forget,
     Updates,
     Vote,
+    Link,
 }
 
 impl Command {
-    pub const ALL: [Command; 8] = [
+    pub const ALL: [Command; 9] = [
         Command::Help,
         Command::Stop,
         Command::Start,
@@ -28,6 +29,7 @@ impl Command {
         Command::Forget,
         Command::Updates,
         Command::Vote,
+        Command::Link,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +42,7 @@ impl Command {
             Command::Forget => "forget",
             Command::Updates => "updates",
             Command::Vote => "vote",
+            Command::Link => "link",
         }
     }
 
@@ -82,6 +85,8 @@ pub struct KeywordFile {
     #[serde(default)]
     pub vote: Vec<String>,
     #[serde(default)]
+    pub link: Vec<String>,
+    #[serde(default)]
     pub yes: Vec<String>,
     #[serde(default)]
     pub no: Vec<String>,
@@ -90,7 +95,7 @@ pub struct KeywordFile {
 }
 
 impl KeywordFile {
-    fn command_words(&self) -> [(Command, &Vec<String>); 8] {
+    fn command_words(&self) -> [(Command, &Vec<String>); 9] {
         [
             (Command::Help, &self.help),
             (Command::Stop, &self.stop),
@@ -100,6 +105,7 @@ impl KeywordFile {
             (Command::Forget, &self.forget),
             (Command::Updates, &self.updates),
             (Command::Vote, &self.vote),
+            (Command::Link, &self.link),
         ]
     }
 }

@@ -36,7 +36,7 @@ pub struct Reply {
     pub events: Vec<Event>,
 }
 
-const MAX_ATTEMPTS: usize = 3;
+const MAX_ATTEMPTS: usize = 5;
 
 impl Gather {
     /// Handles one message: dedupe, person, conversation, engine, effects,
@@ -44,8 +44,8 @@ impl Gather {
     /// nothing.
     pub async fn handle_inbound(&self, msg: InboundMessage) -> Result<Reply> {
         let mut last = None;
-        for _ in 0..MAX_ATTEMPTS {
-            match self.try_inbound(&msg).await {
+        for attempt in 0..MAX_ATTEMPTS {
+            match self.try_inbound(&msg, attempt > 0).await {
                 // Two new issues raced for one number: run the step again.
                 Err(ServiceError::Conflict(m)) => last = Some(ServiceError::Conflict(m)),
                 other => return other,
@@ -54,9 +54,14 @@ impl Gather {
         Err(last.unwrap_or_else(|| ServiceError::Internal("retries exhausted".into())))
     }
 
-    async fn try_inbound(&self, msg: &InboundMessage) -> Result<Reply> {
+    /// One attempt; `retry` when an earlier one lost a race for an issue
+    /// number, so this one takes the numbers' lock first.
+    async fn try_inbound(&self, msg: &InboundMessage, retry: bool) -> Result<Reply> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        if retry {
+            tx.lock_issue_numbers().await?;
+        }
         if let Some((provider, id)) = &msg.provider_id
             && let Some(stored) = tx.seen_inbound(provider, id).await?
         {
@@ -67,6 +72,10 @@ impl Gather {
                 events: vec![],
             });
             reply.duplicate = true;
+            return Ok(reply);
+        }
+        if let Some(reply) = self.rate_limited(tx.as_mut(), msg, now).await? {
+            tx.commit().await?;
             return Ok(reply);
         }
 
@@ -113,6 +122,7 @@ impl Gather {
         let turn = self.engine.handle(&view, state, &input, &world, &mut ids);
 
         let mut forget = false;
+        let mut merge_into = None;
         for event in &turn.events {
             match event {
                 Event::IssueRaised {
@@ -150,6 +160,16 @@ impl Gather {
                 Event::OptedOut => tx.set_opted_out(person.id, true, now).await?,
                 Event::OptedIn => tx.set_opted_out(person.id, false, now).await?,
                 Event::Forgotten => forget = true,
+                Event::LinkCodeRequested { phone } => {
+                    self.request_link_code(tx.as_mut(), person.id, &turn.language, phone, now)
+                        .await?;
+                }
+                Event::LinkCodeWrong => self.link_code_wrong(tx.as_mut(), person.id, now).await?,
+                Event::LinkConfirmed => {
+                    merge_into = self
+                        .link_target(tx.as_mut(), person.id, &turn.language, now)
+                        .await?;
+                }
                 Event::Error { reason } => {
                     crate::metrics::ENGINE_ERRORS.inc();
                     tracing::error!(reason, "engine error");
@@ -191,6 +211,10 @@ impl Gather {
             let who = (!forget).then_some(person.id);
             tx.record_inbound(provider, id, who, if forget { "" } else { &stored }, now)
                 .await?;
+        }
+        // LINK: last, once everything of this turn is stored under `person`.
+        if let Some(into) = merge_into {
+            tx.merge_people(person.id, into).await?;
         }
         tx.commit().await?;
         crate::metrics::MESSAGES_IN.inc();
@@ -254,6 +278,7 @@ impl Gather {
             }),
             my_ballot,
             updates,
+            link: self.link_view(tx, person).await?,
         })
     }
 }

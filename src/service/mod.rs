@@ -3,9 +3,12 @@
 
 mod chat;
 mod inbound;
+pub mod limit;
+mod link;
 mod organiser;
 mod outbox;
 pub mod records;
+pub mod voice;
 
 pub use chat::ChatVote;
 pub use inbound::{InboundMessage, Reply};
@@ -54,6 +57,8 @@ pub struct Gather {
     /// Rung whenever something is queued in the outbox, so an idle outbox
     /// worker in this process starts at once instead of at its next poll.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// The per-sender inbound rate limit (see [`limit`]).
+    pub inbound_limit: Arc<limit::InboundLimiter>,
 }
 
 impl Gather {
@@ -63,6 +68,14 @@ impl Gather {
             engine,
             clock,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            inbound_limit: Arc::new(limit::InboundLimiter::default()),
         }
+    }
+
+    /// The same application with `per_minute` messages a minute per
+    /// sender (0: no limit).
+    pub fn with_inbound_rate(mut self, per_minute: u32) -> Self {
+        self.inbound_limit = Arc::new(limit::InboundLimiter::new(per_minute));
+        self
     }
 }

@@ -29,6 +29,18 @@ impl std::fmt::Debug for LinkCode {
     }
 }
 
+/// The stored form of a LINK code: hex SHA-1 of the person id and the code.
+pub fn code_hash(person: PersonId, code: &str) -> String {
+    use sha1::Digest;
+    let digest = sha1::Sha1::digest(format!("gather-link:{person}:{code}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How many wrong codes a pending LINK code survives.
+pub const MAX_TRIES: u32 = 5;
+/// How long a LINK code works, in milliseconds (10 minutes).
+pub const CODE_TTL_MS: i64 = 10 * 60 * 1000;
+
 /// Moves everything of person `$1` to person `$2`, then deletes `$1`; the
 /// same statements on SQLite and PostgreSQL. Where both voted in a round
 /// the more recent ballot is kept, so the person still counts once. `$2`

@@ -119,6 +119,23 @@ pub struct Issue {
     pub supporters: i64,
     /// Flagged for moderators: the conversation matched a safeguarding phrase.
     pub safeguarding: bool,
+    /// Raised by speaking on a call: the recording (https) and its length in
+    /// seconds, until a moderator writes a summary.
+    pub recording_url: Option<String>,
+    pub recording_secs: Option<i64>,
+}
+
+/// One phone call (Twilio Voice): its recording, the issue that recording
+/// went into, and the call's last status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceCall {
+    pub call_sid: String,
+    pub person_id: Option<PersonId>,
+    pub recording_url: Option<String>,
+    pub recording_secs: Option<i64>,
+    pub issue_number: Option<u32>,
+    pub status: String,
+    pub updated_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -327,6 +344,13 @@ pub trait Tx: Send {
     // --- issues ---------------------------------------------------------
     /// The number the next raised issue will get (first is 1001).
     async fn next_issue_number(&mut self) -> Result<u32>;
+    /// Serialises issue numbers until this transaction ends, for a step run
+    /// again after its number was taken (PostgreSQL: an advisory lock, so
+    /// many concurrent retries cannot keep colliding; SQLite: nothing to
+    /// do, the write lock already serialises).
+    async fn lock_issue_numbers(&mut self) -> Result<()> {
+        Ok(())
+    }
     async fn create_issue(&mut self, issue: &NewIssue) -> Result<()>;
     async fn issue(&mut self, issue_ref: IssueRef) -> Result<Option<Issue>>;
     async fn list_issues(&mut self, status: Option<IssueStatus>) -> Result<Vec<Issue>>;
@@ -338,6 +362,18 @@ pub trait Tx: Send {
     ) -> Result<()>;
     /// Replaces the short title used on ballots (a moderator's edit).
     async fn set_issue_title(&mut self, issue_ref: IssueRef, title: &str) -> Result<()>;
+    /// Attaches a call's recording to an issue raised by speaking.
+    async fn set_issue_recording(
+        &mut self,
+        issue_ref: IssueRef,
+        url: &str,
+        secs: i64,
+    ) -> Result<()>;
+
+    // --- phone calls ----------------------------------------------------
+    async fn voice_call(&mut self, call_sid: &str) -> Result<Option<VoiceCall>>;
+    /// Inserts or replaces the call's row.
+    async fn save_voice_call(&mut self, call: &VoiceCall) -> Result<()>;
     /// Moves followers and ballot choices to `into` without doubling anyone.
     async fn merge_issue(&mut self, from: IssueRef, into: IssueRef) -> Result<()>;
     async fn follow(&mut self, person: PersonId, issue_ref: IssueRef, now: Timestamp)

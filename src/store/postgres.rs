@@ -24,7 +24,10 @@
 //!   asks for the next number on every step, so locking there would serialise
 //!   every message. Two steps raising an issue at the same moment pick the
 //!   same number; the second insert fails with a unique violation, surfaces
-//!   as [`StoreError::Conflict`] and the service runs the step again.
+//!   as [`StoreError::Conflict`] and the service runs the step again, this
+//!   time under a transaction advisory lock on issue numbers
+//!   ([`Tx::lock_issue_numbers`]), so a crowd of retries is served one by
+//!   one instead of colliding again.
 //!
 //! Advisory locks use the two-key form, `(namespace, hashtext(schema ':' key))`,
 //! with the namespaces below, so they never collide with the one-key form or
@@ -42,7 +45,7 @@ use super::{
     ClaimCheck, DeliveryStatus, DeliveryTarget, Direction, Issue, IssueStatus, NewIssue,
     NewOutbound, NewResponse, OutboxItem, OutboxRow, OutboxStatus, OutboxSummary, Person, PersonId,
     ResponseStatus, Result, ResultRow, Round, RoundId, RoundItem, RoundStatus, Store, StoreError,
-    Tx, UpdateRow,
+    Tx, UpdateRow, VoiceCall,
 };
 use crate::domain::{Channel, Identity, IdentityKind, IssueRef, LanguageTag, Timestamp};
 use async_trait::async_trait;
@@ -81,6 +84,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "chat",
         sql: include_str!("migrations/postgres/0005_chat.sql"),
     },
+    Migration {
+        version: 6,
+        name: "voice",
+        sql: include_str!("migrations/postgres/0006_voice.sql"),
+    },
 ];
 
 /// Advisory lock namespace: applying migrations (session lock, per schema).
@@ -89,6 +97,9 @@ pub const LOCK_MIGRATIONS: i32 = 0x4741_0001;
 pub const LOCK_IDENTITY: i32 = 0x4741_0002;
 /// Advisory lock namespace: one provider message id (transaction lock).
 pub const LOCK_INBOUND: i32 = 0x4741_0003;
+/// Advisory lock namespace: issue numbers, for retried steps (transaction
+/// lock). [`crate::leader::LOCK_LEADER`] is `0x4741_0010`.
+pub const LOCK_ISSUE_NUMBERS: i32 = 0x4741_0004;
 
 /// How long a request waits for a pooled connection (and start-up for the
 /// first one) before the database counts as unavailable.
@@ -360,6 +371,7 @@ macro_rules! issue_select {
         concat!(
             "SELECT i.number, i.description, i.title, i.area, i.involvement, i.language, \
              i.channel, i.status, i.hidden_reason, i.merged_into, i.created_at, i.safeguarding, \
+             i.recording_url, i.recording_secs, \
              (SELECT COUNT(*) FROM issue_supporters s WHERE s.issue_number = i.number) AS supporters \
              FROM issues i ",
             $tail
@@ -385,6 +397,8 @@ fn issue_from_row(row: &PgRow) -> Result<Issue> {
         created_at: Timestamp(row.try_get("created_at").map_err(db)?),
         supporters: row.try_get("supporters").map_err(db)?,
         safeguarding: row.try_get("safeguarding").map_err(db)?,
+        recording_url: row.try_get("recording_url").map_err(db)?,
+        recording_secs: row.try_get("recording_secs").map_err(db)?,
     })
 }
 
@@ -870,6 +884,10 @@ impl Tx for PgTx {
         to_u32(next, "next issue number")
     }
 
+    async fn lock_issue_numbers(&mut self) -> Result<()> {
+        self.xact_lock(LOCK_ISSUE_NUMBERS, "issues").await
+    }
+
     /// A number taken meanwhile by a concurrent transaction fails with a
     /// unique violation: [`StoreError::Conflict`], and the step runs again.
     async fn create_issue(&mut self, issue: &NewIssue) -> Result<()> {
@@ -967,6 +985,70 @@ impl Tx for PgTx {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("issue {r}")));
         }
+        Ok(())
+    }
+
+    async fn set_issue_recording(&mut self, r: IssueRef, url: &str, secs: i64) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE issues SET recording_url = $2, recording_secs = $3 WHERE number = $1",
+        )
+        .bind(num(r))
+        .bind(url)
+        .bind(secs)
+        .execute(self.conn())
+        .await
+        .map_err(|e| self.fail(e))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("issue {r}")));
+        }
+        Ok(())
+    }
+
+    async fn voice_call(&mut self, call_sid: &str) -> Result<Option<VoiceCall>> {
+        let row = sqlx::query(
+            "SELECT call_sid, person_id, recording_url, recording_secs, issue_number, status, \
+               updated_at FROM voice_calls WHERE call_sid = $1",
+        )
+        .bind(call_sid)
+        .fetch_optional(self.conn())
+        .await
+        .map_err(|e| self.fail(e))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let issue_number: Option<i64> = row.try_get("issue_number").map_err(db)?;
+        Ok(Some(VoiceCall {
+            call_sid: row.try_get("call_sid").map_err(db)?,
+            person_id: row.try_get("person_id").map_err(db)?,
+            recording_url: row.try_get("recording_url").map_err(db)?,
+            recording_secs: row.try_get("recording_secs").map_err(db)?,
+            issue_number: issue_number
+                .map(|n| u32::try_from(n).map_err(|e| corrupt(e.to_string())))
+                .transpose()?,
+            status: row.try_get("status").map_err(db)?,
+            updated_at: Timestamp(row.try_get("updated_at").map_err(db)?),
+        }))
+    }
+
+    async fn save_voice_call(&mut self, c: &VoiceCall) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO voice_calls (call_sid, person_id, recording_url, recording_secs, \
+               issue_number, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (call_sid) DO UPDATE SET person_id = excluded.person_id, \
+               recording_url = excluded.recording_url, recording_secs = excluded.recording_secs, \
+               issue_number = excluded.issue_number, status = excluded.status, \
+               updated_at = excluded.updated_at",
+        )
+        .bind(&c.call_sid)
+        .bind(c.person_id)
+        .bind(c.recording_url.as_deref())
+        .bind(c.recording_secs)
+        .bind(c.issue_number.map(i64::from))
+        .bind(&c.status)
+        .bind(c.updated_at.millis())
+        .execute(self.conn())
+        .await
+        .map_err(|e| self.fail(e))?;
         Ok(())
     }
 
@@ -1637,7 +1719,13 @@ mod tests {
 
     #[test]
     fn lock_namespaces_are_distinct() {
-        let all = [LOCK_MIGRATIONS, LOCK_IDENTITY, LOCK_INBOUND];
+        let all = [
+            LOCK_MIGRATIONS,
+            LOCK_IDENTITY,
+            LOCK_INBOUND,
+            LOCK_ISSUE_NUMBERS,
+            crate::leader::LOCK_LEADER,
+        ];
         for (i, a) in all.iter().enumerate() {
             assert!(!all[..i].contains(a));
         }

@@ -51,6 +51,9 @@ pub struct RoundReach {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Reach {
     pub people: i64,
+    /// People reached only through Discord or Matrix (not LINKed to a
+    /// phone): they may also be counted under a phone of their own.
+    pub unlinked_chat: i64,
     pub by_channel: Vec<Count>,
     pub by_language: Vec<Count>,
     pub by_area: Vec<Count>,
@@ -117,6 +120,9 @@ const RESPONSES: &str = "SELECT id, issue_number, status, CAST(progress AS BIGIN
 const RESPONSE_TEXTS: &str =
     "SELECT response_id, language, text FROM response_texts ORDER BY response_id, language";
 const PEOPLE: &str = "SELECT COUNT(*) FROM people";
+const UNLINKED_CHAT: &str = "SELECT COUNT(*) FROM people p WHERE EXISTS ( \
+       SELECT 1 FROM identities i WHERE i.person_id = p.id AND i.kind IN ('matrix', 'discord')) \
+     AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.person_id = p.id AND i.kind = 'phone')";
 const BY_CHANNEL: &str = "SELECT channel, COUNT(DISTINCT person_id), COUNT(*) FROM messages \
      WHERE direction = 'in' GROUP BY channel ORDER BY channel";
 const BY_LANGUAGE: &str =
@@ -169,6 +175,7 @@ macro_rules! reports_for {
             async fn reach(&self) -> Result<Reach> {
                 let pool = self.pool();
                 let people: (i64,) = sqlx::query_as(PEOPLE).fetch_one(pool).await?;
+                let unlinked_chat: (i64,) = sqlx::query_as(UNLINKED_CHAT).fetch_one(pool).await?;
                 let q = |sql: &'static str| sqlx::query_as::<_, (Option<String>, i64, i64)>(sql);
                 let by_channel = counts(q(BY_CHANNEL).fetch_all(pool).await?);
                 let by_language = counts(q(BY_LANGUAGE).fetch_all(pool).await?);
@@ -193,6 +200,7 @@ macro_rules! reports_for {
                 }
                 Ok(Reach {
                     people: people.0,
+                    unlinked_chat: unlinked_chat.0,
                     by_channel,
                     by_language,
                     by_area,

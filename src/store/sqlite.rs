@@ -10,7 +10,7 @@ use super::{
     ClaimCheck, DeliveryStatus, DeliveryTarget, Direction, Issue, IssueStatus, NewIssue,
     NewOutbound, NewResponse, OutboxItem, OutboxRow, OutboxStatus, OutboxSummary, Person, PersonId,
     ResponseStatus, Result, ResultRow, Round, RoundId, RoundItem, RoundStatus, Store, StoreError,
-    Tx, UpdateRow,
+    Tx, UpdateRow, VoiceCall,
 };
 use crate::domain::{Channel, Identity, IdentityKind, IssueRef, LanguageTag, Timestamp};
 use async_trait::async_trait;
@@ -20,6 +20,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, Sqlite, SqliteConnection};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 mod chat_sql;
@@ -52,6 +53,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "chat",
         sql: include_str!("migrations/sqlite/0005_chat.sql"),
     },
+    Migration {
+        version: 6,
+        name: "voice",
+        sql: include_str!("migrations/sqlite/0006_voice.sql"),
+    },
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -61,6 +67,11 @@ const MAX_CONNECTIONS: u32 = 8;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Writers queue here, in order, before `BEGIN IMMEDIATE`: SQLite has one
+    /// write lock, and its busy handler would otherwise make waiting writers
+    /// sleep and retry with back-off (a long tail under load) instead of
+    /// taking turns.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqliteStore {
@@ -95,7 +106,10 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(db)?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
 
     /// The underlying pool, for tests and maintenance tasks.
@@ -126,8 +140,13 @@ impl Store for SqliteStore {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>> {
+        // Bounded like SQLite's own busy timeout, so a stuck writer becomes
+        // an `Unavailable` error (503), never a hang.
+        let turn = tokio::time::timeout(BUSY_TIMEOUT, self.writer.clone().lock_owned())
+            .await
+            .map_err(|_| StoreError::Unavailable("the database is busy".into()))?;
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-        Ok(Box::new(SqliteTx { tx }))
+        Ok(Box::new(SqliteTx { tx, _turn: turn }))
     }
 
     fn reports(&self) -> &dyn super::reports::Reports {
@@ -282,6 +301,7 @@ macro_rules! issue_select {
         concat!(
             "SELECT i.number, i.description, i.title, i.area, i.involvement, i.language, \
              i.channel, i.status, i.hidden_reason, i.merged_into, i.created_at, i.safeguarding, \
+             i.recording_url, i.recording_secs, \
              (SELECT COUNT(*) FROM issue_supporters s WHERE s.issue_number = i.number) AS supporters \
              FROM issues i ",
             $tail
@@ -307,6 +327,8 @@ fn issue_from_row(row: &SqliteRow) -> Result<Issue> {
         created_at: Timestamp(row.try_get("created_at").map_err(db)?),
         supporters: row.try_get("supporters").map_err(db)?,
         safeguarding: row.try_get::<i64, _>("safeguarding").map_err(db)? != 0,
+        recording_url: row.try_get("recording_url").map_err(db)?,
+        recording_secs: row.try_get("recording_secs").map_err(db)?,
     })
 }
 
@@ -314,6 +336,8 @@ fn issue_from_row(row: &SqliteRow) -> Result<Issue> {
 /// [`Tx::commit`] rolls it back.
 pub struct SqliteTx {
     tx: sqlx::Transaction<'static, Sqlite>,
+    /// This transaction's turn as the writer; released when it ends.
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl std::fmt::Debug for SqliteTx {
@@ -794,6 +818,70 @@ impl Tx for SqliteTx {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("issue {r}")));
         }
+        Ok(())
+    }
+
+    async fn set_issue_recording(&mut self, r: IssueRef, url: &str, secs: i64) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE issues SET recording_url = $2, recording_secs = $3 WHERE number = $1",
+        )
+        .bind(num(r))
+        .bind(url)
+        .bind(secs)
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("issue {r}")));
+        }
+        Ok(())
+    }
+
+    async fn voice_call(&mut self, call_sid: &str) -> Result<Option<VoiceCall>> {
+        let row = sqlx::query(
+            "SELECT call_sid, person_id, recording_url, recording_secs, issue_number, status, \
+               updated_at FROM voice_calls WHERE call_sid = $1",
+        )
+        .bind(call_sid)
+        .fetch_optional(self.conn())
+        .await
+        .map_err(db)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let issue_number: Option<i64> = row.try_get("issue_number").map_err(db)?;
+        Ok(Some(VoiceCall {
+            call_sid: row.try_get("call_sid").map_err(db)?,
+            person_id: row.try_get("person_id").map_err(db)?,
+            recording_url: row.try_get("recording_url").map_err(db)?,
+            recording_secs: row.try_get("recording_secs").map_err(db)?,
+            issue_number: issue_number
+                .map(|n| u32::try_from(n).map_err(|e| corrupt(e.to_string())))
+                .transpose()?,
+            status: row.try_get("status").map_err(db)?,
+            updated_at: Timestamp(row.try_get("updated_at").map_err(db)?),
+        }))
+    }
+
+    async fn save_voice_call(&mut self, c: &VoiceCall) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO voice_calls (call_sid, person_id, recording_url, recording_secs, \
+               issue_number, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (call_sid) DO UPDATE SET person_id = excluded.person_id, \
+               recording_url = excluded.recording_url, recording_secs = excluded.recording_secs, \
+               issue_number = excluded.issue_number, status = excluded.status, \
+               updated_at = excluded.updated_at",
+        )
+        .bind(&c.call_sid)
+        .bind(c.person_id)
+        .bind(c.recording_url.as_deref())
+        .bind(c.recording_secs)
+        .bind(c.issue_number.map(i64::from))
+        .bind(&c.status)
+        .bind(c.updated_at.millis())
+        .execute(self.conn())
+        .await
+        .map_err(db)?;
         Ok(())
     }
 

@@ -302,12 +302,15 @@ impl FormData {
     }
 
     /// The first value of `name`, trimmed; `None` when missing or blank.
+    /// A field given twice with different values is ambiguous and counts
+    /// as missing (the form is refused rather than one value guessed).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
+        let mut values = self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+        let first = values.next()?;
+        if values.any(|v| v != first) {
+            return None;
+        }
+        Some(first.trim()).filter(|v| !v.is_empty())
     }
 
     /// Every name and value, in order.

@@ -1,0 +1,5 @@
+## Limits (src/service/limit.rs). Sent once to someone who sends more
+## messages in a minute than GATHER_INBOUND_RATE allows; what they send
+## after it in that minute gets no answer. Keep it to one SMS segment.
+
+slow-down = Too many messages at once. Please wait a minute, then try again.
