@@ -89,6 +89,27 @@ pub enum Command {
         #[command(subcommand)]
         command: LanguagesCommand,
     },
+    /// Phone calls: recorded prompts.
+    Voice {
+        #[command(subcommand)]
+        command: VoiceCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VoiceCommand {
+    /// Record placeholder prompts with espeak-ng for review: every sentence
+    /// a call can say, per locale, as `<out>/<lang>/<message-id>.wav` (the
+    /// `.voice` wording, with sample arguments). Calls in the languages of
+    /// GATHER_VOICE_PLAY_LANGUAGES play them from /audio/<lang>/<id>.wav.
+    Render {
+        /// Only this locale, e.g. pa [default: every locale].
+        #[arg(long, value_name = "TAG")]
+        lang: Option<LanguageTag>,
+        /// Where to write [default: GATHER_AUDIO_DIR, else audio/].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,7 +200,8 @@ pub struct ChatArgs {
     #[arg(long, value_name = "NUMBER", value_parser = PhoneNumber::parse)]
     pub from: PhoneNumber,
     /// The language of a number Gather has not seen before, e.g. pl.
-    /// (A known number keeps its language; send LANGUAGE to switch.)
+    /// (A known number keeps its language; send LANGUAGE to switch. On a
+    /// call a new caller chooses it from the spoken menu.)
     #[arg(long, value_name = "TAG")]
     pub lang: Option<LanguageTag>,
     /// The channel to simulate.
@@ -214,10 +236,18 @@ pub enum IssuesCommand {
         #[arg(long, value_enum)]
         status: Option<StatusArg>,
     },
-    /// Approve an issue so it can go on a ballot.
+    /// Approve an issue so it can go on a ballot. An issue raised by
+    /// speaking on a call needs a written title first (`issues title`).
     Approve {
         #[arg(value_name = "REF")]
         issue: IssueRef,
+    },
+    /// Set an issue's short ballot title (what voters read and hear).
+    Title {
+        #[arg(value_name = "REF")]
+        issue: IssueRef,
+        /// The title, up to 80 characters.
+        title: String,
     },
     /// Hide an issue (abuse, personal data…); the reason is kept.
     Hide {
@@ -479,6 +509,9 @@ pub async fn run(command: Command, config: &Config) -> CliResult {
         Command::Languages {
             command: LanguagesCommand::Report { cases },
         } => languages_report(config, &cases),
+        Command::Voice {
+            command: VoiceCommand::Render { lang, out },
+        } => voice_render(config, lang, out),
     }
 }
 
@@ -734,6 +767,9 @@ async fn chat(config: &Config, args: ChatArgs) -> CliResult {
     let style = Style {
         colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    if args.channel == ChatChannel::Voice {
+        return voice_chat(config, &gather, &args, interactive, &style).await;
+    }
     let channel = args.channel.channel();
     tracing::debug!(from = %args.from.masked(), %channel, "simulator started");
     if interactive {
@@ -779,6 +815,110 @@ async fn chat(config: &Config, args: ChatArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `gather chat --channel voice`: a call, as `POST /webhooks/twilio/voice`
+/// and its follow-up requests would have it. The call is answered first
+/// (language menu for a new caller, the menu for a known one); each line is
+/// the `Digits` of the next request (read for the question waiting, so
+/// `13#` is two choices where several are allowed), `[recording 14s]` a
+/// recording, an empty line silence (the question again, twice, then the
+/// goodbye). The end of input hangs up, which keeps an unconfirmed
+/// recording as a draft, as a real call's status callback does.
+async fn voice_chat(
+    config: &Config,
+    gather: &Gather,
+    args: &ChatArgs,
+    interactive: bool,
+    style: &Style,
+) -> CliResult {
+    use crate::channels::twilio_voice::{self as tv, VoiceSettings, Wait};
+    use crate::service::voice::CallInput;
+    let settings = VoiceSettings {
+        sms_number: config.contact.sms_number.clone(),
+        ..Default::default()
+    };
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let sid = format!("SIM{stamp}");
+    if interactive {
+        eprintln!(
+            "Gather simulator: a call from {}. Type the keys pressed (1, 13#, *, 0, 9), \
+             [recording 14s] for speech, an empty line for silence; Ctrl-D hangs up.",
+            args.from
+        );
+    }
+    let mut seq = 0u32;
+    let reply = gather
+        .voice_turn(&sid, &args.from, &format!("{sid}:{seq}"), CallInput::Start)
+        .await?;
+    out(&show_reply(gather, ChatChannel::Voice, &reply, style));
+    let mut mode = waiting(gather, &reply).mode();
+    let mut silent = 0u32;
+    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let mut buf = Vec::new();
+    while mode != Wait::Hangup.mode() {
+        if interactive {
+            out("> ");
+        }
+        match read_line(&mut stdin, &mut buf).await {
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => return Err(CliError::Failed(format!("cannot read stdin: {e}"))),
+        }
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let Some(input) = CallInput::typed(&text, mode) else {
+            out(&format!(
+                "{}\n\n",
+                style.note("[not keypad keys: a real call answers 400]")
+            ));
+            continue;
+        };
+        if text.trim().trim_end_matches('#').is_empty() {
+            silent += 1;
+            if silent >= 3 {
+                let lang = gather.caller_language(&args.from).await?;
+                let line = tv::goodbye_line(&settings, gather.engine.locales(), &lang);
+                out(&format!(
+                    "🔊 {}\n{}\n\n",
+                    printable(&line.text, false),
+                    style.note("[hang up]")
+                ));
+                break;
+            }
+        } else {
+            silent = 0;
+        }
+        seq += 1;
+        let reply = gather
+            .voice_turn(&sid, &args.from, &format!("{sid}:{seq}"), input)
+            .await?;
+        out(&show_reply(gather, ChatChannel::Voice, &reply, style));
+        mode = waiting(gather, &reply).mode();
+    }
+    if let Some(draft) = gather
+        .voice_status(&sid, "completed", Some(&args.from))
+        .await?
+    {
+        out(&format!(
+            "{}\n",
+            style.note(&format!(
+                "[call ended: the unconfirmed recording is kept as draft {draft}]"
+            ))
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How a call's reply waits for the next request (`Hangup`: it ends).
+fn waiting(gather: &Gather, reply: &Reply) -> crate::channels::twilio_voice::Wait {
+    use crate::channels::twilio_voice as tv;
+    tv::segments(gather.engine.locales(), &reply.language, &reply.events)
+        .1
+        .map(tv::wait_for)
+        .unwrap_or(tv::Wait::Hangup)
+}
+
 /// What the channel would send for one reply, as the simulator prints it.
 fn show_reply(gather: &Gather, channel: ChatChannel, reply: &Reply, style: &Style) -> String {
     let mut text = String::new();
@@ -805,8 +945,13 @@ fn show_reply(gather: &Gather, channel: ChatChannel, reply: &Reply, style: &Styl
             for line in &spoken.lines {
                 let _ = writeln!(text, "🔊 {}", printable(line, false));
             }
-            if let Some(keys) = &spoken.keys {
-                let _ = writeln!(text, "{}", style.note(&format!("[keys: {keys}]")));
+            match &spoken.keys {
+                Some(keys) => {
+                    let _ = writeln!(text, "{}", style.note(&format!("[keys: {keys}]")));
+                }
+                None => {
+                    let _ = writeln!(text, "{}", style.note("[hang up]"));
+                }
             }
             if !text.is_empty() {
                 text.push('\n');
@@ -837,6 +982,50 @@ pub fn printable(s: &str, keep_newlines: bool) -> String {
             c => c,
         })
         .collect()
+}
+
+// --- voice -------------------------------------------------------------------
+
+fn voice_render(config: &Config, lang: Option<LanguageTag>, dir: Option<PathBuf>) -> CliResult {
+    use crate::channels::twilio_voice as tv;
+    let locales = app::load_locales(config)?;
+    let langs: Vec<LanguageTag> = match lang {
+        Some(l) if locales.has_language(&l) => vec![l],
+        Some(l) => {
+            return Err(CliError::Usage(format!(
+                "Gather has no locale `{l}`; it has: {}",
+                locales
+                    .languages()
+                    .map(LanguageTag::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        None => locales.languages().cloned().collect(),
+    };
+    let dir = dir.unwrap_or_else(|| config.voice.audio_dir.clone());
+    let available = tv::espeak_voices().map_err(CliError::Failed)?;
+    for l in &langs {
+        let voice = tv::espeak_voice(&available, l).ok_or_else(|| {
+            CliError::Failed(format!(
+                "espeak-ng has no voice for `{l}` (see espeak-ng --voices)"
+            ))
+        })?;
+        let folder = dir.join(l.as_str());
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", folder.display())))?;
+        let prompts = tv::prompts(&locales, l);
+        for (id, text) in &prompts {
+            tv::espeak_to_wav(&voice, text, &folder.join(format!("{id}.wav")))
+                .map_err(CliError::Failed)?;
+        }
+        outln!(
+            "{l}: {} in {} (espeak-ng voice {voice})",
+            plural(prompts.len(), "recording"),
+            folder.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 // --- outbox ------------------------------------------------------------------
@@ -947,6 +1136,10 @@ async fn issues(config: &Config, command: IssuesCommand) -> CliResult {
                 .set_issue_status(issue, IssueStatus::Approved, None)
                 .await?;
             outln!("{} approved: {}", i.issue_ref, printable(&i.title, false));
+        }
+        IssuesCommand::Title { issue, title } => {
+            let i = gather.set_issue_title(issue, &title).await?;
+            outln!("{} titled: {}", i.issue_ref, printable(&i.title, false));
         }
         IssuesCommand::Hide { issue, reason } => {
             let i = gather

@@ -92,6 +92,13 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "",
     ),
     ("discord_api_base", "GATHER_DISCORD_API_BASE", ""),
+    ("voice_voices", "GATHER_VOICE_VOICES", ""),
+    (
+        "voice_play_languages",
+        "GATHER_VOICE_PLAY_LANGUAGES",
+        "pa,ur,bn,gu",
+    ),
+    ("audio_dir", "GATHER_AUDIO_DIR", "audio"),
 ];
 
 const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
@@ -175,6 +182,36 @@ pub struct PublicContact {
     pub matrix_url: Option<String>,
 }
 
+/// How phone calls speak: `<Say>` voices and recorded prompts (see
+/// `channels::twilio_voice`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VoiceConfig {
+    /// `<Say voice=…>` per locale tag: the built-in voices
+    /// (`twilio_voice::default_voices`) with the configured ones on top
+    /// (`GATHER_VOICE_VOICES="pl=Polly.Maja,ro="`; an empty name removes a
+    /// locale's voice, leaving the provider's default for the language).
+    pub voices: BTreeMap<String, String>,
+    /// Locales whose fixed sentences are `<Play>`ed from recordings
+    /// (`GATHER_VOICE_PLAY_LANGUAGES`, `none` for no locale).
+    pub play_languages: Vec<String>,
+    /// Where the recordings are: `<audio_dir>/<lang>/<message-id>.wav`.
+    pub audio_dir: PathBuf,
+}
+
+impl Default for VoiceConfig {
+    fn default() -> Self {
+        use crate::channels::twilio_voice as tv;
+        VoiceConfig {
+            voices: tv::default_voices(),
+            play_languages: tv::DEFAULT_PLAY_LANGUAGES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            audio_dir: PathBuf::from(tv::DEFAULT_AUDIO_DIR),
+        }
+    }
+}
+
 /// The variable naming the config file.
 pub const CONFIG_VAR: &str = "GATHER_CONFIG";
 
@@ -256,6 +293,8 @@ pub struct Config {
     /// Inbound messages a minute per sender (`GATHER_INBOUND_RATE`, 0 for
     /// no limit); see `service::limit`.
     pub inbound_rate: u32,
+    /// How phone calls speak.
+    pub voice: VoiceConfig,
 }
 
 impl fmt::Debug for Config {
@@ -276,6 +315,7 @@ impl fmt::Debug for Config {
             .field("sms_provider", &self.sms_provider)
             .field("contact", &self.contact)
             .field("chat", &self.chat)
+            .field("voice", &self.voice)
             .finish()
     }
 }
@@ -324,6 +364,28 @@ struct FileConfig {
     discord_application_id: Option<String>,
     discord_organiser_roles: Option<String>,
     discord_api_base: Option<String>,
+    /// `"pl=Polly.Maja,ro=Polly.Carmen"` or a `[voice_voices]` table.
+    voice_voices: Option<VoicesValue>,
+    /// `"pa,ur"` or `["pa", "ur"]`.
+    voice_play_languages: Option<ListValue>,
+    audio_dir: Option<PathBuf>,
+}
+
+/// `voice_voices` in the file: the environment's `tag=Voice,…` text, or a
+/// table.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum VoicesValue {
+    Text(String),
+    Table(BTreeMap<String, String>),
+}
+
+/// A list in the file: comma-separated text, or an array.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ListValue {
+    Text(String),
+    Items(Vec<String>),
 }
 
 /// Where a raw value came from, for error messages.
@@ -698,7 +760,24 @@ impl Config {
             })?
         };
 
+        let voice = voice_config(
+            match env_value("voice_voices") {
+                Some(v) => Some((VoicesValue::Text(v), true)),
+                None => parsed.voice_voices.map(|v| (v, false)),
+            },
+            match env_value("voice_play_languages") {
+                Some(v) => Some((ListValue::Text(v), true)),
+                None => parsed.voice_play_languages.map(|v| (v, false)),
+            },
+            pick(
+                "audio_dir",
+                parsed.audio_dir.map(|p| p.to_string_lossy().into_owned()),
+                crate::channels::twilio_voice::DEFAULT_AUDIO_DIR,
+            ),
+        )?;
+
         Ok(Config {
+            voice,
             inbound_rate,
             chat,
             contact,
@@ -722,6 +801,83 @@ impl Config {
             file: file.map(|(p, _)| p.to_path_buf()),
         })
     }
+}
+
+/// The voice settings from their raw values (each with whether it came
+/// from the environment). Voices are merged over the built-in ones; the
+/// recorded-prompt languages replace the default list.
+fn voice_config(
+    voices: Option<(VoicesValue, bool)>,
+    play: Option<(ListValue, bool)>,
+    (audio_dir, audio_env): (String, bool),
+) -> Result<VoiceConfig, ConfigError> {
+    let mut config = VoiceConfig::default();
+    let tag = |key: &str, raw: &str, from_env: bool| -> Result<String, ConfigError> {
+        LanguageTag::parse(raw)
+            .map(|t| t.as_str().to_string())
+            .map_err(|_| invalid(key, from_env, raw, "expected a language tag such as pl"))
+    };
+    if let Some((value, from_env)) = voices {
+        let pairs: Vec<(String, String)> = match value {
+            VoicesValue::Table(t) => t.into_iter().collect(),
+            VoicesValue::Text(text) => {
+                let mut pairs = Vec::new();
+                for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                    let (k, v) = item.split_once('=').ok_or_else(|| {
+                        invalid(
+                            "voice_voices",
+                            from_env,
+                            &text,
+                            "expected tag=Voice pairs such as en-GB=Polly.Amy,pl=Polly.Ewa",
+                        )
+                    })?;
+                    pairs.push((k.to_string(), v.to_string()));
+                }
+                pairs
+            }
+        };
+        for (k, v) in pairs {
+            let t = tag("voice_voices", &k, from_env)?;
+            let v = v.trim();
+            let ok = v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            if !ok {
+                return Err(invalid(
+                    "voice_voices",
+                    from_env,
+                    v,
+                    "expected a provider voice name such as Polly.Amy",
+                ));
+            }
+            if v.is_empty() {
+                config.voices.remove(&t);
+            } else {
+                config.voices.insert(t, v.to_string());
+            }
+        }
+    }
+    if let Some((value, from_env)) = play {
+        let items: Vec<String> = match value {
+            ListValue::Items(items) => items,
+            ListValue::Text(text) if text.trim().eq_ignore_ascii_case("none") => Vec::new(),
+            ListValue::Text(text) => text.split([',', ' ']).map(str::to_string).collect(),
+        };
+        let mut langs = Vec::new();
+        for item in items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+            let t = tag("voice_play_languages", item, from_env)?;
+            if !langs.contains(&t) {
+                langs.push(t);
+            }
+        }
+        config.play_languages = langs;
+    }
+    let audio_dir = audio_dir.trim();
+    if audio_dir.is_empty() {
+        return Err(invalid("audio_dir", audio_env, "", "it is empty"));
+    }
+    config.audio_dir = PathBuf::from(audio_dir);
+    Ok(config)
 }
 
 /// A number for the public page: digits, spaces, `+`, `(`, `)` and `-`,
@@ -1112,6 +1268,88 @@ mod tests {
         both.insert("GATHER_SMS_PROVIDER".into(), "Kannel".into());
         let c = Config::from_sources(None, &both).unwrap();
         assert_eq!(c.sms_provider, Some(SmsProvider::Kannel));
+    }
+
+    #[test]
+    fn voice_settings_defaults_file_and_environment() {
+        let c = Config::from_sources(None, &BTreeMap::new()).unwrap();
+        assert_eq!(c.voice, VoiceConfig::default());
+        assert_eq!(
+            c.voice.voices.get("en-GB").map(String::as_str),
+            Some("Polly.Amy")
+        );
+        assert_eq!(c.voice.play_languages, ["pa", "ur", "bn", "gu"]);
+        assert_eq!(c.voice.audio_dir, PathBuf::from("audio"));
+
+        // The file: a table of voices (merged over the built-in ones; an
+        // empty name removes one), an array of languages, a folder.
+        let text = r#"
+            voice_play_languages = ["pa", "UR"]
+            audio_dir = "/srv/gather/audio"
+            [voice_voices]
+            pl = "Polly.Maja"
+            ro = ""
+            ar = "Polly.Zeina"
+        "#;
+        let c = Config::from_sources(file(text), &BTreeMap::new()).unwrap();
+        let v = &c.voice.voices;
+        assert_eq!(v.get("pl").map(String::as_str), Some("Polly.Maja"));
+        assert_eq!(v.get("ar").map(String::as_str), Some("Polly.Zeina"));
+        assert_eq!(v.get("en-GB").map(String::as_str), Some("Polly.Amy"));
+        assert_eq!(v.get("ro"), None);
+        assert_eq!(c.voice.play_languages, ["pa", "ur"]);
+        assert_eq!(c.voice.audio_dir, PathBuf::from("/srv/gather/audio"));
+
+        // The environment wins over the file, setting by setting.
+        let e = env(&[
+            ("GATHER_VOICE_VOICES", "en-gb=Polly.Emma, pl=Polly.Ewa"),
+            ("GATHER_VOICE_PLAY_LANGUAGES", "none"),
+            ("GATHER_AUDIO_DIR", "prompts"),
+        ]);
+        let c = Config::from_sources(file(text), &e).unwrap();
+        let v = &c.voice.voices;
+        assert_eq!(v.get("en-GB").map(String::as_str), Some("Polly.Emma"));
+        assert_eq!(v.get("pl").map(String::as_str), Some("Polly.Ewa"));
+        // The file's voices are not read at all once the variable is set.
+        assert_eq!(v.get("ar"), None);
+        assert_eq!(v.get("ro").map(String::as_str), Some("Polly.Carmen"));
+        assert!(c.voice.play_languages.is_empty());
+        assert_eq!(c.voice.audio_dir, PathBuf::from("prompts"));
+
+        // The file may use the environment's text form too.
+        let c = Config::from_sources(
+            file("voice_voices = \"it=Polly.Carla\"\nvoice_play_languages = \"bn, gu\"\n"),
+            &BTreeMap::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            c.voice.voices.get("it").map(String::as_str),
+            Some("Polly.Carla")
+        );
+        assert_eq!(c.voice.play_languages, ["bn", "gu"]);
+    }
+
+    #[test]
+    fn bad_voice_settings_name_their_source() {
+        for (var, value) in [
+            ("GATHER_VOICE_VOICES", "Polly.Amy"),
+            ("GATHER_VOICE_VOICES", "!!=Polly.Amy"),
+            ("GATHER_VOICE_VOICES", "pl=Polly Ewa<"),
+            ("GATHER_VOICE_PLAY_LANGUAGES", "pa,!!"),
+        ] {
+            let err = Config::from_sources(None, &env(&[(var, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(var), "{value}: {err}");
+        }
+        let err = Config::from_sources(file("[voice_voices]\npl = \"a b\"\n"), &BTreeMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("voice_voices is not valid"), "{err}");
+        let err = Config::from_sources(file("audio_dir = \" \"\n"), &BTreeMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("audio_dir is not valid"), "{err}");
     }
 
     #[test]

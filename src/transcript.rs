@@ -7,6 +7,7 @@
 //! @ lang pl                   language hint for a person seen the first time
 //! @ advance 8d                move the clock (s, m, h, d)
 //! @ approve G-1001            organiser: approve an issue
+//! @ title G-1001 "Short title"  organiser: set an issue's ballot title
 //! @ round open "Title" max=1 G-1001 G-1002
 //! @ round close               organiser: close the open round; results follow as `= ` lines
 //! @ respond G-1001 committed "English text" pl="Polish text" progress=40
@@ -170,6 +171,13 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
                     let r = IssueRef::parse(r).map_err(|e| err(&e.to_string()))?;
                     gather
                         .set_issue_status(r, IssueStatus::Approved, None)
+                        .await
+                        .map_err(|e| err(&e.to_string()))?;
+                }
+                ["title", r, title] => {
+                    let r = IssueRef::parse(r).map_err(|e| err(&e.to_string()))?;
+                    gather
+                        .set_issue_title(r, title)
                         .await
                         .map_err(|e| err(&e.to_string()))?;
                 }

@@ -328,12 +328,15 @@ proptest! {
         prop_assert_eq!(parts.len(), info.segments);
         if parts.len() > 1 {
             for p in &parts {
-                let c = segments::count(p);
-                let limit = match info.encoding {
-                    segments::Encoding::Gsm7 => 153,
-                    segments::Encoding::Ucs2 => 67,
+                // Measured in the whole message's encoding.
+                let (units, limit) = match info.encoding {
+                    segments::Encoding::Gsm7 => (
+                        p.chars().map(|c| segments::gsm7_units(c).unwrap_or(1)).sum::<usize>(),
+                        153,
+                    ),
+                    segments::Encoding::Ucs2 => (p.encode_utf16().count(), 67),
                 };
-                prop_assert!(c.units <= limit, "part of {} units: {p:?}", c.units);
+                prop_assert!(units <= limit, "part of {units} units: {p:?}");
             }
         }
     }

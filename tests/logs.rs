@@ -167,9 +167,11 @@ async fn no_secret_or_full_number_is_ever_logged() {
     c.send(Request::get(q(KANNEL)).body(Body::empty()).unwrap())
         .await;
     c.send(
-        Request::get(format!("/webhooks/kannel/dlr?id=1&type=1&secret={KANNEL}"))
-            .body(Body::empty())
-            .unwrap(),
+        Request::get(format!(
+            "/webhooks/kannel/dlr?id=1&status=1&secret={KANNEL}"
+        ))
+        .body(Body::empty())
+        .unwrap(),
     )
     .await;
     c.admin("GET", "/api/v1/issues", "wrong-token", None).await;

@@ -106,6 +106,11 @@ async fn official_twilio_package_drives_a_call() {
     // First call: Polish, a recorded issue, confirmed.
     drive(&python, &base, "1").await;
     let r = gather::domain::IssueRef::new(1001);
+    // A spoken issue needs a written ballot title before approval.
+    gather
+        .set_issue_title(r, "Długie kolejki w przychodni")
+        .await
+        .unwrap();
     gather
         .set_issue_status(r, IssueStatus::Approved, None)
         .await

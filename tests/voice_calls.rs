@@ -401,3 +401,101 @@ async fn silence_hang_up_and_bad_paths() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spoken_issue_needs_a_written_title_before_approval() {
+    use gather::domain::PhoneNumber;
+    use gather::service::ServiceError;
+    use gather::service::voice::CallInput;
+    use gather::store::IssueStatus;
+    let app = spawn().await;
+    let g = &app.gather;
+    let sid = "CA44444444444444444444444444444444";
+    let from = PhoneNumber::parse(CALLER).unwrap();
+    let inputs = [
+        CallInput::Start,
+        CallInput::Keys("1".into()), // English
+        CallInput::Keys("1".into()), // raise an issue
+        CallInput::Recording {
+            url: "https://api.twilio.com/r/RE4".into(),
+            secs: 14,
+        },
+        CallInput::Keys("0".into()), // skip how involved
+        CallInput::Keys("1".into()), // send it
+    ];
+    for (n, input) in inputs.into_iter().enumerate() {
+        g.voice_turn(sid, &from, &format!("{sid}:{n}"), input)
+            .await
+            .unwrap();
+    }
+    let issues = g.list_issues(None).await.unwrap();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    let issue = &issues[0];
+    assert_eq!(issue.recording_secs, Some(14));
+    assert!(issue.title.starts_with("[voice recording"), "{issue:?}");
+    // Not on a ballot with the placeholder: approving is refused (422 over
+    // the admin API and the organiser pages), with what to do instead.
+    let err = g
+        .set_issue_status(issue.issue_ref, IssueStatus::Approved, None)
+        .await
+        .unwrap_err();
+    match &err {
+        ServiceError::Invalid(m) => {
+            assert!(m.contains("no written title"), "{m}");
+            assert!(m.contains("gather issues title G-1001"), "{m}");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    // Still not approved.
+    assert_eq!(
+        g.list_issues(Some(IssueStatus::Approved))
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    g.set_issue_title(issue.issue_ref, "Long waits at the walk-in centre")
+        .await
+        .unwrap();
+    let approved = g
+        .set_issue_status(issue.issue_ref, IssueStatus::Approved, None)
+        .await
+        .unwrap();
+    assert_eq!(approved.status, IssueStatus::Approved);
+    assert_eq!(approved.title, "Long waits at the walk-in centre");
+    // The recording stays with it for the moderators.
+    assert_eq!(approved.recording_secs, Some(14));
+}
+
+#[test]
+fn voice_settings_come_from_the_configuration() {
+    let env: BTreeMap<String, String> = [
+        ("GATHER_TWILIO_AUTH_TOKEN", TOKEN),
+        ("GATHER_PUBLIC_URL", PUBLIC),
+        ("GATHER_VOICE_VOICES", "pl=Polly.Maja"),
+        ("GATHER_VOICE_PLAY_LANGUAGES", "pa"),
+        ("GATHER_AUDIO_DIR", "/srv/prompts"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let config = Config::from_sources(None, &env).unwrap();
+    let voice = Webhooks::from_config(&config).voice;
+    assert_eq!(
+        voice.voices.get("pl").map(String::as_str),
+        Some("Polly.Maja")
+    );
+    assert_eq!(
+        voice.voices.get("en-GB").map(String::as_str),
+        Some("Polly.Amy")
+    );
+    assert_eq!(voice.play_languages, ["pa"]);
+    assert_eq!(voice.audio_dir, Path::new("/srv/prompts"));
+    // Without settings: the built-in ones.
+    let config = Config::from_sources(None, &BTreeMap::new()).unwrap();
+    let voice = Webhooks::from_config(&config).voice;
+    let builtin = gather::channels::twilio_voice::VoiceSettings::default();
+    assert_eq!(voice.voices, builtin.voices);
+    assert_eq!(voice.play_languages, builtin.play_languages);
+    assert_eq!(voice.audio_dir, builtin.audio_dir);
+}

@@ -128,6 +128,7 @@ start-confirm = Welcome back. You will get messages from Gather again.
 language-choose = Choose your language. Send a number:
     .voice = Choose your language.
 language-set = We will write to you in English. Send LANGUAGE to change it.
+    .voice = We will speak to you in English. To change it, press 0 for the menu.
 forget-confirm = This deletes your number and messages. Your issues and votes stay, with no name. Send YES to delete or NO to keep.
     .voice = This deletes your number and messages. Press 1 to delete, or 2 to keep them.
 forget-done = Done. We deleted your number and messages. Goodbye.

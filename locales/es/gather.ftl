@@ -134,6 +134,7 @@ start-confirm = Hola de nuevo. Volverá a recibir mensajes de Gather.
 language-choose = Elija su idioma. Envíe un número:
     .voice = Elija su idioma.
 language-set = Le escribiremos en español. Para cambiarlo, envíe IDIOMA o LANGUAGE.
+    .voice = Le hablaremos en español. Para cambiarlo, pulse 0 para el menú.
 forget-confirm = Esto borra su número y sus mensajes. Sus temas y votos se quedan, sin nombre. Envíe SÍ para borrar o NO para conservar.
     .voice = Esto borra su número y sus mensajes. Pulse 1 para borrar, o 2 para conservarlos.
 forget-done = Hecho. Hemos borrado su número y sus mensajes. Adiós.

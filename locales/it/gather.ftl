@@ -135,6 +135,7 @@ start-confirm = Ti diamo di nuovo il benvenuto. Riceverai ancora i messaggi di G
 language-choose = Scegli la tua lingua. Invia un numero:
     .voice = Scegli la tua lingua.
 language-set = Ti scriveremo in italiano. Per cambiare, invia LINGUA o LANGUAGE.
+    .voice = Parleremo con te in italiano. Per cambiare lingua, premi 0 per il menu.
 forget-confirm = Questo cancella il tuo numero e i tuoi messaggi. Questioni e voti restano, senza nome. Invia SI per cancellare o NO per tenerli.
     .voice = Questo cancella il tuo numero e i tuoi messaggi. Premi 1 per cancellare, o 2 per tenerli.
 forget-done = Fatto. Abbiamo cancellato il tuo numero e i tuoi messaggi. Arrivederci.

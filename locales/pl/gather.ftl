@@ -135,6 +135,7 @@ start-confirm = Witaj ponownie. Znowu będziesz dostawać wiadomości od Gather.
 language-choose = Wybierz język. Wyślij numer:
     .voice = Wybierz język.
 language-set = Będziemy pisać do Ciebie po polsku. Aby zmienić język, wyślij JĘZYK lub LANGUAGE.
+    .voice = Będziemy mówić do Ciebie po polsku. Aby zmienić język, naciśnij 0, aby przejść do menu.
 forget-confirm = To usunie Twój numer i wiadomości. Twoje sprawy i głosy zostaną, ale anonimowo. Wyślij TAK, aby usunąć, lub NIE, aby zachować.
     .voice = To usunie Twój numer i wiadomości. Naciśnij 1, aby usunąć, lub 2, aby je zachować.
 forget-done = Gotowe. Usunęliśmy Twój numer i wiadomości. Do widzenia.

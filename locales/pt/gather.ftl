@@ -135,6 +135,7 @@ start-confirm = Olá de novo. Vai voltar a receber mensagens do Gather.
 language-choose = Escolha o seu idioma. Envie um número:
     .voice = Escolha o seu idioma.
 language-set = Vamos escrever-lhe em português. Para mudar, envie IDIOMA ou LANGUAGE.
+    .voice = Vamos falar consigo em português. Para mudar, prima 0 para o menu.
 forget-confirm = Isto apaga o seu número e as suas mensagens. Os seus assuntos e votos ficam, sem nome. Envie SIM para apagar ou NÃO para manter.
     .voice = Isto apaga o seu número e as suas mensagens. Prima 1 para apagar, ou 2 para manter.
 forget-done = Feito. Apagámos o seu número e as suas mensagens. Adeus.

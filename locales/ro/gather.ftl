@@ -141,6 +141,7 @@ start-confirm = Bine ați revenit. Veți primi din nou mesaje de la Gather.
 language-choose = Alegeți limba. Trimiteți un număr:
     .voice = Alegeți limba.
 language-set = Vă vom scrie în română. Ca să schimbați limba, trimiteți LIMBĂ sau LANGUAGE.
+    .voice = Vă vom vorbi în română. Ca să schimbați limba, apăsați 0 pentru meniu.
 forget-confirm = Vom șterge numărul și mesajele dvs. Problemele și voturile rămân, fără nume. Trimiteți DA ca să ștergem sau NU ca să le păstrăm.
     .voice = Vom șterge numărul și mesajele dvs. Apăsați 1 ca să le ștergem sau 2 ca să le păstrăm.
 forget-done = Gata. Am șters numărul și mesajele dvs. La revedere.

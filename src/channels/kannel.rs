@@ -54,6 +54,8 @@ pub enum QueryError {
     TooLong,
     #[error("`id` is longer than {MAX_ID_CHARS} characters")]
     IdTooLong,
+    #[error("`id` is not a message id")]
+    BadId,
     #[error("unknown `coding` {0:?} (expected 0, 1 or 2)")]
     Coding(String),
     #[error("unknown `charset` {0:?}")]
@@ -335,6 +337,15 @@ pub fn parse_dlr(query: &RawQuery) -> Result<Dlr, QueryError> {
     let id = query.required("id")?.to_string();
     if id.chars().count() > MAX_ID_CHARS {
         return Err(QueryError::IdTooLong);
+    }
+    // Gather's dlr-url carries its outbox id: a report for anything that
+    // could not be one (`../../etc`, text) is refused, not stored.
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        || id.contains("..")
+    {
+        return Err(QueryError::BadId);
     }
     let raw_status = query.required("status")?;
     let code: u8 = raw_status

@@ -3,6 +3,8 @@
 
 pub mod chat_config;
 pub mod chat_send;
+pub mod discord_gateway;
+pub mod discord_rounds;
 pub mod kannel;
 pub mod matrix;
 pub mod render;
@@ -48,8 +50,35 @@ pub fn start_chat(
         .chat
         .discord
         .as_ref()
-        .is_some_and(|d| d.bot_token.is_some() && d.application_id.is_some());
-    if !discord_gateway {
+        .and_then(discord_gateway::GatewaySettings::from_settings);
+    // Results of rounds posted into Discord channels, once they close.
+    if let Some(token) = config
+        .chat
+        .discord
+        .as_ref()
+        .and_then(|d| d.bot_token.as_ref().map(|t| (d, t)))
+    {
+        let (d, t) = token;
+        match discord_rounds::DiscordRest::new(&d.api_base, t, crate::app::SEND_TIMEOUT) {
+            Ok(rest) => tasks.push(tokio::spawn(discord_rounds::run(
+                gather.clone(),
+                std::sync::Arc::new(rest),
+                stopped.clone(),
+                discord_rounds::RESULTS_INTERVAL,
+            ))),
+            Err(e) => {
+                tracing::warn!(error = %e, "discord: cannot build the HTTP client; round results are off")
+            }
+        }
+    }
+    if let Some(settings) = discord_gateway {
+        tracing::info!(discord = "on (gateway)", "chat");
+        tasks.push(tokio::spawn(discord_gateway::run(
+            gather.clone(),
+            settings,
+            stopped.clone(),
+        )));
+    } else {
         tracing::info!(
             discord = "off (set GATHER_DISCORD_BOT_TOKEN and GATHER_DISCORD_APPLICATION_ID)",
             "chat"

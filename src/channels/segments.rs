@@ -50,25 +50,48 @@ pub fn count(text: &str) -> SegmentInfo {
         Some(units) => SegmentInfo {
             encoding: Encoding::Gsm7,
             units,
-            segments: segments_for(units, 160, 153),
+            segments: segments_for(text, units, 160, 153, gsm7_width),
         },
         None => {
             let units = text.encode_utf16().count();
             SegmentInfo {
                 encoding: Encoding::Ucs2,
                 units,
-                segments: segments_for(units, 70, 67),
+                segments: segments_for(text, units, 70, 67, char::len_utf16),
             }
         }
     }
 }
 
-fn segments_for(units: usize, single: usize, multi: usize) -> usize {
+fn gsm7_width(c: char) -> usize {
+    gsm7_units(c).unwrap_or(1)
+}
+
+/// One segment up to `single` units; else as many parts of at most `multi`
+/// units as the splitter makes. That can be more than `units / multi`: an
+/// escape pair (`€`, `[`) or a surrogate pair is never cut in two, so a part
+/// may end a unit short (found by `tests/fuzz.rs`).
+fn segments_for(
+    text: &str,
+    units: usize,
+    single: usize,
+    multi: usize,
+    width: fn(char) -> usize,
+) -> usize {
     if units <= single {
-        1
-    } else {
-        units.div_ceil(multi)
+        return 1;
     }
+    let mut parts = 1;
+    let mut used = 0;
+    for c in text.chars() {
+        let w = width(c);
+        if used + w > multi {
+            parts += 1;
+            used = 0;
+        }
+        used += w;
+    }
+    parts
 }
 
 /// Splits a message into the parts a phone would receive, never splitting a
@@ -79,8 +102,8 @@ pub fn split(text: &str) -> Vec<String> {
         return vec![text.to_string()];
     }
     let (limit, width): (usize, fn(char) -> usize) = match info.encoding {
-        Encoding::Gsm7 => (153, |c| gsm7_units(c).unwrap_or(1)),
-        Encoding::Ucs2 => (67, |c| c.len_utf16()),
+        Encoding::Gsm7 => (153, gsm7_width),
+        Encoding::Ucs2 => (67, char::len_utf16),
     };
     let mut parts = Vec::new();
     let mut current = String::new();
@@ -121,6 +144,20 @@ mod tests {
         assert_eq!(info.units, 160);
         assert_eq!(info.segments, 1);
         assert_eq!(count(&"[".repeat(81)).segments, 2);
+    }
+
+    #[test]
+    fn an_escape_pair_at_a_boundary_pushes_into_another_part() {
+        // 152 septets, then `€` (2) does not fit the 153 of a part.
+        let s = format!("{}€{}", "a".repeat(152), "a".repeat(152));
+        assert_eq!(count(&s).units, 306);
+        assert_eq!(count(&s).segments, 3);
+        assert_eq!(split(&s).len(), 3);
+        // The same with a surrogate pair in UCS-2.
+        let s = format!("{}😀{}", "ł".repeat(66), "ł".repeat(66));
+        assert_eq!(count(&s).units, 134);
+        assert_eq!(count(&s).segments, 3);
+        assert_eq!(split(&s).len(), 3);
     }
 
     #[test]

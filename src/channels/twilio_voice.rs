@@ -73,17 +73,23 @@ impl Default for VoiceSettings {
     fn default() -> Self {
         VoiceSettings {
             voices: default_voices(),
-            play_languages: ["pa", "ur", "bn", "gu"]
+            play_languages: DEFAULT_PLAY_LANGUAGES
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
-            audio_dir: PathBuf::from("audio"),
+            audio_dir: PathBuf::from(DEFAULT_AUDIO_DIR),
             sms_number: None,
             max_record_secs: 120,
             timeout_secs: 6,
         }
     }
 }
+
+/// Locales whose fixed sentences are played from recordings by default
+/// (`GATHER_VOICE_PLAY_LANGUAGES`): Twilio has no `<Say>` voice for them.
+pub const DEFAULT_PLAY_LANGUAGES: &[&str] = &["pa", "ur", "bn", "gu"];
+/// Where recorded prompts live by default (`GATHER_AUDIO_DIR`).
+pub const DEFAULT_AUDIO_DIR: &str = "audio";
 
 /// Amazon Polly voices Twilio offers, only for locales where the name is
 /// certain; others get the language alone.
@@ -216,10 +222,19 @@ pub fn keys_for_engine(digits: &str, mode: &str) -> Option<String> {
     Some(d.to_string())
 }
 
+/// The words of an utterance, and its message id when they are exactly
+/// what `gather voice render` recorded for it (the same words with the
+/// sample arguments), so a recording can stand in. Formatting with the
+/// sample arguments rather than none also keeps Fluent from logging a
+/// missing variable for every templated line of every call.
 fn static_or_not(locales: &Locales, lang: &LanguageTag, u: &Utterance) -> (String, Option<String>) {
     let text = locales.format_voice(lang, &u.message, &u.args);
-    let plain = locales.format_voice(lang, &u.message, &Args::new());
-    let message = (text == plain).then(|| u.message.clone());
+    let message = if u.args.is_empty() {
+        Some(u.message.clone())
+    } else {
+        let sample = locales.format_voice(lang, &u.message, &sample_args(locales, lang));
+        (text == sample).then(|| u.message.clone())
+    };
     (text, message)
 }
 
@@ -464,6 +479,13 @@ pub fn goodbye(
     lang: &LanguageTag,
     next: &NextUrls,
 ) -> String {
+    let seg = goodbye_line(settings, locales, lang);
+    twiml(settings, &[seg], Wait::Hangup, next)
+}
+
+/// What the goodbye after a silent call says (the SMS number digit by
+/// digit, if there is one).
+pub fn goodbye_line(settings: &VoiceSettings, locales: &Locales, lang: &LanguageTag) -> Segment {
     let mut a = Args::new();
     let spoken_number = settings
         .sms_number
@@ -477,12 +499,11 @@ pub fn goodbye(
         })
         .unwrap_or_else(|| "none".to_string());
     a.insert("number".into(), ArgValue::from(spoken_number));
-    let seg = Segment {
+    Segment {
         language: lang.clone(),
         text: locales.format_voice(lang, "voice-goodbye", &a),
         message: None,
-    };
-    twiml(settings, &[seg], Wait::Hangup, next)
+    }
 }
 
 /// A short spoken line by id (no arguments), for the voice layer's own
@@ -493,4 +514,146 @@ pub fn line(locales: &Locales, lang: &LanguageTag, id: &str) -> Segment {
         text: locales.format_voice(lang, id, &Args::new()),
         message: Some(id.to_string()),
     }
+}
+
+// --- recorded prompts (`gather voice render`) --------------------------------
+
+/// Locale files whose messages a call never says (the web pages).
+const UNSPOKEN_FILES: &[&str] = &["web.ftl"];
+
+/// Whether a message id can name a recording: `/audio/<lang>/<id>.wav`
+/// accepts lower-case letters, digits and `-` only.
+pub fn is_prompt_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Sample arguments for every variable the locales use, so a message with
+/// arguments can still be recorded for review.
+fn sample_args(locales: &Locales, lang: &LanguageTag) -> Args {
+    let mut a = Args::new();
+    for (k, n) in [
+        ("number", 1),
+        ("count", 3),
+        ("max", 5),
+        ("min", 1),
+        ("max_choices", 2),
+        ("pending", 1),
+        ("rank", 1),
+        ("votes", 12),
+    ] {
+        a.insert(k.into(), ArgValue::Number(n));
+    }
+    let name = locales.format(lang, "language-name", &Args::new());
+    for (k, v) in [
+        ("label", name.as_str()),
+        ("choices", "1, 3"),
+        ("area", "SE15"),
+        ("code", "4 7 1 1"),
+        ("ref", "G 1001"),
+        ("title", "G 1001"),
+        ("round_title", "G 1001"),
+        ("description_short", "G 1001"),
+        ("previous", "G 1001"),
+        ("text", "G 1001"),
+        ("status", "G 1001"),
+        ("progress", "1 / 3"),
+    ] {
+        a.insert(k.into(), ArgValue::from(v.to_string()));
+    }
+    a
+}
+
+/// Every sentence a call can say in a locale, as `(message id, spoken
+/// text)`: the `.voice` attribute where there is one, with sample
+/// arguments. Only the locale's own messages (a missing one falls back to
+/// the default locale's words, which its recording would not match).
+pub fn prompts(locales: &Locales, lang: &LanguageTag) -> Vec<(String, String)> {
+    let args = sample_args(locales, lang);
+    let mut out = Vec::new();
+    for (file, ids) in locales.ftl_files(lang) {
+        if UNSPOKEN_FILES.contains(&file.as_str()) {
+            continue;
+        }
+        for id in ids {
+            if !is_prompt_id(&id) {
+                continue;
+            }
+            let text = locales.format_voice(lang, &id, &args);
+            if !text.trim().is_empty() {
+                out.push((id, text));
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
+/// The espeak-ng voice for a locale: its tag in lower case (`en-gb`), else
+/// its primary language (`pt`), if espeak-ng has it.
+pub fn espeak_voice(available: &[String], lang: &LanguageTag) -> Option<String> {
+    let full = lang.as_str().to_ascii_lowercase();
+    let primary = lang.primary().to_ascii_lowercase();
+    [full, primary]
+        .into_iter()
+        .find(|v| available.iter().any(|a| a == v))
+}
+
+/// The voices espeak-ng has (`espeak-ng --voices`), or why it cannot run.
+pub fn espeak_voices() -> Result<Vec<String>, String> {
+    let out = std::process::Command::new("espeak-ng")
+        .arg("--voices")
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run espeak-ng ({e}): install it first (Debian/Ubuntu: apt-get install espeak-ng)"
+            )
+        })?;
+    if !out.status.success() {
+        return Err(format!(
+            "espeak-ng --voices failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(1).map(str::to_string))
+        .collect())
+}
+
+/// Speaks `text` with espeak-ng into a WAV file. The text goes in on stdin
+/// (UTF-8), never as an argument.
+pub fn espeak_to_wav(voice: &str, text: &str, path: &std::path::Path) -> Result<(), String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("espeak-ng")
+        .args(["-v", voice, "-b", "1", "--stdin", "-w"])
+        .arg(path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run espeak-ng: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write to espeak-ng: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("espeak-ng did not finish: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "espeak-ng failed for {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(())
 }

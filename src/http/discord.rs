@@ -14,6 +14,7 @@
 //! presser's vote, confirmed ephemerally. The serenity gateway adapter
 //! (`channels::discord_gateway`) calls the same [`handle_interaction`].
 
+use crate::channels::discord_rounds::DiscordRest;
 use crate::domain::{Channel, Identity, IdentityKind};
 use crate::engine::{Content, Event, Expect, Label, Prompt};
 use crate::i18n::Args;
@@ -38,6 +39,10 @@ pub struct DiscordWebhookConfig {
     pub public_key: VerifyingKey,
     /// Role ids allowed to run `/round post`.
     pub organiser_roles: Vec<String>,
+    /// Discord's REST API with the bot token, when there is one: `/round
+    /// post` then posts a channel message whose buttons are disabled, and
+    /// results added, when the round closes.
+    pub rest: Option<Arc<DiscordRest>>,
 }
 
 impl DiscordWebhookConfig {
@@ -47,7 +52,14 @@ impl DiscordWebhookConfig {
         Some(DiscordWebhookConfig {
             public_key: VerifyingKey::from_bytes(&bytes).ok()?,
             organiser_roles,
+            rest: None,
         })
+    }
+
+    /// With Discord's REST API (the bot token) for posting rounds.
+    pub fn with_rest(mut self, rest: Option<Arc<DiscordRest>>) -> Self {
+        self.rest = rest;
+        self
     }
 }
 
@@ -111,11 +123,18 @@ async fn interactions(
     if !interaction.is_object() {
         return (StatusCode::BAD_REQUEST, "not an interaction").into_response();
     }
-    match handle_interaction(&state.gather, &state.config.organiser_roles, &interaction).await {
+    match handle_interaction_with(
+        &state.gather,
+        &state.config.organiser_roles,
+        state.config.rest.as_deref(),
+        &interaction,
+    )
+    .await
+    {
         Ok(v) => axum::Json(v).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "discord: interaction failed");
-            axum::Json(ephemeral(&state.gather, "error-generic", None, Vec::new())).into_response()
+            axum::Json(error_answer(&state.gather)).into_response()
         }
     }
 }
@@ -136,6 +155,16 @@ fn locale_text(g: &Gather, id: &str) -> String {
 fn ephemeral(g: &Gather, message_id: &str, text: Option<String>, components: Vec<Value>) -> Value {
     let content = text.unwrap_or_else(|| locale_text(g, message_id));
     json!({"type": 4, "data": {"content": clip(&content), "flags": EPHEMERAL, "components": components}})
+}
+
+/// The answer when handling an interaction failed.
+pub fn error_answer(g: &Gather) -> Value {
+    ephemeral(g, "error-generic", None, Vec::new())
+}
+
+/// Text cut to Discord's limit for a message's content.
+pub fn clip_content(s: &str) -> String {
+    clip(s)
 }
 
 fn clip(s: &str) -> String {
@@ -247,6 +276,18 @@ pub async fn handle_interaction(
     organiser_roles: &[String],
     i: &Value,
 ) -> crate::service::Result<Value> {
+    handle_interaction_with(g, organiser_roles, None, i).await
+}
+
+/// [`handle_interaction`], with Discord's REST API (the bot token) when
+/// there is one: `/round post` then posts an ordinary channel message that
+/// is remembered, so the results follow it when the round closes.
+pub async fn handle_interaction_with(
+    g: &Gather,
+    organiser_roles: &[String],
+    rest: Option<&DiscordRest>,
+    i: &Value,
+) -> crate::service::Result<Value> {
     let kind = i.get("type").and_then(Value::as_u64).unwrap_or(0);
     if kind == 1 {
         return Ok(json!({"type": 1}));
@@ -285,7 +326,7 @@ pub async fn handle_interaction(
                     };
                     run_text(g, user, &text, id).await
                 }
-                "round" => round_post(g, organiser_roles, i).await,
+                "round" => round_post(g, organiser_roles, rest, i).await,
                 _ => Ok(ephemeral(g, "help", None, Vec::new())),
             }
         }
@@ -343,11 +384,35 @@ pub fn is_organiser(i: &Value, organiser_roles: &[String]) -> bool {
         })
 }
 
+/// One button per issue of `round` (`vote:<round>:<position>`), in action
+/// rows; `disabled` once the round has closed.
+pub fn shortlist_components(round: &crate::store::Round, disabled: bool) -> Vec<Value> {
+    let buttons = round
+        .items
+        .iter()
+        .map(|item| {
+            let mut b = button(
+                &format!("{} {}", item.position, item.title),
+                format!("vote:{}:{}", round.id, item.position),
+                1,
+            );
+            if disabled {
+                b["disabled"] = json!(true);
+            }
+            b
+        })
+        .collect();
+    rows(buttons)
+}
+
 /// `/round post`: the open round's shortlist with one button per issue,
-/// visible to the whole channel.
+/// visible to the whole channel. With the REST API it is posted as a
+/// channel message (remembered, for the results) and the organiser gets an
+/// ephemeral confirmation; otherwise, or if that fails, it is the answer.
 async fn round_post(
     g: &Gather,
     organiser_roles: &[String],
+    rest: Option<&DiscordRest>,
     i: &Value,
 ) -> crate::service::Result<Value> {
     let sub = i
@@ -368,20 +433,35 @@ async fn round_post(
     let Some(round) = g.open_round_now().await? else {
         return Ok(ephemeral(g, "vote-no-round", None, Vec::new()));
     };
-    let buttons = round
-        .items
-        .iter()
-        .map(|item| {
-            button(
-                &format!("{} {}", item.position, item.title),
-                format!("vote:{}:{}", round.id, item.position),
-                1,
-            )
-        })
-        .collect();
+    let channel = i.get("channel_id").and_then(Value::as_str);
+    if let (Some(rest), Some(channel)) = (rest, channel) {
+        let nonce = i
+            .get("id")
+            .and_then(Value::as_str)
+            .map(|id| format!("p{id}"));
+        match rest
+            .post_shortlist(g, channel, &round, nonce.as_deref())
+            .await
+        {
+            Ok(_) => {
+                return Ok(ephemeral(
+                    g,
+                    "",
+                    Some(
+                        "Posted. The buttons close and the results follow when the round closes."
+                            .into(),
+                    ),
+                    Vec::new(),
+                ));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "discord: cannot post the round as a message; answering with it instead");
+            }
+        }
+    }
     Ok(json!({"type": 4, "data": {
         "content": clip(&g.shortlist_text(&round)),
-        "components": rows(buttons),
+        "components": shortlist_components(&round, false),
         "allowed_mentions": {"parse": []},
     }}))
 }

@@ -34,6 +34,9 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `/healthz` waits for the database before calling it down.
 pub const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long `/round post` waits for Discord to post the shortlist message:
+/// an interaction must be answered within three seconds.
+pub const DISCORD_POST_TIMEOUT: Duration = Duration::from_millis(2500);
 /// The Prometheus text format's content type.
 pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4";
 
@@ -109,7 +112,18 @@ impl Webhooks {
             if parsed.is_none() {
                 tracing::warn!("GATHER_DISCORD_PUBLIC_KEY is not a hex Ed25519 key");
             }
-            parsed
+            // With a bot token `/round post` posts a message it can edit later.
+            let rest = d.bot_token.as_deref().and_then(|t| {
+                crate::channels::discord_rounds::DiscordRest::new(
+                    &d.api_base,
+                    t,
+                    DISCORD_POST_TIMEOUT,
+                )
+                .map_err(|e| tracing::warn!(error = %e, "discord: cannot build the HTTP client"))
+                .ok()
+                .map(std::sync::Arc::new)
+            });
+            parsed.map(|p| p.with_rest(rest))
         });
         tracing::info!(
             discord_interactions = if discord.is_some() {
@@ -127,6 +141,9 @@ impl Webhooks {
             web: web::WebConfig::from_config(config),
             voice: crate::channels::twilio_voice::VoiceSettings {
                 sms_number: config.contact.sms_number.clone(),
+                voices: config.voice.voices.clone(),
+                play_languages: config.voice.play_languages.clone(),
+                audio_dir: config.voice.audio_dir.clone(),
                 ..Default::default()
             },
         }

@@ -39,6 +39,17 @@ pub const MAX_TITLE_CHARS: usize = 80;
 /// The longest short ballot title of an issue.
 pub const MAX_ISSUE_TITLE_CHARS: usize = 80;
 
+/// A spoken issue whose ballot title is still the recording's placeholder
+/// (`[voice recording 14s]`): it cannot be approved, so it never reaches a
+/// ballot, until a moderator writes a title.
+pub fn needs_written_title(issue: &Issue) -> bool {
+    issue.recording_url.is_some()
+        && issue
+            .title
+            .trim_start()
+            .starts_with(super::voice::RECORDING_MARKER)
+}
+
 impl Gather {
     pub async fn list_issues(&self, status: Option<IssueStatus>) -> Result<Vec<Issue>> {
         let mut tx = self.store.begin().await?;
@@ -59,6 +70,17 @@ impl Gather {
             ));
         }
         let mut tx = self.store.begin().await?;
+        if status == IssueStatus::Approved
+            && let Some(current) = tx.issue(issue).await?
+            && needs_written_title(&current)
+        {
+            return Err(ServiceError::Invalid(format!(
+                "{issue} was raised by speaking on a call and has no written title yet: \
+                 listen to the recording and set a ballot title first (the organiser inbox, \
+                 or `gather issues title {issue} \"…\"`), so voters never hear \"{}\"",
+                current.title
+            )));
+        }
         tx.set_issue_status(issue, status, reason).await?;
         let updated = tx
             .issue(issue)

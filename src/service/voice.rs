@@ -27,6 +27,33 @@ pub enum CallInput {
     Recording { url: String, secs: i64 },
 }
 
+impl CallInput {
+    /// What a line typed for a call means (the simulator and transcripts):
+    /// `[recording 14s]` is a recording, an empty line is silence (the
+    /// question again), anything else keys, read as a real call reads its
+    /// `Digits` for the question waiting (`mode`, see
+    /// `twilio_voice::Wait::mode`). `None`: not keypad keys (a real call
+    /// answers such a request 400).
+    pub fn typed(sent: &str, mode: &str) -> Option<CallInput> {
+        if let Some(secs) = sent
+            .trim()
+            .strip_prefix("[recording ")
+            .and_then(|r| r.strip_suffix("s]"))
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| (1..=86_400).contains(n))
+        {
+            return Some(CallInput::Recording {
+                url: format!("https://api.twilio.com/recordings/RE{secs:032}"),
+                secs,
+            });
+        }
+        if sent.trim().trim_end_matches('#').is_empty() {
+            return Some(CallInput::Keys("*".into()));
+        }
+        crate::channels::twilio_voice::keys_for_engine(sent, mode).map(CallInput::Keys)
+    }
+}
+
 /// The description of an issue raised by speaking.
 pub fn recording_description(secs: i64) -> String {
     format!("{RECORDING_MARKER} {secs}s]")

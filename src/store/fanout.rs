@@ -91,33 +91,34 @@ fn audience_param(a: &Audience) -> i64 {
     }
 }
 
-/// The INSERT … SELECT. Parameters: ?1 audience, ?2 fan-out id, ?3 now,
-/// ?4 not_before, ?5 default text, then (language, text) pairs from ?6.
-/// Each person is reached once, on their preferred identity (phone first:
-/// people who only ever called get an SMS), in their own language.
-fn insert_sql(spec: &FanOutSpec) -> String {
+/// The INSERT … SELECT for one kind of identity. Parameters: ?1 audience,
+/// ?2 fan-out id, ?3 now, ?4 not_before, ?5 default text, then (language,
+/// text) pairs from ?6. Run once per kind in order of preference (phone
+/// first: people who only ever called get an SMS; then Matrix, then
+/// Discord); the dedupe key is per person, so each person is reached once,
+/// in their own language, whatever identities they have.
+fn insert_sql(spec: &FanOutSpec, kind: &str) -> String {
     let mut case = String::from("CASE p.language");
     for i in 0..spec.texts.len() {
         let lang = 6 + 2 * i;
         case.push_str(&format!(" WHEN ?{lang} THEN ?{}", lang + 1));
     }
     case.push_str(" ELSE ?5 END");
+    let channel = if kind == "phone" { "sms" } else { kind };
     format!(
         "INSERT INTO outbox (person_id, channel, address, text, kind, status, attempts, \
            next_attempt_at, dedupe_key, created_at, fanout_id) \
-         SELECT p.id, CASE i.kind WHEN 'phone' THEN 'sms' ELSE i.kind END, i.address, {case}, \
+         SELECT p.id, '{channel}', i.address, {case}, \
            'notice', 'queued', 0, ?4, 'fanout:' || CAST(?2 AS TEXT) || ':' || CAST(p.id AS TEXT), ?3, ?2 \
-         FROM people p JOIN identities i ON i.person_id = p.id \
-         WHERE NOT p.opted_out \
-           AND p.id IN ({audience}) \
-           AND i.kind = (SELECT i2.kind FROM identities i2 WHERE i2.person_id = p.id \
-                ORDER BY CASE i2.kind WHEN 'phone' THEN 0 WHEN 'matrix' THEN 1 ELSE 2 END LIMIT 1) \
-           AND i.address = (SELECT i3.address FROM identities i3 WHERE i3.person_id = p.id \
-                AND i3.kind = i.kind ORDER BY i3.created_at, i3.address LIMIT 1) \
+         FROM people p JOIN identities i ON i.person_id = p.id AND i.kind = '{kind}' \
+         WHERE NOT p.opted_out AND p.id IN ({audience}) \
          ON CONFLICT (dedupe_key) DO NOTHING",
         audience = audience_sql(&spec.audience)
     )
 }
+
+/// Identity kinds in order of preference.
+const KINDS: [&str; 3] = ["phone", "matrix", "discord"];
 
 const STATUS_SQL: &str = "SELECT f.id, f.kind, CAST(f.recipients AS BIGINT), f.created_at, \
       CAST(COALESCE(SUM(CASE WHEN o.status = 'queued' THEN 1 ELSE 0 END), 0) AS BIGINT), \
@@ -166,19 +167,23 @@ macro_rules! fanout_for {
                 .bind(now.millis())
                 .fetch_one(&mut *conn)
                 .await?;
-                // The SQL's shape depends only on how many languages there
-                // are; every value is bound.
-                let sql = fix(&insert_sql(spec));
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(audience_param(&spec.audience))
-                    .bind(id)
-                    .bind(now.millis())
-                    .bind(spec.not_before.millis())
-                    .bind(spec.default_text.as_str());
-                for (lang, text) in &spec.texts {
-                    q = q.bind(lang.as_str()).bind(text.as_str());
+                // The SQL's shape depends only on the identity kind (a
+                // constant) and how many languages there are; every value
+                // is bound.
+                let mut n = 0i64;
+                for kind in KINDS {
+                    let sql = fix(&insert_sql(spec, kind));
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(audience_param(&spec.audience))
+                        .bind(id)
+                        .bind(now.millis())
+                        .bind(spec.not_before.millis())
+                        .bind(spec.default_text.as_str());
+                    for (lang, text) in &spec.texts {
+                        q = q.bind(lang.as_str()).bind(text.as_str());
+                    }
+                    n += q.execute(&mut *conn).await?.rows_affected() as i64;
                 }
-                let n = q.execute(&mut *conn).await?.rows_affected() as i64;
                 sqlx::query(sqlx::AssertSqlSafe(fix("UPDATE fanouts SET recipients = ?1 WHERE id = ?2")))
                     .bind(n)
                     .bind(id)
