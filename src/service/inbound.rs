@@ -108,7 +108,8 @@ impl Gather {
             None => None,
         };
         let world = self.world(tx.as_mut(), person.id, &language).await?;
-        let mut ids = SequentialIds(tx.next_issue_number().await?);
+        let first_number = tx.next_issue_number().await?;
+        let mut ids = SequentialIds(first_number);
         let view = PersonView {
             language: language.clone(),
             opted_out: person.opted_out,
@@ -119,7 +120,26 @@ impl Gather {
             content: msg.content.clone(),
             now,
         };
-        let turn = self.engine.handle(&view, state, &input, &world, &mut ids);
+        let mut turn = self
+            .engine
+            .handle(&view, state.clone(), &input, &world, &mut ids);
+        // A step that raises an issue takes the issue numbers' lock (on
+        // PostgreSQL; SQLite's write lock already serialises) and, if the
+        // number moved meanwhile, runs again with the one it now holds (the
+        // engine is pure): concurrent raisers wait instead of colliding.
+        if !retry
+            && turn
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::IssueRaised { .. }))
+        {
+            tx.lock_issue_numbers().await?;
+            let locked_number = tx.next_issue_number().await?;
+            if locked_number != first_number {
+                ids = SequentialIds(locked_number);
+                turn = self.engine.handle(&view, state, &input, &world, &mut ids);
+            }
+        }
 
         let mut forget = false;
         let mut merge_into = None;
