@@ -79,8 +79,7 @@ fn peak_rss_kib() -> Option<u64> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let smoke =
-        args.iter().any(|a| a == "--bench") == false && !args.iter().any(|a| a == "--followers");
+    let smoke = !args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--followers");
     if args.iter().any(|a| a == "--list") {
         return ExitCode::SUCCESS;
     }

@@ -44,8 +44,8 @@ impl Gather {
     /// nothing.
     pub async fn handle_inbound(&self, msg: InboundMessage) -> Result<Reply> {
         let mut last = None;
-        for attempt in 0..MAX_ATTEMPTS {
-            match self.try_inbound(&msg, attempt > 0).await {
+        for _ in 0..MAX_ATTEMPTS {
+            match self.try_inbound(&msg).await {
                 // Two new issues raced for one number: run the step again.
                 Err(ServiceError::Conflict(m)) => last = Some(ServiceError::Conflict(m)),
                 other => return other,
@@ -54,14 +54,9 @@ impl Gather {
         Err(last.unwrap_or_else(|| ServiceError::Internal("retries exhausted".into())))
     }
 
-    /// One attempt; `retry` when an earlier one lost a race for an issue
-    /// number, so this one takes the numbers' lock first.
-    async fn try_inbound(&self, msg: &InboundMessage, retry: bool) -> Result<Reply> {
+    async fn try_inbound(&self, msg: &InboundMessage) -> Result<Reply> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        if retry {
-            tx.lock_issue_numbers().await?;
-        }
         if let Some((provider, id)) = &msg.provider_id
             && let Some(stored) = tx.seen_inbound(provider, id).await?
         {
@@ -127,11 +122,12 @@ impl Gather {
         // PostgreSQL; SQLite's write lock already serialises) and, if the
         // number moved meanwhile, runs again with the one it now holds (the
         // engine is pure): concurrent raisers wait instead of colliding.
-        if !retry
-            && turn
-                .events
-                .iter()
-                .any(|e| matches!(e, Event::IssueRaised { .. }))
+        // The lock comes last, after the person's, so the order is the same
+        // in every transaction.
+        if turn
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::IssueRaised { .. }))
         {
             tx.lock_issue_numbers().await?;
             let locked_number = tx.next_issue_number().await?;

@@ -344,10 +344,10 @@ pub trait Tx: Send {
     // --- issues ---------------------------------------------------------
     /// The number the next raised issue will get (first is 1001).
     async fn next_issue_number(&mut self) -> Result<u32>;
-    /// Serialises issue numbers until this transaction ends, for a step run
-    /// again after its number was taken (PostgreSQL: an advisory lock, so
-    /// many concurrent retries cannot keep colliding; SQLite: nothing to
-    /// do, the write lock already serialises).
+    /// Serialises issue numbers until this transaction ends, for a step
+    /// that raises an issue (PostgreSQL: an advisory lock, so concurrent
+    /// raisers wait instead of colliding; SQLite: nothing to do, the write
+    /// lock already serialises).
     async fn lock_issue_numbers(&mut self) -> Result<()> {
         Ok(())
     }

@@ -24,10 +24,12 @@
 //!   asks for the next number on every step, so locking there would serialise
 //!   every message. Two steps raising an issue at the same moment pick the
 //!   same number; the second insert fails with a unique violation, surfaces
-//!   as [`StoreError::Conflict`] and the service runs the step again, this
-//!   time under a transaction advisory lock on issue numbers
-//!   ([`Tx::lock_issue_numbers`]), so a crowd of retries is served one by
-//!   one instead of colliding again.
+//!   as [`StoreError::Conflict`] and the service runs the step again. To
+//!   keep that rare, a step whose engine run raises an issue then takes a
+//!   transaction advisory lock on issue numbers ([`Tx::lock_issue_numbers`],
+//!   after the person's locks, so the order is the same everywhere), reads
+//!   the number again and, if it moved, runs the (pure) engine again with it:
+//!   only steps that raise an issue wait for each other.
 //!
 //! Advisory locks use the two-key form, `(namespace, hashtext(schema ':' key))`,
 //! with the namespaces below, so they never collide with the one-key form or
@@ -97,8 +99,8 @@ pub const LOCK_MIGRATIONS: i32 = 0x4741_0001;
 pub const LOCK_IDENTITY: i32 = 0x4741_0002;
 /// Advisory lock namespace: one provider message id (transaction lock).
 pub const LOCK_INBOUND: i32 = 0x4741_0003;
-/// Advisory lock namespace: issue numbers, for retried steps (transaction
-/// lock). [`crate::leader::LOCK_LEADER`] is `0x4741_0010`.
+/// Advisory lock namespace: issue numbers, for steps raising an issue
+/// (transaction lock). [`crate::leader::LOCK_LEADER`] is `0x4741_0010`.
 pub const LOCK_ISSUE_NUMBERS: i32 = 0x4741_0004;
 
 /// How long a request waits for a pooled connection (and start-up for the
