@@ -62,24 +62,27 @@ pub struct FanOutStatus {
     pub created_at: Timestamp,
 }
 
-/// The people an audience covers (one column `id`), opted-out excluded by
-/// the caller. Parameters: `?1` (and `?2`) as named below.
+/// The people an audience covers (one column `pid`; opted-out people are
+/// excluded by the caller). Parameter `?1` as named below. Issue numbers
+/// are found first (the issue and everything merged into it), so each part
+/// reads its own index.
 fn audience_sql(a: &Audience) -> &'static str {
     match a {
-        // ?1 = the issue number, for it and everything merged into it.
+        // ?1 = the issue number.
         Audience::Issue(_) => {
-            "SELECT i.raised_by FROM issues i WHERE (i.number = ?1 OR i.merged_into = ?1) AND i.raised_by IS NOT NULL \
-             UNION SELECT f.person_id FROM follows f JOIN issues i ON i.number = f.issue_number \
-               WHERE i.number = ?1 OR i.merged_into = ?1 \
-             UNION SELECT b.person_id FROM ballots b JOIN ballot_choices c ON c.ballot_id = b.id \
-               JOIN issues i ON i.number = c.issue_number \
-               WHERE (i.number = ?1 OR i.merged_into = ?1) AND b.person_id IS NOT NULL"
+            "SELECT i.raised_by AS pid FROM issues i \
+               WHERE (i.number = ?1 OR i.merged_into = ?1) AND i.raised_by IS NOT NULL \
+             UNION SELECT f.person_id FROM follows f \
+               WHERE f.issue_number IN (SELECT number FROM issues WHERE number = ?1 OR merged_into = ?1) \
+             UNION SELECT b.person_id FROM ballot_choices c JOIN ballots b ON b.id = c.ballot_id \
+               WHERE c.issue_number IN (SELECT number FROM issues WHERE number = ?1 OR merged_into = ?1) \
+                 AND b.person_id IS NOT NULL"
         }
         // ?1 = the round id.
         Audience::RoundVoters(_) => {
-            "SELECT b.person_id FROM ballots b WHERE b.round_id = ?1 AND b.person_id IS NOT NULL"
+            "SELECT b.person_id AS pid FROM ballots b WHERE b.round_id = ?1 AND b.person_id IS NOT NULL"
         }
-        Audience::Everyone => "SELECT p0.id FROM people p0 WHERE ?1 = ?1",
+        Audience::Everyone => "SELECT p0.id AS pid FROM people p0 WHERE ?1 = ?1",
     }
 }
 
@@ -110,8 +113,10 @@ fn insert_sql(spec: &FanOutSpec, kind: &str) -> String {
            next_attempt_at, dedupe_key, created_at, fanout_id) \
          SELECT p.id, '{channel}', i.address, {case}, \
            'notice', 'queued', 0, ?4, 'fanout:' || CAST(?2 AS TEXT) || ':' || CAST(p.id AS TEXT), ?3, ?2 \
-         FROM people p JOIN identities i ON i.person_id = p.id AND i.kind = '{kind}' \
-         WHERE NOT p.opted_out AND p.id IN ({audience}) \
+         FROM ({audience}) a \
+           JOIN people p ON p.id = a.pid \
+           JOIN identities i ON i.person_id = p.id AND i.kind = '{kind}' \
+         WHERE NOT p.opted_out \
          ON CONFLICT (dedupe_key) DO NOTHING",
         audience = audience_sql(&spec.audience)
     )
@@ -209,7 +214,7 @@ macro_rules! fanout_for {
             pub async fn audience_size(conn: &mut $conn, audience: &Audience) -> Result<i64> {
                 let fix: fn(&str) -> String = $fix;
                 let sql = format!(
-                    "SELECT COUNT(*) FROM people p WHERE NOT p.opted_out AND p.id IN ({})",
+                    "SELECT COUNT(*) FROM ({}) a JOIN people p ON p.id = a.pid WHERE NOT p.opted_out",
                     audience_sql(audience)
                 );
                 let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(fix(&sql)))
