@@ -159,6 +159,7 @@ pub fn outbox_workers(
         rate_per_second: config.outbox.rate_per_second,
         quiet_hours: quiet,
         max_attempts: config.outbox.max_attempts,
+        stale_after: std::time::Duration::from_secs(config.outbox.stale_secs),
         ..WorkerOptions::default()
     };
     // reqwest needs a TLS crypto provider before it builds a client.

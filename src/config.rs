@@ -63,6 +63,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("quiet_hours", "GATHER_QUIET_HOURS", DEFAULT_QUIET_HOURS),
     ("timezone", "GATHER_TIMEZONE", DEFAULT_TIMEZONE),
     ("outbox_max_attempts", "GATHER_OUTBOX_MAX_ATTEMPTS", "8"),
+    ("outbox_stale_secs", "GATHER_OUTBOX_STALE_SECS", "300"),
     ("inbound_rate", "GATHER_INBOUND_RATE", "20"),
     ("kannel_secret", "GATHER_KANNEL_SECRET", ""),
     ("kannel_sendsms_url", "GATHER_KANNEL_SENDSMS_URL", ""),
@@ -166,6 +167,9 @@ pub struct OutboxConfig {
     pub quiet_hours: String,
     pub timezone: String,
     pub max_attempts: u32,
+    /// Seconds after which a claimed but unfinished send is taken over by
+    /// another worker (a worker that died mid-send); `GATHER_OUTBOX_STALE_SECS`.
+    pub stale_secs: u64,
 }
 
 /// How people take part, as the public page (`/`) tells them. Each is
@@ -343,6 +347,7 @@ struct FileConfig {
     quiet_hours: Option<String>,
     timezone: Option<String>,
     outbox_max_attempts: Option<u32>,
+    outbox_stale_secs: Option<u64>,
     inbound_rate: Option<u32>,
     kannel_secret: Option<String>,
     kannel_sendsms_url: Option<String>,
@@ -641,6 +646,23 @@ impl Config {
                     "expected 1 to 50",
                 )
             })?;
+        let stale_raw = match env_value("outbox_stale_secs") {
+            Some(v) => v,
+            None => parsed.outbox_stale_secs.unwrap_or(300).to_string(),
+        };
+        let stale_secs: u64 = stale_raw
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| (1..=86_400).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "outbox_stale_secs",
+                    true,
+                    &stale_raw,
+                    "expected seconds, 1 to 86400 (well above the 15 s send timeout)",
+                )
+            })?;
         let inbound_raw = match env_value("inbound_rate") {
             Some(v) => v,
             None => parsed
@@ -790,6 +812,7 @@ impl Config {
                 quiet_hours,
                 timezone,
                 max_attempts,
+                stale_secs,
             },
             database_url: database_url.trim().to_string(),
             listen,

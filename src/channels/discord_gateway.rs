@@ -10,6 +10,16 @@
 //!   answer back unchanged with serenity's interaction response call.
 //!   serenity runs each event in its own task, so a failure in one
 //!   conversation never stops the others.
+//! * `message`: a direct message from a person (no guild, not a bot, not
+//!   empty; [`direct_message`]) runs the same flows as SMS, free text being
+//!   an ordinary reply. The message id is the provider id, so a redelivered
+//!   event acts once (and is not answered twice). The turn's messages go
+//!   back into the DM ([`dm_bodies`]); a `choice`, `yes_no` or `language`
+//!   question comes with the same buttons as the HTTP path, whose presses
+//!   arrive as component interactions. Only `DIRECT_MESSAGES` is asked
+//!   for: Discord gives a bot the content of its DMs without the privileged
+//!   `MESSAGE_CONTENT` intent, and asking for that one unapproved would
+//!   close the whole gateway connection.
 //!
 //! Started by `gather serve` on the elected leader when the bot token and
 //! the application id are configured ([`crate::channels::start_chat`]).
@@ -19,12 +29,16 @@
 //! is pulled in.
 
 use super::discord_rounds::DiscordRest;
-use crate::service::Gather;
+use crate::domain::{Channel, Identity, IdentityKind};
+use crate::engine::Content;
+use crate::i18n::Locales;
+use crate::service::{Gather, InboundMessage, Reply};
 use serde_json::{Value, json};
 use serenity::all::{
-    ApplicationId, Command, CommandDataOption, CommandDataOptionValue, CommandOptionType,
-    ComponentInteractionDataKind, Context, CreateCommand, CreateCommandOption, EventHandler,
-    GatewayIntents, Interaction, InteractionId, Member, Ready, User,
+    ApplicationId, ChannelId, Command, CommandDataOption, CommandDataOptionValue,
+    CommandOptionType, ComponentInteractionDataKind, Context, CreateCommand, CreateCommandOption,
+    EventHandler, GatewayIntents, Interaction, InteractionId, Member, Message, MessageType, Ready,
+    User,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -206,14 +220,128 @@ fn reply_to(i: &Interaction) -> Option<(InteractionId, &str)> {
     }
 }
 
+/// A direct message the bot answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DirectMessage {
+    /// The sender's Discord user id (the identity's address).
+    pub user_id: String,
+    /// The DM channel, where the answer goes.
+    pub channel_id: ChannelId,
+    /// The message's id: the provider id, so a redelivery acts once.
+    pub message_id: String,
+    pub text: String,
+}
+
+/// Which messages the bot answers: a person's own message in a DM (no
+/// guild), with some text. Server messages, bots (the bot itself
+/// included), webhooks, system messages and empty messages (an attachment
+/// or a sticker alone) are ignored.
+pub(crate) fn direct_message(msg: &Message) -> Option<DirectMessage> {
+    if msg.guild_id.is_some() || msg.author.bot || msg.webhook_id.is_some() {
+        return None;
+    }
+    if !matches!(msg.kind, MessageType::Regular | MessageType::InlineReply) {
+        return None;
+    }
+    let text = msg.content.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(DirectMessage {
+        user_id: msg.author.id.to_string(),
+        channel_id: msg.channel_id,
+        message_id: msg.id.to_string(),
+        text: text.to_string(),
+    })
+}
+
+/// The inbound message for a DM: the same as an SMS, on the Discord
+/// channel, with the message id as the provider id.
+pub(crate) fn dm_inbound(dm: &DirectMessage) -> InboundMessage {
+    InboundMessage {
+        identity: Identity {
+            kind: IdentityKind::Discord,
+            address: dm.user_id.clone(),
+        },
+        channel: Channel::Discord,
+        content: Content::Text(dm.text.clone()),
+        provider_id: Some(("discord".into(), dm.message_id.clone())),
+        language_hint: None,
+    }
+}
+
+/// What to send into the DM for a turn: one message per reply message (cut
+/// to Discord's limit, mentions off), the question's buttons on the last.
+/// Nothing for a redelivered message (it was answered the first time) or a
+/// turn with nothing to say (an opted-out person).
+pub(crate) fn dm_bodies(locales: &Locales, reply: &Reply) -> Vec<Value> {
+    if reply.duplicate {
+        return Vec::new();
+    }
+    let mut bodies: Vec<Value> = reply
+        .messages
+        .iter()
+        .filter(|m| !m.trim().is_empty())
+        .map(|m| {
+            json!({
+                "content": crate::http::discord::clip_content(m),
+                "allowed_mentions": {"parse": []},
+            })
+        })
+        .collect();
+    let buttons = crate::http::discord::answer_buttons_with(locales, reply);
+    if let Some(last) = bodies.last_mut()
+        && !buttons.is_empty()
+    {
+        last["components"] = Value::Array(buttons);
+    }
+    bodies
+}
+
 struct Handler {
     gather: Gather,
     organiser_roles: Vec<String>,
     rest: Option<Arc<DiscordRest>>,
 }
 
+impl Handler {
+    /// Runs a DM's turn and sends the answer; errors are logged by the
+    /// caller. When the turn itself fails the person gets the generic
+    /// error message.
+    async fn answer_dm(&self, ctx: &Context, dm: &DirectMessage) -> Result<(), String> {
+        let bodies = match self.gather.handle_inbound(dm_inbound(dm)).await {
+            Ok(reply) => dm_bodies(self.gather.engine.locales(), &reply),
+            Err(e) => {
+                tracing::error!(error = %e, message = %dm.message_id, "discord: direct message failed");
+                let answer = crate::http::discord::error_answer(&self.gather);
+                let content = answer
+                    .pointer("/data/content")
+                    .cloned()
+                    .unwrap_or(json!("…"));
+                vec![json!({"content": content, "allowed_mentions": {"parse": []}})]
+            }
+        };
+        for body in &bodies {
+            ctx.http
+                .send_message(dm.channel_id, Vec::new(), body)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
 #[serenity::async_trait]
 impl EventHandler for Handler {
+    async fn message(&self, ctx: Context, msg: Message) {
+        let Some(dm) = direct_message(&msg) else {
+            return;
+        };
+        if let Err(e) = self.answer_dm(&ctx, &dm).await {
+            tracing::warn!(error = %e, message = %dm.message_id, "discord: cannot answer a direct message");
+        }
+    }
+
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(
             guilds = ready.guilds.len(),
@@ -255,6 +383,13 @@ impl EventHandler for Handler {
     }
 }
 
+/// The gateway intents: servers (for the commands) and direct messages.
+/// Not the privileged `MESSAGE_CONTENT`: DMs to the bot carry their content
+/// without it.
+pub fn intents() -> GatewayIntents {
+    GatewayIntents::GUILDS | GatewayIntents::DIRECT_MESSAGES
+}
+
 /// Runs the gateway until `stopped` turns true, reconnecting (with
 /// backoff) when the client stops with an error.
 pub async fn run(gather: Gather, settings: GatewaySettings, mut stopped: watch::Receiver<bool>) {
@@ -278,7 +413,7 @@ pub async fn run(gather: Gather, settings: GatewaySettings, mut stopped: watch::
             organiser_roles: settings.organiser_roles.clone(),
             rest: rest.clone(),
         };
-        let client = serenity::Client::builder(&settings.bot_token, GatewayIntents::GUILDS)
+        let client = serenity::Client::builder(&settings.bot_token, intents())
             .application_id(ApplicationId::new(settings.application_id))
             .event_handler(handler)
             .await;
@@ -441,6 +576,150 @@ mod tests {
         let round = serde_json::to_value(&commands()[5]).unwrap();
         assert_eq!(round["options"][0]["name"], "post");
         assert_eq!(round["options"][0]["type"], 1);
+    }
+
+    /// A MESSAGE_CREATE payload as Discord documents it, in a DM.
+    fn message_create() -> Value {
+        json!({
+            "id": "1334613838201634827", "channel_id": "1334613813270691870", "type": 0,
+            "author": {"id": "53908232506183681", "username": "Ola", "discriminator": "0",
+                       "global_name": "Ola", "avatar": null, "public_flags": 0},
+            "content": "The walk-in clinic closes too early",
+            "timestamp": "2026-01-05T10:00:00.000000+00:00", "edited_timestamp": null,
+            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": [], "pinned": false, "flags": 0,
+            "components": [], "nonce": "1334613837807370240"
+        })
+    }
+
+    fn message(v: Value) -> Message {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn locales() -> Locales {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let en = crate::domain::LanguageTag::parse("en-GB").unwrap();
+        Locales::load(&root, &en).unwrap()
+    }
+
+    #[test]
+    fn a_direct_message_from_a_person_is_handled() {
+        let dm = direct_message(&message(message_create())).unwrap();
+        assert_eq!(dm.user_id, "53908232506183681");
+        assert_eq!(dm.channel_id.get(), 1334613813270691870);
+        assert_eq!(dm.message_id, "1334613838201634827");
+        assert_eq!(dm.text, "The walk-in clinic closes too early");
+        let inbound = dm_inbound(&dm);
+        assert_eq!(inbound.identity.kind, IdentityKind::Discord);
+        assert_eq!(inbound.identity.address, "53908232506183681");
+        assert_eq!(inbound.channel, Channel::Discord);
+        assert_eq!(
+            inbound.provider_id,
+            Some(("discord".to_string(), "1334613838201634827".to_string()))
+        );
+        assert!(
+            matches!(&inbound.content, Content::Text(t) if t == "The walk-in clinic closes too early")
+        );
+    }
+
+    #[test]
+    fn server_bot_and_empty_messages_are_ignored() {
+        let mut guild = message_create();
+        guild["guild_id"] = json!("290926798626357999");
+        guild["member"] = json!({"roles": [], "joined_at": "2017-03-13T19:19:14.040000+00:00",
+                                  "deaf": false, "mute": false, "flags": 0});
+        assert_eq!(direct_message(&message(guild)), None);
+
+        let mut bot = message_create();
+        bot["author"] = json!({"id": "775799577604522054", "username": "Gather",
+                               "discriminator": "0", "avatar": null, "bot": true});
+        assert_eq!(direct_message(&message(bot)), None);
+
+        let mut empty = message_create();
+        empty["content"] = json!("");
+        empty["attachments"] = json!([{"id": "1", "filename": "photo.png", "size": 10,
+                                        "url": "https://cdn.example/photo.png",
+                                        "proxy_url": "https://cdn.example/photo.png"}]);
+        assert_eq!(direct_message(&message(empty)), None);
+
+        let mut blank = message_create();
+        blank["content"] = json!("  \n ");
+        assert_eq!(direct_message(&message(blank)), None);
+    }
+
+    fn yes_no_turn() -> Reply {
+        use crate::engine::{Event, Expect, Prompt, Utterance};
+        Reply {
+            language: crate::domain::LanguageTag::parse("en-GB").unwrap(),
+            messages: vec![
+                "Thanks.".into(),
+                "Is this about your GP surgery? YES or NO".into(),
+            ],
+            duplicate: false,
+            events: vec![Event::Ask(Prompt {
+                utterance: Utterance {
+                    message: "confirm".into(),
+                    args: crate::i18n::Args::new(),
+                },
+                expect: Expect::YesNo,
+                options: vec![],
+                skippable: false,
+            })],
+        }
+    }
+
+    #[test]
+    fn a_yes_no_question_comes_with_yes_and_no_buttons() {
+        let bodies = dm_bodies(&locales(), &yes_no_turn());
+        assert_eq!(bodies.len(), 2);
+        assert_eq!(bodies[0]["content"], "Thanks.");
+        assert!(bodies[0].get("components").is_none());
+        assert_eq!(
+            bodies[1]["content"],
+            "Is this about your GP surgery? YES or NO"
+        );
+        assert_eq!(bodies[1]["allowed_mentions"], json!({"parse": []}));
+        let ids: Vec<&str> = bodies[1]
+            .pointer("/components/0/components")
+            .and_then(Value::as_array)
+            .unwrap()
+            .iter()
+            .filter_map(|b| b["custom_id"].as_str())
+            .collect();
+        assert_eq!(ids, vec!["answer:YES", "answer:NO"]);
+        // The same buttons as the HTTP interactions path.
+        assert_eq!(
+            bodies[1]["components"],
+            Value::Array(crate::http::discord::answer_buttons_with(
+                &locales(),
+                &yes_no_turn()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_redelivered_or_silent_turn_sends_nothing() {
+        let mut again = yes_no_turn();
+        again.duplicate = true;
+        assert!(dm_bodies(&locales(), &again).is_empty());
+        let mut silent = yes_no_turn();
+        silent.messages.clear();
+        silent.events.clear();
+        assert!(dm_bodies(&locales(), &silent).is_empty());
+        let mut long = yes_no_turn();
+        long.events.clear();
+        long.messages = vec!["x".repeat(5000)];
+        let bodies = dm_bodies(&locales(), &long);
+        assert_eq!(bodies[0]["content"].as_str().unwrap().chars().count(), 2000);
+        assert!(bodies[0].get("components").is_none());
+    }
+
+    #[test]
+    fn the_gateway_asks_for_direct_messages_without_privileged_intents() {
+        let i = intents();
+        assert!(i.contains(GatewayIntents::GUILDS | GatewayIntents::DIRECT_MESSAGES));
+        assert!(!i.contains(GatewayIntents::MESSAGE_CONTENT));
+        assert!(!i.is_privileged());
     }
 
     #[test]

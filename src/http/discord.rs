@@ -192,13 +192,17 @@ fn rows(buttons: Vec<Value>) -> Vec<Value> {
 
 /// The buttons for the question a turn ends on, if it is one buttons suit.
 pub fn answer_buttons(g: &Gather, reply: &Reply) -> Vec<Value> {
+    answer_buttons_with(g.engine.locales(), reply)
+}
+
+/// [`answer_buttons`] with the locales only (the gateway's DMs use it).
+pub(crate) fn answer_buttons_with(locales: &crate::i18n::Locales, reply: &Reply) -> Vec<Value> {
     let prompt: Option<&Prompt> = reply.events.iter().rev().find_map(|e| match e {
         Event::Ask(p) => Some(p),
         Event::Reask { prompt, .. } => Some(prompt),
         _ => None,
     });
     let Some(p) = prompt else { return Vec::new() };
-    let locales = g.engine.locales();
     let lang = &reply.language;
     let mut buttons = match p.expect {
         Expect::YesNo => vec![
