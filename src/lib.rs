@@ -17,7 +17,8 @@
 //! 5. [`flow`]: the flow files in `flows/`, validated completely at load;
 //!    Mermaid diagrams.
 //! 6. [`i18n`]: Fluent locales in `locales/`, keywords, text normalisation.
-//! 7. [`store`]: the `Store` trait and its SQLite implementation.
+//! 7. [`store`]: the `Store` trait with its SQLite and PostgreSQL
+//!    implementations (migrations per database), the outbox, fan-out and reports.
 //!
 //! Around them: [`config`] (file + environment), [`app`] (config → a running
 //! [`service::Gather`]: locales, flows, migrated store, clock), [`clock`] (the
