@@ -1042,3 +1042,30 @@ async fn static_files_and_reach() {
     assert!(r.body.contains("People by language"));
     assert!(r.body.contains(r#"role="img""#));
 }
+
+#[tokio::test]
+async fn a_voice_issue_has_a_player_and_asks_for_a_written_summary() {
+    let app = spawn().await;
+    raise(&app, "+447700900951", "[voice recording 14s] from a caller").await;
+    let mut tx = app.gather.store.begin().await.unwrap();
+    tx.set_issue_recording(
+        gather::domain::IssueRef::new(1001),
+        "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+        14,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (cookie, _) = login(&app).await;
+    let page = get(&app, "/admin", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<audio controls"), "{}", page.body);
+    assert!(page.body.contains("Recordings/RE1"));
+    assert!(page.body.contains("Awaiting a written summary"));
+    assert!(
+        page.body
+            .contains("Written summary (the short title for ballots)")
+    );
+    let csp = page.header(header::CONTENT_SECURITY_POLICY).to_string();
+    assert!(csp.contains("media-src 'self' https:"), "{csp}");
+}

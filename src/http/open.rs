@@ -74,7 +74,7 @@ async fn issues_csv(State(g): State<Gather>) -> Result<Response, ApiError> {
                 i.issue_ref,
                 i.title,
                 i.area.unwrap_or_default(),
-                i.supporters.to_string(),
+                crate::store::reports::public_count(i.supporters),
                 i.status,
                 rdate,
                 rtext,

@@ -24,6 +24,9 @@ pub struct OpenIssue {
     pub issue_ref: String,
     pub title: String,
     pub area: Option<String>,
+    /// People who raised, follow or voted for it; published as `"<5"` when
+    /// under five, so no one is singled out.
+    #[serde(serialize_with = "public_count")]
     pub supporters: i64,
     /// `open` until the Board responds, then the latest response's status.
     pub status: String,
@@ -59,6 +62,10 @@ pub struct OpenCommitment {
     pub status: ResponseStatus,
     pub progress: Option<u8>,
     pub text: BTreeMap<String, String>,
+}
+
+fn public_count<S: serde::Serializer>(n: &i64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::store::reports::public_count(*n))
 }
 
 fn date(t: Timestamp) -> String {

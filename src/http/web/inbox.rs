@@ -248,10 +248,26 @@ fn issue_card(
                 @if let Some(into) = i.merged_into { div { dt { "Merged into" } dd { a href={ "/admin?status=all#" (into) } { (into) } } } }
             }
             blockquote.words lang=(i.language) dir=(page::dir(&i.language)) { (i.description) }
+            @if let Some(url) = &i.recording_url {
+                // A voice issue: listen, then write the summary people will
+                // see and hear on ballots (approval waits for it).
+                div.voice {
+                    p {
+                        span.badge { "Voice issue" }
+                        @if i.title.starts_with("[voice recording") { " " span.badge.danger { "Awaiting a written summary" } }
+                        " " (i.recording_secs.map(|s| format!("{s} s")).unwrap_or_default())
+                    }
+                    audio controls preload="none" src=(url) aria-label={ "Recording of " (r) } {
+                        a href=(url) { "Listen to the recording of " (r) }
+                    }
+                }
+            }
             form.title method="post" action={ "/admin/issues/" (r) "/title" } {
                 (page::csrf(org))
                 input type="hidden" name="back" value=(here);
-                label for=(title_id) { "Short title for ballots" }
+                label for=(title_id) {
+                    @if i.recording_url.is_some() { "Written summary (the short title for ballots)" } @else { "Short title for ballots" }
+                }
                 div.row {
                     input id=(title_id) type="text" name="title" value=(i.title) maxlength="80" required dir="auto" data-segments;
                     button type="submit" { "Save title" }

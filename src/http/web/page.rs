@@ -113,7 +113,7 @@ pub async fn security_headers(mut resp: Response) -> Response {
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; media-src 'self' https:; \
              form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
