@@ -3,43 +3,16 @@
 //! The package is installed in a virtualenv under `target/peers/` the first
 //! time (`.ci/run` does it up front).
 
+mod common;
+
+use common::twilio_python;
 use gather::config::Config;
 use gather::http::Webhooks;
 use gather::http::twilio::TwilioWebhookConfig;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const TOKEN: &str = "official-package-token-42";
-
-/// A Python with the `twilio` package: `GATHER_TEST_TWILIO_PYTHON`, or a
-/// virtualenv made under target/peers.
-fn twilio_python() -> PathBuf {
-    if let Ok(p) = std::env::var("GATHER_TEST_TWILIO_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let venv = root.join("target/peers/twilio-venv");
-    let python = venv.join("bin/python");
-    let ready = Command::new(&python)
-        .args(["-c", "import twilio"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ready {
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "python3 -m venv failed");
-        let ok = Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "twilio>=9,<10"])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "pip install twilio failed");
-    }
-    python
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_twilio_package_drives_a_conversation() {
