@@ -12,6 +12,8 @@
 //! Nothing sleeps to synchronise: every wait polls a condition under a
 //! deadline.
 
+mod common;
+
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
@@ -116,25 +118,7 @@ fn with_schema(url: &str, schema: &str) -> String {
 impl Drop for Schema {
     fn drop(&mut self) {
         let (url, name) = (self.url.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&url).await {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                        "SET lock_timeout = '30s'; DROP SCHEMA IF EXISTS {name} CASCADE"
-                    )))
-                    .execute(&mut conn)
-                    .await;
-                    let _ = conn.close().await;
-                }
-            });
-        })
-        .join();
+        common::drop_schema_blocking(url, name);
     }
 }
 

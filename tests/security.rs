@@ -3,6 +3,8 @@
 //! `TEST_DATABASE_URL` is set, in a fresh schema) while the issue they raised
 //! stays, unattributed, and their vote still counts.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use gather::channels::twilio::signature;
@@ -182,24 +184,7 @@ impl Drop for PgSchema {
     fn drop(&mut self) {
         let url = self.url.clone();
         let schema = self.schema.clone();
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&url).await {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                        "DROP SCHEMA IF EXISTS {schema} CASCADE"
-                    )))
-                    .execute(&mut conn)
-                    .await;
-                }
-            });
-        })
-        .join();
+        common::drop_schema_blocking(url, schema);
     }
 }
 

@@ -1,5 +1,6 @@
 //! Helpers shared by integration tests (each test file that needs them says
-//! `mod common;`).
+//! `mod common;`). Not every test file uses every helper.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,4 +32,29 @@ pub fn twilio_python() -> PathBuf {
         assert!(ok, "pip install twilio failed");
     }
     python
+}
+
+/// Drops a PostgreSQL test schema and waits for it, from a `Drop` (which
+/// cannot be async): a thread of its own with a small runtime.
+pub fn drop_schema_blocking(url: String, name: String) {
+    let _ = std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            use sqlx::Connection;
+            if let Ok(mut conn) = sqlx::PgConnection::connect(&url).await {
+                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "SET lock_timeout = '30s'; DROP SCHEMA IF EXISTS {name} CASCADE"
+                )))
+                .execute(&mut conn)
+                .await;
+                let _ = conn.close().await;
+            }
+        });
+    })
+    .join();
 }
