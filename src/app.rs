@@ -163,7 +163,7 @@ pub fn outbox_workers(
         ..WorkerOptions::default()
     };
     // reqwest needs a TLS crypto provider before it builds a client.
-    crate::channels::kannel::install_crypto_provider();
+    crate::channels::install_crypto_provider();
     let mut workers = Vec::new();
     // SMS go through one provider: `GATHER_SMS_PROVIDER`, else Twilio if
     // configured, else Kannel.

@@ -327,7 +327,7 @@ struct Client {
 
 impl Client {
     fn new(port: u16) -> Client {
-        gather::channels::kannel::install_crypto_provider();
+        gather::channels::install_crypto_provider();
         let mut pace = tokio::time::interval(Duration::from_micros(1_000_000 / RATE));
         pace.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         Client {

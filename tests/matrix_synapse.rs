@@ -401,7 +401,7 @@ async fn wait_members(c: &Client, token: &str, room: &str, n: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn matrix_bot_against_synapse() {
-    gather::channels::kannel::install_crypto_provider();
+    gather::channels::install_crypto_provider();
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -660,7 +660,7 @@ async fn a_response_reaches_sms_matrix_and_discord_followers_in_their_own_langua
     use gather::store::ResponseStatus;
     use std::sync::Arc;
 
-    gather::channels::kannel::install_crypto_provider();
+    gather::channels::install_crypto_provider();
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()

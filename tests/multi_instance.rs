@@ -274,7 +274,7 @@ impl Instance {
 }
 
 fn client() -> reqwest::Client {
-    gather::channels::kannel::install_crypto_provider();
+    gather::channels::install_crypto_provider();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()

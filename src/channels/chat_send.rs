@@ -80,7 +80,7 @@ pub struct MatrixSender {
 
 impl MatrixSender {
     pub fn new(gather: Gather, config: &MatrixConfig, timeout: Duration) -> reqwest::Result<Self> {
-        super::kannel::install_crypto_provider();
+        super::install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))
@@ -268,7 +268,7 @@ impl DiscordSender {
         bot_token: &str,
         timeout: Duration,
     ) -> reqwest::Result<Self> {
-        super::kannel::install_crypto_provider();
+        super::install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))

@@ -394,7 +394,7 @@ pub fn intents() -> GatewayIntents {
 /// backoff) when the client stops with an error.
 pub async fn run(gather: Gather, settings: GatewaySettings, mut stopped: watch::Receiver<bool>) {
     // One provider for the whole process, before any TLS client is built.
-    super::kannel::install_crypto_provider();
+    super::install_crypto_provider();
     let rest = DiscordRest::new(
         &settings.api_base,
         &settings.bot_token,
@@ -724,7 +724,7 @@ mod tests {
 
     #[test]
     fn serenity_builds_its_clients_on_the_one_provider() {
-        crate::channels::kannel::install_crypto_provider();
+        crate::channels::install_crypto_provider();
         // serenity's REST client (reqwest 0.12 with rustls on ring).
         let _http = serenity::http::Http::new("not-a-token");
         assert!(rustls::crypto::CryptoProvider::get_default().is_some());

@@ -87,7 +87,7 @@ impl DiscordRest {
     /// `api_base` is Discord's ([`super::chat_send::DEFAULT_DISCORD_API_BASE`])
     /// or a stand-in.
     pub fn new(api_base: &str, bot_token: &str, timeout: Duration) -> reqwest::Result<Self> {
-        super::kannel::install_crypto_provider();
+        super::install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(5))

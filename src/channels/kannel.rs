@@ -420,7 +420,7 @@ impl KannelSender {
         dlr: Option<(&str, &str)>,
         timeout: Duration,
     ) -> Result<Self, reqwest::Error> {
-        install_crypto_provider();
+        super::install_crypto_provider();
         Ok(KannelSender {
             client: reqwest::Client::builder().timeout(timeout).build()?,
             sendsms_url: sendsms_url.to_string(),
@@ -540,13 +540,6 @@ pub fn classify(status: u16, body: &str, outbox_id: i64) -> Result<Accepted, Sen
             opted_out: false,
         }),
     }
-}
-
-/// reqwest is built with `rustls-no-provider`: it needs a process-wide
-/// crypto provider before it can build a client (else it panics). Installing
-/// it twice is harmless.
-pub fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// A reqwest error without its URL: the sendsms URL carries the password.

@@ -317,7 +317,7 @@ pub struct MatrixBot {
 impl MatrixBot {
     /// Signs in (or checks the access token) and finds the bot's user id.
     pub async fn connect(gather: Gather, config: &MatrixConfig) -> Result<MatrixBot, MatrixError> {
-        super::kannel::install_crypto_provider();
+        super::install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(config.sync_timeout + Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(10))

@@ -86,3 +86,10 @@ pub fn start_chat(
     }
     tasks
 }
+
+/// reqwest is built with `rustls-no-provider`: it needs a process-wide
+/// crypto provider before it can build a client (else it panics). Installing
+/// it twice is harmless. One provider (ring) for the whole process.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

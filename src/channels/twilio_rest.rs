@@ -39,9 +39,7 @@ impl TwilioSender {
         status_callback: Option<String>,
         timeout: Duration,
     ) -> Result<Self, reqwest::Error> {
-        // reqwest is built without a default TLS crypto provider: make sure
-        // one is installed before it builds a client (a no-op if one is).
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        super::install_crypto_provider();
         Ok(TwilioSender {
             client: reqwest::Client::builder().timeout(timeout).build()?,
             api_base: api_base.trim_end_matches('/').to_string(),
