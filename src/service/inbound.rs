@@ -103,8 +103,9 @@ impl Gather {
             None => None,
         };
         let world = self.world(tx.as_mut(), person.id, &language).await?;
-        let first_number = tx.next_issue_number().await?;
-        let mut ids = SequentialIds(first_number);
+        // The turn first runs with a placeholder number: most turns raise no
+        // issue, and those never touch the issue numbers at all.
+        let mut ids = SequentialIds(0);
         let view = PersonView {
             language: language.clone(),
             opted_out: person.opted_out,
@@ -119,22 +120,18 @@ impl Gather {
             .engine
             .handle(&view, state.clone(), &input, &world, &mut ids);
         // A step that raises an issue takes the issue numbers' lock (on
-        // PostgreSQL; SQLite's write lock already serialises) and, if the
-        // number moved meanwhile, runs again with the one it now holds (the
-        // engine is pure): concurrent raisers wait instead of colliding.
-        // The lock comes last, after the person's, so the order is the same
-        // in every transaction.
+        // PostgreSQL; SQLite's write lock already serialises) and runs again
+        // with the number it now holds (the engine is pure): concurrent
+        // raisers wait instead of colliding. The lock comes last, after the
+        // person's, so the order is the same in every transaction.
         if turn
             .events
             .iter()
             .any(|e| matches!(e, Event::IssueRaised { .. }))
         {
             tx.lock_issue_numbers().await?;
-            let locked_number = tx.next_issue_number().await?;
-            if locked_number != first_number {
-                ids = SequentialIds(locked_number);
-                turn = self.engine.handle(&view, state, &input, &world, &mut ids);
-            }
+            ids = SequentialIds(tx.next_issue_number().await?);
+            turn = self.engine.handle(&view, state, &input, &world, &mut ids);
         }
 
         let mut forget = false;
