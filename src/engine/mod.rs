@@ -90,15 +90,107 @@ pub struct PersonView {
     pub is_new: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct World {
     pub round: Option<RoundView>,
     /// The person's current choices in the open round, if they voted.
     pub my_ballot: Option<Vec<IssueRef>>,
-    /// Latest Board responses for what the person raised, voted for or follows.
+    /// Latest Board responses for what the person raised, voted for or
+    /// follows. Read it through [`World::updates`].
     pub updates: Vec<UpdateView>,
-    /// What LINK needs to know.
+    /// What LINK needs to know. Read it through [`World::link`].
     pub link: LinkView,
+    /// Parts left out of this snapshot (see [`World::without`]).
+    missing: Parts,
+    /// Parts the engine looked at while they were missing.
+    wanted: std::sync::atomic::AtomicU8,
+}
+
+impl Clone for World {
+    fn clone(&self) -> World {
+        World {
+            round: self.round.clone(),
+            my_ballot: self.my_ballot.clone(),
+            updates: self.updates.clone(),
+            link: self.link.clone(),
+            missing: self.missing,
+            wanted: std::sync::atomic::AtomicU8::new(
+                self.wanted.load(std::sync::atomic::Ordering::Relaxed),
+            ),
+        }
+    }
+}
+
+/// Parts of a [`World`] that cost a query or two to read and that most
+/// turns never look at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Parts(u8);
+
+impl Parts {
+    pub const NONE: Parts = Parts(0);
+    pub const UPDATES: Parts = Parts(1);
+    pub const LINK: Parts = Parts(2);
+
+    pub fn contains(self, other: Parts) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl std::ops::BitOr for Parts {
+    type Output = Parts;
+    fn bitor(self, other: Parts) -> Parts {
+        Parts(self.0 | other.0)
+    }
+}
+
+impl World {
+    /// A snapshot without `parts`: a turn that looks at one of them says so
+    /// in [`World::wanted`], and its result must be thrown away and the turn
+    /// run again with them (the engine is pure, so that is safe).
+    pub fn without(mut self, parts: Parts) -> World {
+        self.missing = parts;
+        self
+    }
+
+    /// Adds a part read after all.
+    pub fn with_updates(mut self, updates: Vec<UpdateView>) -> World {
+        self.updates = updates;
+        self.missing = Parts(self.missing.0 & !Parts::UPDATES.0);
+        self
+    }
+
+    /// Adds a part read after all.
+    pub fn with_link(mut self, link: LinkView) -> World {
+        self.link = link;
+        self.missing = Parts(self.missing.0 & !Parts::LINK.0);
+        self
+    }
+
+    /// The parts the engine looked at that are still missing.
+    pub fn wanted(&self) -> Parts {
+        Parts(self.wanted.load(std::sync::atomic::Ordering::Relaxed) & self.missing.0)
+    }
+
+    fn touch(&self, part: Parts) {
+        if self.missing.contains(part) {
+            self.wanted
+                .fetch_or(part.0, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    pub fn updates(&self) -> &[UpdateView] {
+        self.touch(Parts::UPDATES);
+        &self.updates
+    }
+
+    pub fn link(&self) -> &LinkView {
+        self.touch(Parts::LINK);
+        &self.link
+    }
 }
 
 /// LINK's view of the person: a phone number already, and the pending code.
@@ -338,4 +430,24 @@ pub fn short_title(description: &str, max: usize) -> String {
     }
     out.push_str("...");
     out
+}
+
+#[cfg(test)]
+mod world_tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_part_is_wanted_until_it_is_added() {
+        let world = World::default().without(Parts::UPDATES | Parts::LINK);
+        assert!(world.wanted().is_empty());
+        let _ = world.updates();
+        assert_eq!(world.wanted(), Parts::UPDATES);
+        let world = world.with_updates(Vec::new());
+        assert!(world.wanted().is_empty());
+        let _ = world.updates();
+        let _ = world.link();
+        assert_eq!(world.wanted(), Parts::LINK);
+        assert!(World::default().wanted().is_empty());
+        let _ = World::default().link();
+    }
 }

@@ -599,7 +599,7 @@ impl Run<'_> {
                 } => {
                     match for_each {
                         Some(ListSource::Updates) => {
-                            for u in self.world.updates.clone() {
+                            for u in self.world.updates().to_vec() {
                                 let mut a = self.args();
                                 a.insert("ref".into(), ArgValue::from(u.issue_ref.to_string()));
                                 a.insert("title".into(), ArgValue::from(u.title.clone()));
@@ -703,13 +703,13 @@ impl Run<'_> {
         match c {
             Condition::RoundOpen => self.world.round.is_some(),
             Condition::HasVoted => self.world.my_ballot.is_some(),
-            Condition::HasUpdates => !self.world.updates.is_empty(),
+            Condition::HasUpdates => !self.world.updates().is_empty(),
             Condition::RoundChanged => self.round_changed,
             Condition::VoteReplaced => self.vote_replaced,
             Condition::LinkFromChat => {
                 matches!(self.input.channel, Channel::Matrix | Channel::Discord)
             }
-            Condition::Linked => self.world.link.linked,
+            Condition::Linked => self.world.link().linked,
             Condition::LinkPhoneInvalid
             | Condition::LinkCodeOk
             | Condition::LinkCodeWrong
@@ -824,7 +824,7 @@ impl Run<'_> {
                     .chars()
                     .filter(char::is_ascii_digit)
                     .collect();
-                let link = &self.world.link;
+                let link = self.world.link();
                 let outcome = match &link.pending {
                     Some((hash, expires, tries))
                         if self.input.now.0 < expires.0
@@ -903,12 +903,6 @@ impl Run<'_> {
                 a.insert("previous".into(), ArgValue::from(titled(&positions)));
             }
         }
-        a.insert(
-            "count".into(),
-            a.get("count")
-                .cloned()
-                .unwrap_or(ArgValue::Number(self.world.updates.len() as i64)),
-        );
         a
     }
 

@@ -4,7 +4,8 @@ use super::{Gather, Result, ServiceError};
 use crate::channels::render;
 use crate::domain::{Channel, Identity, LanguageTag, Timestamp};
 use crate::engine::{
-    Content, Conversation, Event, Input, PersonView, RoundView, SequentialIds, UpdateView, World,
+    Content, Conversation, Event, Input, Parts, PersonView, RoundView, SequentialIds, UpdateView,
+    World,
 };
 use crate::store::{Direction, NewIssue, PersonId, StoreError, Tx};
 use serde::{Deserialize, Serialize};
@@ -102,7 +103,13 @@ impl Gather {
             },
             None => None,
         };
-        let world = self.world(tx.as_mut(), person.id, &language).await?;
+        // The snapshot leaves out what costs queries and most turns never
+        // look at (Board updates, LINK's state); a turn that looks at them
+        // runs again with them read (the engine is pure).
+        let mut world = self
+            .world(tx.as_mut(), person.id)
+            .await?
+            .without(Parts::UPDATES | Parts::LINK);
         // The turn first runs with a placeholder number: most turns raise no
         // issue, and those never touch the issue numbers at all.
         let mut ids = SequentialIds(0);
@@ -119,6 +126,23 @@ impl Gather {
         let mut turn = self
             .engine
             .handle(&view, state.clone(), &input, &world, &mut ids);
+        loop {
+            let wanted = world.wanted();
+            if wanted.is_empty() {
+                break;
+            }
+            if wanted.contains(Parts::UPDATES) {
+                let updates = self.updates_view(tx.as_mut(), person.id, &language).await?;
+                world = world.with_updates(updates);
+            }
+            if wanted.contains(Parts::LINK) {
+                let link = self.link_view(tx.as_mut(), person.id).await?;
+                world = world.with_link(link);
+            }
+            turn = self
+                .engine
+                .handle(&view, state.clone(), &input, &world, &mut ids);
+        }
         // A step that raises an issue takes the issue numbers' lock (on
         // PostgreSQL; SQLite's write lock already serialises) and runs again
         // with the number it now holds (the engine is pure): concurrent
@@ -235,25 +259,44 @@ impl Gather {
         Ok(reply)
     }
 
-    /// The snapshot of the world the engine may ask about.
-    async fn world(
-        &self,
-        tx: &mut dyn Tx,
-        person: PersonId,
-        language: &LanguageTag,
-    ) -> Result<World> {
+    /// The snapshot of the world the engine may ask about, without the
+    /// parts read only when a turn looks at them.
+    async fn world(&self, tx: &mut dyn Tx, person: PersonId) -> Result<World> {
         let round = tx.current_round().await?;
         let my_ballot = match &round {
             Some(r) => tx.ballot(r.id, person).await?,
             None => None,
         };
+        let mut world = World::default();
+        world.round = round.map(|r| RoundView {
+            id: r.id,
+            title: r.title,
+            max_choices: r.max_choices,
+            items: r
+                .items
+                .into_iter()
+                .map(|i| (i.issue_ref, i.title))
+                .collect(),
+        });
+        world.my_ballot = my_ballot;
+        Ok(world)
+    }
+
+    /// The latest Board responses for what `person` raised, voted for or
+    /// follows, in `language` where translated.
+    async fn updates_view(
+        &self,
+        tx: &mut dyn Tx,
+        person: PersonId,
+        language: &LanguageTag,
+    ) -> Result<Vec<UpdateView>> {
         let default = self
             .engine
             .locales()
             .default_language()
             .as_str()
             .to_string();
-        let updates = tx
+        Ok(tx
             .updates_for(person, 5)
             .await?
             .into_iter()
@@ -277,22 +320,7 @@ impl Gather {
                     translation_pending: pending,
                 }
             })
-            .collect();
-        Ok(World {
-            round: round.map(|r| RoundView {
-                id: r.id,
-                title: r.title,
-                max_choices: r.max_choices,
-                items: r
-                    .items
-                    .into_iter()
-                    .map(|i| (i.issue_ref, i.title))
-                    .collect(),
-            }),
-            my_ballot,
-            updates,
-            link: self.link_view(tx, person).await?,
-        })
+            .collect())
     }
 }
 

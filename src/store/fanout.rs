@@ -157,13 +157,14 @@ fn dollar(sql: &str) -> String {
 }
 
 macro_rules! fanout_for {
-    ($module:ident, $conn:ty, $fix:expr) => {
+    ($module:ident, $conn:ty, $fix:expr, $sql:path) => {
         pub mod $module {
             use super::*;
+            use $sql as dbq;
 
             pub async fn fan_out(conn: &mut $conn, spec: &FanOutSpec, now: Timestamp) -> Result<(i64, i64)> {
                 let fix: fn(&str) -> String = $fix;
-                let (id,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(fix(
+                let (id,): (i64,) = dbq::query_as(dbq::AssertSqlSafe(fix(
                     "INSERT INTO fanouts (kind, response_id, round_id, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
                 )))
                 .bind(spec.kind.as_str())
@@ -178,7 +179,7 @@ macro_rules! fanout_for {
                 let mut n = 0i64;
                 for kind in KINDS {
                     let sql = fix(&insert_sql(spec, kind));
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    let mut q = dbq::query(dbq::AssertSqlSafe(sql))
                         .bind(audience_param(&spec.audience))
                         .bind(id)
                         .bind(now.millis())
@@ -189,7 +190,7 @@ macro_rules! fanout_for {
                     }
                     n += q.execute(&mut *conn).await?.rows_affected() as i64;
                 }
-                sqlx::query(sqlx::AssertSqlSafe(fix("UPDATE fanouts SET recipients = ?1 WHERE id = ?2")))
+                dbq::query(dbq::AssertSqlSafe(fix("UPDATE fanouts SET recipients = ?1 WHERE id = ?2")))
                     .bind(n)
                     .bind(id)
                     .execute(&mut *conn)
@@ -203,7 +204,7 @@ macro_rules! fanout_for {
                     Some(_) => format!("{STATUS_SQL} WHERE f.id = ?1 GROUP BY f.id, f.kind, f.recipients, f.created_at"),
                     None => format!("{STATUS_SQL} WHERE ?1 = ?1 GROUP BY f.id, f.kind, f.recipients, f.created_at ORDER BY f.id DESC"),
                 };
-                let rows: Vec<StatusRow> = sqlx::query_as(sqlx::AssertSqlSafe(fix(&sql)))
+                let rows: Vec<StatusRow> = dbq::query_as(dbq::AssertSqlSafe(fix(&sql)))
                     .bind(id.unwrap_or(0))
                     .fetch_all(&mut *conn)
                     .await?;
@@ -217,7 +218,7 @@ macro_rules! fanout_for {
                     "SELECT COUNT(*) FROM ({}) a JOIN people p ON p.id = a.pid WHERE NOT p.opted_out",
                     audience_sql(audience)
                 );
-                let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(fix(&sql)))
+                let (n,): (i64,) = dbq::query_as(dbq::AssertSqlSafe(fix(&sql)))
                     .bind(audience_param(audience))
                     .fetch_one(&mut *conn)
                     .await?;
@@ -227,5 +228,10 @@ macro_rules! fanout_for {
     };
 }
 
-fanout_for!(sqlite, sqlx::SqliteConnection, |s: &str| s.to_string());
-fanout_for!(postgres, sqlx::PgConnection, dollar);
+fanout_for!(
+    sqlite,
+    rusqlite::Connection,
+    |s: &str| s.to_string(),
+    crate::store::sqlite::lite
+);
+fanout_for!(postgres, sqlx::PgConnection, dollar, sqlx);

@@ -41,6 +41,9 @@ pub enum StoreError {
     Unavailable(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// An SQLite error on the write connection (see `store::sqlite::lite`).
+    #[error("database error: {0}")]
+    Sqlite(String),
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
 }

@@ -14,16 +14,16 @@ use super::{
 };
 use crate::domain::{Channel, Identity, IdentityKind, IssueRef, LanguageTag, Timestamp};
 use async_trait::async_trait;
+use sqlx::Row;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, SqliteConnection};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 mod chat_sql;
+pub(crate) mod lite;
 mod outbox_sql;
 
 /// The SQLite schema, oldest first. Append only.
@@ -62,53 +62,94 @@ pub const MIGRATIONS: &[Migration] = &[
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_CONNECTIONS: u32 = 8;
+/// Prepared statements kept on the write connection (the store has ~120).
+const STATEMENT_CACHE: usize = 256;
 
 /// The embedded store.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// Reads outside a transaction (reports, open data, dumps) and
+    /// migrations.
     pool: SqlitePool,
-    /// Writers queue here, in order, before `BEGIN IMMEDIATE`: SQLite has one
-    /// write lock, and its busy handler would otherwise make waiting writers
-    /// sleep and retry with back-off (a long tail under load) instead of
-    /// taking turns.
-    writer: Arc<tokio::sync::Mutex<()>>,
+    /// The one write connection. Writers queue here, in order; every
+    /// statement of a transaction runs inline on it (see [`lite`]), and
+    /// transactions are committed in groups (see [`Writer`]).
+    writer: Arc<tokio::sync::Mutex<Writer>>,
+    /// For `sqlite::memory:`: the private file standing in for it, removed
+    /// with the last clone of the store.
+    _scratch: Option<Arc<Scratch>>,
+}
+
+/// A database file that exists only while the store does.
+#[derive(Debug)]
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+impl Scratch {
+    fn new() -> Result<Scratch> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random)
+            .map_err(|e| StoreError::Unavailable(format!("no randomness: {e}")))?;
+        let name = format!(
+            "gather-memory-{}-{}-{:016x}.db",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed),
+            u64::from_le_bytes(random)
+        );
+        Ok(Scratch(std::env::temp_dir().join(name)))
+    }
 }
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url`, e.g.
     /// `sqlite://gather.db` or `sqlite::memory:`. Does not migrate; call
     /// [`Store::migrate`].
+    ///
+    /// `sqlite::memory:` is a private temporary file, removed when the
+    /// store is dropped: the store's readers and its writer are separate
+    /// connections, which an in-memory database cannot share.
     pub async fn connect(url: &str) -> Result<SqliteStore> {
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(|e| StoreError::Invalid(format!("bad SQLite URL: {e}")))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT)
-            .synchronous(SqliteSynchronous::Normal)
-            // Deleted rows (FORGET) are overwritten on disk, not just unlinked.
-            .pragma("secure_delete", "ON");
-
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let pool_options = if in_memory {
-            // An in-memory database lives exactly as long as its connection:
-            // keep one, forever, and share it.
-            SqlitePoolOptions::new()
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
+        let scratch = if in_memory {
+            Some(Arc::new(Scratch::new()?))
         } else {
-            SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS)
+            None
         };
-        let pool = pool_options
+        let options = match &scratch {
+            Some(s) => SqliteConnectOptions::new().filename(&s.0),
+            None => SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Invalid(format!("bad SQLite URL: {e}")))?,
+        }
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT)
+        .synchronous(SqliteSynchronous::Normal)
+        // Deleted rows (FORGET) are overwritten on disk, not just unlinked.
+        .pragma("secure_delete", "ON");
+
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(db)?;
+        let writer = open_writer(options.get_filename())?;
         Ok(SqliteStore {
             pool,
-            writer: Arc::new(tokio::sync::Mutex::new(())),
+            writer: Arc::new(tokio::sync::Mutex::new(Writer::new(writer))),
+            _scratch: scratch,
         })
     }
 
@@ -117,9 +158,246 @@ impl SqliteStore {
         &self.pool
     }
 
-    /// Closes every connection (checkpointing the WAL).
+    /// Closes every connection of the pool (checkpointing the WAL); the
+    /// write connection closes with the store.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// The write connection, set up as the pool's connections are.
+fn open_writer(path: &std::path::Path) -> Result<lite::Connection> {
+    use rusqlite::OpenFlags;
+    let conn = lite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+         PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+    )?;
+    // SQLite is built with STAT4, which re-plans a statement whenever a
+    // bound value might change the plan: the heavier queries of a turn
+    // (`updates_for`) were parsed and planned afresh on every message. One
+    // plan per statement (the query planner stability guarantee) keeps
+    // them prepared.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+/// Runs one of the statements that start and end transactions, prepared
+/// once.
+fn control(conn: &lite::Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
+/// Turns committed together at most (see [`Writer`]).
+const MAX_GROUP: u32 = 64;
+/// Failed groups remembered for the turns that wait on them.
+const FAILED_KEPT: usize = 64;
+
+/// The write connection and its group commit.
+///
+/// Every [`SqliteTx`] is a savepoint inside a shared `BEGIN IMMEDIATE`
+/// transaction, the *group*. Committing a turn releases its savepoint,
+/// lets the writers queued behind it run theirs, then queues again: when
+/// its turn comes back, either another turn has committed the group
+/// (success or failure is recorded) or it commits the group itself. So a
+/// commit still returns only once the turn is durable, but one `COMMIT`
+/// (and its WAL write) serves every turn that arrived while it waited,
+/// and a lone writer pays one extra lock hand-over. The mutex is fair
+/// (first come, first served), which is what makes "the writers queued
+/// behind it" well defined.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    conn: lite::Connection,
+    /// `BEGIN IMMEDIATE` has run and the group is open.
+    open: bool,
+    /// Turns released into the open group.
+    released: u32,
+    /// The open (or next) group's number.
+    group: u64,
+    /// Recent groups whose commit failed, newest last.
+    failed: std::collections::VecDeque<(u64, String)>,
+}
+
+impl Writer {
+    fn new(conn: lite::Connection) -> Writer {
+        Writer {
+            conn,
+            open: false,
+            released: 0,
+            group: 0,
+            failed: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Starts a turn: opens the group if needed, then a savepoint.
+    async fn join(&mut self) -> Result<()> {
+        if !self.open {
+            self.begin_group().await?;
+        }
+        if let Err(e) = control(&self.conn, "SAVEPOINT turn") {
+            self.after_error();
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// `BEGIN IMMEDIATE`. Another process may hold the write lock (two
+    /// `gather` processes on one file): wait for it here without blocking
+    /// the thread, rather than in SQLite's busy handler.
+    async fn begin_group(&mut self) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + BUSY_TIMEOUT;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            self.conn.busy_timeout(Duration::ZERO)?;
+            let begun = control(&self.conn, "BEGIN IMMEDIATE");
+            self.conn.busy_timeout(BUSY_TIMEOUT)?;
+            match begun {
+                Ok(()) => {
+                    self.open = true;
+                    return Ok(());
+                }
+                Err(e) if lite::is_busy(&e) && tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Ends a turn that is not committed: undoes its savepoint. The group
+    /// stays open for the turns already released into it; with none, it
+    /// is rolled back so the write lock goes.
+    fn abandon(&mut self) {
+        let undone = control(&self.conn, "ROLLBACK TO turn")
+            .and_then(|()| control(&self.conn, "RELEASE turn"));
+        if let Err(e) = undone {
+            tracing::error!(error = %e, "SQLite: rollback of a turn failed");
+            self.after_error();
+            return;
+        }
+        if self.released == 0 && self.open {
+            if let Err(e) = control(&self.conn, "ROLLBACK") {
+                tracing::error!(error = %e, "SQLite: rollback failed");
+            }
+            self.open = false;
+        }
+    }
+
+    /// SQLite rolls a whole transaction back on some errors (disk full, I/O):
+    /// then the group is gone, and so are the turns released into it.
+    fn after_error(&mut self) {
+        if self.open && self.conn.is_autocommit() {
+            self.close_group(Some("the transaction was rolled back".into()));
+        }
+    }
+
+    /// Releases a turn into the group; its number.
+    fn release(&mut self) -> Result<u64> {
+        if let Err(e) = control(&self.conn, "RELEASE turn") {
+            self.abandon();
+            return Err(e.into());
+        }
+        self.released += 1;
+        Ok(self.group)
+    }
+
+    /// Commits the open group.
+    fn commit_group(&mut self) -> Result<()> {
+        match control(&self.conn, "COMMIT") {
+            Ok(()) => {
+                self.close_group(None);
+                Ok(())
+            }
+            Err(e) => {
+                let message = e.to_string();
+                if !self.conn.is_autocommit()
+                    && let Err(e) = control(&self.conn, "ROLLBACK")
+                {
+                    tracing::error!(error = %e, "SQLite: rollback after a failed commit failed");
+                }
+                self.close_group(Some(message));
+                Err(e.into())
+            }
+        }
+    }
+
+    fn close_group(&mut self, failure: Option<String>) {
+        if let Some(why) = failure {
+            if self.failed.len() == FAILED_KEPT {
+                self.failed.pop_front();
+            }
+            self.failed.push_back((self.group, why));
+        }
+        self.open = false;
+        self.released = 0;
+        self.group += 1;
+    }
+
+    /// How group `group`, already closed, ended.
+    fn outcome(&self, group: u64) -> Result<()> {
+        match self.failed.iter().find(|(g, _)| *g == group) {
+            Some((_, why)) => Err(StoreError::Unavailable(format!("the commit failed: {why}"))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Waits for the write connection, bounded like SQLite's own busy timeout,
+/// so a stuck writer becomes an `Unavailable` error (503), never a hang.
+async fn lock_writer(
+    writer: &Arc<tokio::sync::Mutex<Writer>>,
+) -> Result<tokio::sync::OwnedMutexGuard<Writer>> {
+    tokio::time::timeout(BUSY_TIMEOUT, writer.clone().lock_owned())
+        .await
+        .map_err(|_| StoreError::Unavailable("the database is busy".into()))
+}
+
+/// Commits group `group` if it is still open once every writer queued
+/// before us has had its turn; otherwise reports how it ended.
+async fn finish_group(writer: &Arc<tokio::sync::Mutex<Writer>>, group: u64) -> Result<()> {
+    let mut w = lock_writer(writer).await?;
+    if w.group == group && w.open {
+        w.commit_group()
+    } else {
+        w.outcome(group)
+    }
+}
+
+/// Makes sure a released turn gets committed even if the task waiting for
+/// its group is dropped (a client that hung up): the group must not stay
+/// open, holding SQLite's write lock, until the next writer comes.
+struct GroupGuard {
+    writer: Arc<tokio::sync::Mutex<Writer>>,
+    group: u64,
+    armed: bool,
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let writer = self.writer.clone();
+        let group = self.group;
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(async move {
+                if let Err(e) = finish_group(&writer, group).await {
+                    tracing::error!(error = %e, "SQLite: committing an abandoned group failed");
+                }
+            });
+        }
     }
 }
 
@@ -136,17 +414,22 @@ impl Store for SqliteStore {
         if !applied.is_empty() {
             tracing::info!(?applied, "applied SQLite migrations");
         }
+        // The schema changed under the write connection's statements.
+        self.writer
+            .lock()
+            .await
+            .conn
+            .flush_prepared_statement_cache();
         Ok(())
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        // Bounded like SQLite's own busy timeout, so a stuck writer becomes
-        // an `Unavailable` error (503), never a hang.
-        let turn = tokio::time::timeout(BUSY_TIMEOUT, self.writer.clone().lock_owned())
-            .await
-            .map_err(|_| StoreError::Unavailable("the database is busy".into()))?;
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
-        Ok(Box::new(SqliteTx { tx, _turn: turn }))
+        let mut writer = lock_writer(&self.writer).await?;
+        writer.join().await?;
+        Ok(Box::new(SqliteTx {
+            writer: Some(writer),
+            shared: self.writer.clone(),
+        }))
     }
 
     fn reports(&self) -> &dyn super::reports::Reports {
@@ -201,8 +484,30 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// An error from either SQLite connection (sqlx's pool or the write
+/// connection), in the store's vocabulary.
+fn db(e: impl IntoStoreError) -> StoreError {
+    e.into_store_error()
+}
+
+trait IntoStoreError {
+    fn into_store_error(self) -> StoreError;
+}
+
+impl IntoStoreError for rusqlite::Error {
+    fn into_store_error(self) -> StoreError {
+        StoreError::from(self)
+    }
+}
+
+impl IntoStoreError for sqlx::Error {
+    fn into_store_error(self) -> StoreError {
+        sqlx_db(self)
+    }
+}
+
 /// Maps an sqlx error to the store's vocabulary.
-fn db(e: sqlx::Error) -> StoreError {
+fn sqlx_db(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
             StoreError::Unavailable(e.to_string())
@@ -286,7 +591,7 @@ pub(crate) fn rank_results(counts: Vec<(u32, IssueRef, String, i64)>) -> Vec<Res
     rows
 }
 
-fn person_from_row(row: &SqliteRow) -> Result<Person> {
+fn person_from_row(row: &lite::Row) -> Result<Person> {
     let language: String = row.try_get("language").map_err(db)?;
     Ok(Person {
         id: row.try_get("id").map_err(db)?,
@@ -309,7 +614,7 @@ macro_rules! issue_select {
     };
 }
 
-fn issue_from_row(row: &SqliteRow) -> Result<Issue> {
+fn issue_from_row(row: &lite::Row) -> Result<Issue> {
     let status: String = row.try_get("status").map_err(db)?;
     let merged_into: Option<i64> = row.try_get("merged_into").map_err(db)?;
     Ok(Issue {
@@ -332,12 +637,20 @@ fn issue_from_row(row: &SqliteRow) -> Result<Issue> {
     })
 }
 
-/// A write transaction (`BEGIN IMMEDIATE`). Dropping it without
-/// [`Tx::commit`] rolls it back.
+/// A write transaction: a savepoint in the write connection's group (see
+/// [`Writer`]). Dropping it without [`Tx::commit`] rolls it back.
 pub struct SqliteTx {
-    tx: sqlx::Transaction<'static, Sqlite>,
-    /// This transaction's turn as the writer; released when it ends.
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    /// Ours until committed or dropped.
+    writer: Option<tokio::sync::OwnedMutexGuard<Writer>>,
+    shared: Arc<tokio::sync::Mutex<Writer>>,
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        if let Some(w) = self.writer.as_mut() {
+            w.abandon();
+        }
+    }
 }
 
 impl std::fmt::Debug for SqliteTx {
@@ -355,12 +668,17 @@ struct RoundHead {
 }
 
 impl SqliteTx {
-    fn conn(&mut self) -> &mut SqliteConnection {
-        &mut self.tx
+    fn conn(&mut self) -> &mut lite::Connection {
+        // Present from `begin` until `commit` or drop take it.
+        &mut self
+            .writer
+            .as_mut()
+            .expect("a transaction's writer is present while it is used")
+            .conn
     }
 
     async fn person_exists(&mut self, id: PersonId) -> Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
+        let found: Option<i64> = lite::query_scalar("SELECT id FROM people WHERE id = $1")
             .bind(id)
             .fetch_optional(self.conn())
             .await
@@ -378,7 +696,7 @@ impl SqliteTx {
 
     /// (status, merged_into) of an issue.
     async fn issue_state(&mut self, r: IssueRef) -> Result<Option<(IssueStatus, Option<i64>)>> {
-        let row = sqlx::query("SELECT status, merged_into FROM issues WHERE number = $1")
+        let row = lite::query("SELECT status, merged_into FROM issues WHERE number = $1")
             .bind(num(r))
             .fetch_optional(self.conn())
             .await
@@ -391,7 +709,7 @@ impl SqliteTx {
     }
 
     async fn round_head(&mut self, id: RoundId) -> Result<Option<RoundHead>> {
-        let row = sqlx::query(
+        let row = lite::query(
             "SELECT id, title, max_choices, status, closes_at FROM rounds WHERE id = $1",
         )
         .bind(id)
@@ -418,7 +736,7 @@ impl SqliteTx {
     }
 
     async fn round_items(&mut self, id: RoundId) -> Result<Vec<RoundItem>> {
-        let rows = sqlx::query(
+        let rows = lite::query(
             "SELECT ri.position, ri.issue_number, i.title FROM round_items ri \
              JOIN issues i ON i.number = ri.issue_number \
              WHERE ri.round_id = $1 ORDER BY ri.position",
@@ -453,7 +771,7 @@ impl SqliteTx {
     /// Live vote counts per item of a round, by position. Ballots of forgotten
     /// people (person_id NULL) count like any other.
     async fn live_counts(&mut self, id: RoundId) -> Result<Vec<(u32, IssueRef, String, i64)>> {
-        let rows = sqlx::query(
+        let rows = lite::query(
             "SELECT ri.position, ri.issue_number, i.title, \
                (SELECT COUNT(*) FROM ballot_choices c JOIN ballots b ON b.id = c.ballot_id \
                  WHERE b.round_id = ri.round_id AND c.issue_number = ri.issue_number) AS votes \
@@ -479,8 +797,25 @@ impl SqliteTx {
 
 #[async_trait]
 impl Tx for SqliteTx {
-    async fn commit(self: Box<Self>) -> Result<()> {
-        self.tx.commit().await.map_err(db)
+    async fn commit(mut self: Box<Self>) -> Result<()> {
+        let Some(mut w) = self.writer.take() else {
+            return Err(StoreError::Unavailable("transaction already ended".into()));
+        };
+        let group = w.release()?;
+        if w.released >= MAX_GROUP {
+            return w.commit_group();
+        }
+        // Let the writers queued behind us add their turns, then commit
+        // the group unless one of them already has.
+        drop(w);
+        let mut guard = GroupGuard {
+            writer: self.shared.clone(),
+            group,
+            armed: true,
+        };
+        let done = finish_group(&self.shared, group).await;
+        guard.armed = false;
+        done
     }
 
     // --- inbound dedupe -------------------------------------------------
@@ -502,7 +837,7 @@ impl Tx for SqliteTx {
     }
 
     async fn seen_inbound(&mut self, provider: &str, provider_id: &str) -> Result<Option<String>> {
-        sqlx::query_scalar(
+        lite::query_scalar(
             "SELECT reply FROM inbound_dedupe WHERE provider = $1 AND provider_id = $2",
         )
         .bind(provider)
@@ -528,7 +863,7 @@ impl Tx for SqliteTx {
             Some(_) => (None, ""),
             None => (None, reply),
         };
-        sqlx::query(
+        lite::query(
             "INSERT INTO inbound_dedupe (provider, provider_id, person_id, reply, created_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (provider, provider_id) DO NOTHING",
         )
@@ -546,7 +881,7 @@ impl Tx for SqliteTx {
     // --- people ---------------------------------------------------------
 
     async fn person_by_identity(&mut self, identity: &Identity) -> Result<Option<Person>> {
-        let row = sqlx::query(
+        let row = lite::query(
             "SELECT p.id, p.language, p.opted_out, p.created_at \
              FROM identities i JOIN people p ON p.id = i.person_id \
              WHERE i.kind = $1 AND i.address = $2",
@@ -574,7 +909,7 @@ impl Tx for SqliteTx {
                 "{identity:?} already belongs to a person"
             )));
         }
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = lite::query_scalar(
             "INSERT INTO people (language, opted_out, created_at) VALUES ($1, 0, $2) RETURNING id",
         )
         .bind(language.as_str())
@@ -582,7 +917,7 @@ impl Tx for SqliteTx {
         .fetch_one(self.conn())
         .await
         .map_err(db)?;
-        sqlx::query(
+        lite::query(
             "INSERT INTO identities (kind, address, person_id, created_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(identity.kind.as_str())
@@ -602,7 +937,7 @@ impl Tx for SqliteTx {
 
     async fn person(&mut self, id: PersonId) -> Result<Option<Person>> {
         let row =
-            sqlx::query("SELECT id, language, opted_out, created_at FROM people WHERE id = $1")
+            lite::query("SELECT id, language, opted_out, created_at FROM people WHERE id = $1")
                 .bind(id)
                 .fetch_optional(self.conn())
                 .await
@@ -611,7 +946,7 @@ impl Tx for SqliteTx {
     }
 
     async fn set_language(&mut self, id: PersonId, language: &LanguageTag) -> Result<()> {
-        let done = sqlx::query("UPDATE people SET language = $2 WHERE id = $1")
+        let done = lite::query("UPDATE people SET language = $2 WHERE id = $1")
             .bind(id)
             .bind(language.as_str())
             .execute(self.conn())
@@ -624,7 +959,7 @@ impl Tx for SqliteTx {
     }
 
     async fn set_opted_out(&mut self, id: PersonId, opted_out: bool, now: Timestamp) -> Result<()> {
-        let done = sqlx::query(
+        let done = lite::query(
             "UPDATE people SET opted_out = $2, \
                opted_out_at = CASE WHEN $2 THEN COALESCE(opted_out_at, $3) ELSE NULL END \
              WHERE id = $1",
@@ -662,7 +997,7 @@ impl Tx for SqliteTx {
             "DELETE FROM people WHERE id = $1",
         ];
         for sql in steps {
-            sqlx::query(sql)
+            lite::query(sql)
                 .bind(id)
                 .execute(self.conn())
                 .await
@@ -674,7 +1009,7 @@ impl Tx for SqliteTx {
     // --- conversations --------------------------------------------------
 
     async fn conversation(&mut self, person: PersonId) -> Result<Option<String>> {
-        sqlx::query_scalar("SELECT state FROM conversations WHERE person_id = $1")
+        lite::query_scalar("SELECT state FROM conversations WHERE person_id = $1")
             .bind(person)
             .fetch_optional(self.conn())
             .await
@@ -689,7 +1024,7 @@ impl Tx for SqliteTx {
     ) -> Result<()> {
         match state {
             None => {
-                sqlx::query("DELETE FROM conversations WHERE person_id = $1")
+                lite::query("DELETE FROM conversations WHERE person_id = $1")
                     .bind(person)
                     .execute(self.conn())
                     .await
@@ -697,7 +1032,7 @@ impl Tx for SqliteTx {
             }
             Some(state) => {
                 self.require_person(person).await?;
-                sqlx::query(
+                lite::query(
                     "INSERT INTO conversations (person_id, state, updated_at) VALUES ($1, $2, $3) \
                      ON CONFLICT (person_id) DO UPDATE SET state = excluded.state, \
                        updated_at = excluded.updated_at",
@@ -716,7 +1051,7 @@ impl Tx for SqliteTx {
     // --- issues ---------------------------------------------------------
 
     async fn next_issue_number(&mut self) -> Result<u32> {
-        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(number), 1000) + 1 FROM issues")
+        let next: i64 = lite::query_scalar("SELECT COALESCE(MAX(number), 1000) + 1 FROM issues")
             .fetch_one(self.conn())
             .await
             .map_err(db)?;
@@ -737,7 +1072,7 @@ impl Tx for SqliteTx {
         if self.issue_state(r).await?.is_some() {
             return Err(StoreError::Conflict(format!("issue {r} already exists")));
         }
-        sqlx::query(
+        lite::query(
             "INSERT INTO issues (number, description, title, area, involvement, language, \
                channel, status, raised_by, created_at, safeguarding) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10)",
@@ -759,7 +1094,7 @@ impl Tx for SqliteTx {
     }
 
     async fn issue(&mut self, r: IssueRef) -> Result<Option<Issue>> {
-        let row = sqlx::query(issue_select!("WHERE i.number = $1"))
+        let row = lite::query(issue_select!("WHERE i.number = $1"))
             .bind(num(r))
             .fetch_optional(self.conn())
             .await
@@ -768,7 +1103,7 @@ impl Tx for SqliteTx {
     }
 
     async fn list_issues(&mut self, status: Option<IssueStatus>) -> Result<Vec<Issue>> {
-        let rows = sqlx::query(issue_select!(
+        let rows = lite::query(issue_select!(
             "WHERE ($1 IS NULL OR i.status = $1) ORDER BY i.number"
         ))
         .bind(status.map(IssueStatus::as_str))
@@ -793,7 +1128,7 @@ impl Tx for SqliteTx {
             IssueStatus::Hidden => reason,
             _ => None,
         };
-        let done = sqlx::query(
+        let done = lite::query(
             "UPDATE issues SET status = $2, hidden_reason = $3, merged_into = NULL WHERE number = $1",
         )
         .bind(num(r))
@@ -809,7 +1144,7 @@ impl Tx for SqliteTx {
     }
 
     async fn set_issue_title(&mut self, r: IssueRef, title: &str) -> Result<()> {
-        let done = sqlx::query("UPDATE issues SET title = $2 WHERE number = $1")
+        let done = lite::query("UPDATE issues SET title = $2 WHERE number = $1")
             .bind(num(r))
             .bind(title)
             .execute(self.conn())
@@ -822,7 +1157,7 @@ impl Tx for SqliteTx {
     }
 
     async fn set_issue_recording(&mut self, r: IssueRef, url: &str, secs: i64) -> Result<()> {
-        let done = sqlx::query(
+        let done = lite::query(
             "UPDATE issues SET recording_url = $2, recording_secs = $3 WHERE number = $1",
         )
         .bind(num(r))
@@ -838,7 +1173,7 @@ impl Tx for SqliteTx {
     }
 
     async fn voice_call(&mut self, call_sid: &str) -> Result<Option<VoiceCall>> {
-        let row = sqlx::query(
+        let row = lite::query(
             "SELECT call_sid, person_id, recording_url, recording_secs, issue_number, status, \
                updated_at FROM voice_calls WHERE call_sid = $1",
         )
@@ -864,7 +1199,7 @@ impl Tx for SqliteTx {
     }
 
     async fn save_voice_call(&mut self, c: &VoiceCall) -> Result<()> {
-        sqlx::query(
+        lite::query(
             "INSERT INTO voice_calls (call_sid, person_id, recording_url, recording_secs, \
                issue_number, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (call_sid) DO UPDATE SET person_id = excluded.person_id, \
@@ -938,7 +1273,7 @@ impl Tx for SqliteTx {
                AND round_id NOT IN (SELECT round_id FROM round_items WHERE issue_number = $2)",
         ];
         for sql in steps {
-            sqlx::query(sql)
+            lite::query(sql)
                 .bind(f)
                 .bind(t)
                 .execute(self.conn())
@@ -955,7 +1290,7 @@ impl Tx for SqliteTx {
             .ok_or_else(|| StoreError::NotFound(format!("issue {r}")))?;
         self.require_person(person).await?;
         let target = merged_into.unwrap_or(num(r));
-        sqlx::query(
+        lite::query(
             "INSERT INTO follows (person_id, issue_number, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (person_id, issue_number) DO NOTHING",
         )
@@ -1009,7 +1344,7 @@ impl Tx for SqliteTx {
                 )));
             }
         }
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = lite::query_scalar(
             "INSERT INTO rounds (title, max_choices, status, closes_at, created_at) \
              VALUES ($1, $2, 'draft', $3, $4) RETURNING id",
         )
@@ -1022,7 +1357,7 @@ impl Tx for SqliteTx {
         .map_err(db)?;
         for (i, &r) in items.iter().enumerate() {
             let position = i64::try_from(i + 1).map_err(|_| corrupt("too many round items"))?;
-            sqlx::query(
+            lite::query(
                 "INSERT INTO round_items (round_id, position, issue_number) VALUES ($1, $2, $3)",
             )
             .bind(id)
@@ -1044,7 +1379,7 @@ impl Tx for SqliteTx {
             )));
         }
         let open: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM rounds WHERE status = 'open' LIMIT 1")
+            lite::query_scalar("SELECT id FROM rounds WHERE status = 'open' LIMIT 1")
                 .fetch_optional(self.conn())
                 .await
                 .map_err(db)?;
@@ -1053,7 +1388,7 @@ impl Tx for SqliteTx {
                 "round {other} is already open; close it first"
             )));
         }
-        sqlx::query("UPDATE rounds SET status = 'open', opened_at = $2 WHERE id = $1")
+        lite::query("UPDATE rounds SET status = 'open', opened_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now.millis())
             .execute(self.conn())
@@ -1072,7 +1407,7 @@ impl Tx for SqliteTx {
         }
         let results = rank_results(self.live_counts(id).await?);
         for row in &results {
-            sqlx::query(
+            lite::query(
                 "INSERT INTO round_results (round_id, issue_number, position, votes, rank) \
                  VALUES ($1, $2, $3, $4, $5)",
             )
@@ -1085,7 +1420,7 @@ impl Tx for SqliteTx {
             .await
             .map_err(db)?;
         }
-        sqlx::query("UPDATE rounds SET status = 'closed', closed_at = $2 WHERE id = $1")
+        lite::query("UPDATE rounds SET status = 'closed', closed_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now.millis())
             .execute(self.conn())
@@ -1103,7 +1438,7 @@ impl Tx for SqliteTx {
 
     async fn current_round(&mut self) -> Result<Option<Round>> {
         let id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM rounds WHERE status = 'open' LIMIT 1")
+            lite::query_scalar("SELECT id FROM rounds WHERE status = 'open' LIMIT 1")
                 .fetch_optional(self.conn())
                 .await
                 .map_err(db)?;
@@ -1118,7 +1453,7 @@ impl Tx for SqliteTx {
         if head.status != RoundStatus::Closed {
             return Ok(rank_results(self.live_counts(id).await?));
         }
-        let rows = sqlx::query(
+        let rows = lite::query(
             "SELECT rr.position, rr.issue_number, i.title, rr.votes, rr.rank \
              FROM round_results rr JOIN issues i ON i.number = rr.issue_number \
              WHERE rr.round_id = $1 ORDER BY rr.rank, rr.position",
@@ -1142,7 +1477,7 @@ impl Tx for SqliteTx {
 
     async fn ballot(&mut self, round: RoundId, person: PersonId) -> Result<Option<Vec<IssueRef>>> {
         let ballot: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM ballots WHERE round_id = $1 AND person_id = $2")
+            lite::query_scalar("SELECT id FROM ballots WHERE round_id = $1 AND person_id = $2")
                 .bind(round)
                 .bind(person)
                 .fetch_optional(self.conn())
@@ -1151,7 +1486,7 @@ impl Tx for SqliteTx {
         let Some(ballot) = ballot else {
             return Ok(None);
         };
-        let choices: Vec<i64> = sqlx::query_scalar(
+        let choices: Vec<i64> = lite::query_scalar(
             "SELECT c.issue_number FROM ballot_choices c \
              LEFT JOIN round_items ri ON ri.round_id = $2 AND ri.issue_number = c.issue_number \
              WHERE c.ballot_id = $1 \
@@ -1231,7 +1566,7 @@ impl Tx for SqliteTx {
         }
 
         let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM ballots WHERE round_id = $1 AND person_id = $2")
+            lite::query_scalar("SELECT id FROM ballots WHERE round_id = $1 AND person_id = $2")
                 .bind(round)
                 .bind(person)
                 .fetch_optional(self.conn())
@@ -1239,21 +1574,21 @@ impl Tx for SqliteTx {
                 .map_err(db)?;
         let ballot_id = match existing {
             Some(id) => {
-                sqlx::query("UPDATE ballots SET channel = $2, updated_at = $3 WHERE id = $1")
+                lite::query("UPDATE ballots SET channel = $2, updated_at = $3 WHERE id = $1")
                     .bind(id)
                     .bind(channel.as_str())
                     .bind(now.millis())
                     .execute(self.conn())
                     .await
                     .map_err(db)?;
-                sqlx::query("DELETE FROM ballot_choices WHERE ballot_id = $1")
+                lite::query("DELETE FROM ballot_choices WHERE ballot_id = $1")
                     .bind(id)
                     .execute(self.conn())
                     .await
                     .map_err(db)?;
                 id
             }
-            None => sqlx::query_scalar(
+            None => lite::query_scalar(
                 "INSERT INTO ballots (round_id, person_id, channel, cast_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $4) RETURNING id",
             )
@@ -1266,7 +1601,7 @@ impl Tx for SqliteTx {
             .map_err(db)?,
         };
         for r in resolved {
-            sqlx::query("INSERT INTO ballot_choices (ballot_id, issue_number) VALUES ($1, $2)")
+            lite::query("INSERT INTO ballot_choices (ballot_id, issue_number) VALUES ($1, $2)")
                 .bind(ballot_id)
                 .bind(num(r))
                 .execute(self.conn())
@@ -1303,7 +1638,7 @@ impl Tx for SqliteTx {
                 "a response has two texts in the same language".into(),
             ));
         }
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = lite::query_scalar(
             "INSERT INTO responses (issue_number, status, progress, created_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -1315,7 +1650,7 @@ impl Tx for SqliteTx {
         .await
         .map_err(db)?;
         for (language, text) in &response.texts {
-            sqlx::query(
+            lite::query(
                 "INSERT INTO response_texts (response_id, language, text) VALUES ($1, $2, $3)",
             )
             .bind(id)
@@ -1332,7 +1667,7 @@ impl Tx for SqliteTx {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(
+        let rows = lite::query(
             "WITH mine (issue_number) AS ( \
                  SELECT number FROM issues WHERE raised_by = $1 \
                  UNION SELECT issue_number FROM follows WHERE person_id = $1 \
@@ -1363,7 +1698,7 @@ impl Tx for SqliteTx {
             let id: i64 = row.try_get(0).map_err(db)?;
             let status: String = row.try_get(3).map_err(db)?;
             let progress: Option<i64> = row.try_get(4).map_err(db)?;
-            let texts: Vec<(String, String)> = sqlx::query_as(
+            let texts: Vec<(String, String)> = lite::query_as(
                 "SELECT language, text FROM response_texts WHERE response_id = $1 ORDER BY language",
             )
             .bind(id)
@@ -1402,7 +1737,7 @@ impl Tx for SqliteTx {
         {
             return Ok(());
         }
-        sqlx::query(
+        lite::query(
             "INSERT INTO messages (person_id, direction, channel, text, created_at) \
              VALUES ($1, $2, $3, $4, $5)",
         )

@@ -1,14 +1,13 @@
 //! Chat channel bookkeeping and LINK on SQLite ([`crate::store::chat`]).
 
-use super::{SqliteTx, db, to_u32};
+use super::{SqliteTx, db, lite, to_u32};
 use crate::domain::Timestamp;
 use crate::store::chat::LinkCode;
 use crate::store::{PersonId, Result};
-use sqlx::Row;
 
 impl SqliteTx {
     pub(super) async fn chat_state_get(&mut self, key: &str) -> Result<Option<String>> {
-        sqlx::query_scalar("SELECT value FROM chat_state WHERE key = $1")
+        lite::query_scalar("SELECT value FROM chat_state WHERE key = $1")
             .bind(key)
             .fetch_optional(self.conn())
             .await
@@ -22,7 +21,7 @@ impl SqliteTx {
         now: Timestamp,
     ) -> Result<()> {
         match value {
-            Some(v) => sqlx::query(
+            Some(v) => lite::query(
                 "INSERT INTO chat_state (key, value, updated_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
                  updated_at = excluded.updated_at",
@@ -33,7 +32,7 @@ impl SqliteTx {
             .execute(self.conn())
             .await
             .map_err(db)?,
-            None => sqlx::query("DELETE FROM chat_state WHERE key = $1")
+            None => lite::query("DELETE FROM chat_state WHERE key = $1")
                 .bind(key)
                 .execute(self.conn())
                 .await
@@ -43,7 +42,7 @@ impl SqliteTx {
     }
 
     pub(super) async fn chat_state_list(&mut self, prefix: &str) -> Result<Vec<(String, String)>> {
-        sqlx::query_as(
+        lite::query_as(
             "SELECT key, value FROM chat_state WHERE substr(key, 1, length($1)) = $1 ORDER BY key",
         )
         .bind(prefix)
@@ -53,7 +52,7 @@ impl SqliteTx {
     }
 
     pub(super) async fn link_code_get(&mut self, person: PersonId) -> Result<Option<LinkCode>> {
-        let row = sqlx::query(
+        let row = lite::query(
             "SELECT phone, code_hash, expires_at, tries FROM link_codes WHERE person_id = $1",
         )
         .bind(person)
@@ -77,7 +76,7 @@ impl SqliteTx {
         now: Timestamp,
     ) -> Result<()> {
         match code {
-            Some(c) => sqlx::query(
+            Some(c) => lite::query(
                 "INSERT INTO link_codes (person_id, phone, code_hash, expires_at, tries, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
                  ON CONFLICT (person_id) DO UPDATE SET phone = excluded.phone, \
@@ -93,7 +92,7 @@ impl SqliteTx {
             .execute(self.conn())
             .await
             .map_err(db)?,
-            None => sqlx::query("DELETE FROM link_codes WHERE person_id = $1")
+            None => lite::query("DELETE FROM link_codes WHERE person_id = $1")
                 .bind(person)
                 .execute(self.conn())
                 .await
@@ -104,7 +103,7 @@ impl SqliteTx {
 
     pub(super) async fn merge_people_sql(&mut self, from: PersonId, into: PersonId) -> Result<()> {
         for sql in super::super::chat::MERGE_SQL {
-            sqlx::query(*sql)
+            lite::query(*sql)
                 .bind(from)
                 .bind(into)
                 .execute(self.conn())

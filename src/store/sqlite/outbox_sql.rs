@@ -2,15 +2,14 @@
 //! holds SQLite's one write lock (`BEGIN IMMEDIATE`), so two claimers are
 //! simply serialised: the second sees the first's rows as `sending`.
 
-use super::{SqliteTx, corrupt, db, to_u32};
+use super::lite::Row as SqliteRow;
+use super::{SqliteTx, corrupt, db, lite, to_u32};
 use crate::domain::{Channel, IdentityKind, Timestamp};
 use crate::store::outbox::{
     ClaimCheck, DeliveryStatus, DeliveryTarget, NewOutbound, OutboundKind, OutboxItem, OutboxRow,
     OutboxStatus, OutboxSummary,
 };
 use crate::store::{PersonId, Result, StoreError};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 fn item_from_row(row: &SqliteRow) -> Result<OutboxItem> {
     let channel: String = row.try_get("channel").map_err(db)?;
@@ -67,7 +66,7 @@ impl SqliteTx {
                 self.require_person(id).await?;
                 Some(id)
             }
-            None => sqlx::query_scalar(
+            None => lite::query_scalar(
                 "SELECT person_id FROM identities WHERE kind = $1 AND address = $2",
             )
             .bind(msg.channel.identity_kind().as_str())
@@ -76,7 +75,7 @@ impl SqliteTx {
             .await
             .map_err(db)?,
         };
-        sqlx::query_scalar(
+        lite::query_scalar(
             "INSERT INTO outbox (person_id, channel, address, text, kind, status, attempts, \
                next_attempt_at, dedupe_key, created_at) \
              VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $7, $8) \
@@ -107,7 +106,7 @@ impl SqliteTx {
             return Ok(Vec::new());
         }
         let stale_before = now.millis().saturating_sub(stale_after_ms.max(0));
-        let rows = sqlx::query(
+        let rows = lite::query(
             "UPDATE outbox SET status = 'sending', claimed_at = $2, claimed_by = $5, \
                attempts = attempts + 1 \
              WHERE id IN ( \
@@ -139,7 +138,7 @@ impl SqliteTx {
         attempts: u32,
         now: Timestamp,
     ) -> Result<ClaimCheck> {
-        let opted_out: Option<bool> = sqlx::query_scalar(
+        let opted_out: Option<bool> = lite::query_scalar(
             "UPDATE outbox SET claimed_at = $4 \
              WHERE id = $1 AND status = 'sending' AND claimed_by = $2 AND attempts = $3 \
              RETURNING COALESCE((SELECT p.opted_out FROM people p \
@@ -168,7 +167,7 @@ impl SqliteTx {
         encoding: Option<&str>,
         now: Timestamp,
     ) -> Result<()> {
-        let done = sqlx::query(
+        let done = lite::query(
             "UPDATE outbox SET status = 'sent', provider = $2, provider_id = $3, segments = $4, \
                encoding = $5, sent_at = $6, status_updated_at = $6, claimed_at = NULL, \
                claimed_by = NULL, last_error = NULL \
@@ -187,7 +186,7 @@ impl SqliteTx {
             return Ok(());
         }
         // A report that overtook the send.
-        let report = sqlx::query(
+        let report = lite::query(
             "SELECT status, error_code, updated_at FROM delivery_reports \
              WHERE provider = $1 AND provider_id = $2",
         )
@@ -200,7 +199,7 @@ impl SqliteTx {
             let status: String = report.try_get(0).map_err(db)?;
             let error_code: Option<String> = report.try_get(1).map_err(db)?;
             let updated_at: i64 = report.try_get(2).map_err(db)?;
-            sqlx::query(
+            lite::query(
                 "UPDATE outbox SET delivery_status = $2, error_code = $3, \
                    status_updated_at = MAX(status_updated_at, $4) WHERE id = $1",
             )
@@ -221,7 +220,7 @@ impl SqliteTx {
         error: &str,
         next_attempt_at: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
+        lite::query(
             "UPDATE outbox SET status = 'queued', next_attempt_at = $2, last_error = $3, \
                claimed_at = NULL, claimed_by = NULL \
              WHERE id = $1 AND status = 'sending'",
@@ -236,7 +235,7 @@ impl SqliteTx {
     }
 
     pub(super) async fn outbox_mark_deferred(&mut self, id: i64, until: Timestamp) -> Result<()> {
-        sqlx::query(
+        lite::query(
             "UPDATE outbox SET status = 'queued', next_attempt_at = $2, \
                attempts = MAX(attempts - 1, 0), claimed_at = NULL, claimed_by = NULL \
              WHERE id = $1 AND status = 'sending'",
@@ -257,7 +256,7 @@ impl SqliteTx {
         reason: &str,
         now: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
+        lite::query(
             "UPDATE outbox SET status = $2, last_error = $3, status_updated_at = $4, \
                claimed_at = NULL, claimed_by = NULL \
              WHERE id = $1 AND status IN ('queued', 'sending')",
@@ -280,7 +279,7 @@ impl SqliteTx {
         error_code: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<DeliveryTarget>> {
-        let inserted = sqlx::query(
+        let inserted = lite::query(
             "INSERT INTO delivery_reports (provider, provider_id, status, error_code, \
                received_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
              ON CONFLICT (provider, provider_id) DO NOTHING",
@@ -297,7 +296,7 @@ impl SqliteTx {
             == 1;
         let mut changed = inserted;
         if !inserted {
-            let current: String = sqlx::query_scalar(
+            let current: String = lite::query_scalar(
                 "SELECT status FROM delivery_reports WHERE provider = $1 AND provider_id = $2",
             )
             .bind(provider)
@@ -308,7 +307,7 @@ impl SqliteTx {
             // An unknown stored word (a newer Gather wrote it) is not
             // overwritten.
             if DeliveryStatus::parse(&current).is_some_and(|c| status.supersedes(c)) {
-                sqlx::query(
+                lite::query(
                     "UPDATE delivery_reports SET status = $3, \
                        error_code = COALESCE($4, error_code), updated_at = $5 \
                      WHERE provider = $1 AND provider_id = $2",
@@ -325,7 +324,7 @@ impl SqliteTx {
             }
         }
         if changed {
-            sqlx::query(
+            lite::query(
                 "UPDATE outbox SET (delivery_status, error_code, status_updated_at) = \
                    (SELECT r.status, r.error_code, r.updated_at FROM delivery_reports r \
                     WHERE r.provider = $1 AND r.provider_id = $2) \
@@ -337,7 +336,7 @@ impl SqliteTx {
             .await
             .map_err(db)?;
         }
-        let row = sqlx::query(
+        let row = lite::query(
             "SELECT id, person_id, address FROM outbox WHERE provider = $1 AND provider_id = $2",
         )
         .bind(provider)
@@ -361,7 +360,7 @@ impl SqliteTx {
         address: &str,
         now: Timestamp,
     ) -> Result<Option<PersonId>> {
-        sqlx::query_scalar(
+        lite::query_scalar(
             "UPDATE people SET opted_out = 1, opted_out_at = COALESCE(opted_out_at, $3) \
              WHERE id = (SELECT person_id FROM identities WHERE kind = $1 AND address = $2) \
              RETURNING id",
@@ -379,7 +378,7 @@ impl SqliteTx {
         person: PersonId,
         kind: IdentityKind,
     ) -> Result<Option<String>> {
-        sqlx::query_scalar(
+        lite::query_scalar(
             "SELECT address FROM identities WHERE person_id = $1 AND kind = $2 \
              ORDER BY created_at, address LIMIT 1",
         )
@@ -391,7 +390,7 @@ impl SqliteTx {
     }
 
     pub(super) async fn outbox_row_by_id(&mut self, id: i64) -> Result<Option<OutboxRow>> {
-        let row = sqlx::query(
+        let row = lite::query(
             "SELECT id, person_id, channel, kind, status, attempts, next_attempt_at, provider, \
                provider_id, segments, encoding, last_error, sent_at, delivery_status, error_code \
              FROM outbox WHERE id = $1",
@@ -406,7 +405,7 @@ impl SqliteTx {
     pub(super) async fn outbox_summary_counts(&mut self) -> Result<OutboxSummary> {
         let mut summary = OutboxSummary::default();
         let by_status: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+            lite::query_as("SELECT status, COUNT(*) FROM outbox GROUP BY status")
                 .fetch_all(self.conn())
                 .await
                 .map_err(db)?;
@@ -415,7 +414,7 @@ impl SqliteTx {
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown outbox status {status:?}")))?;
             summary.add(status, n);
         }
-        summary.delivery = sqlx::query_as(
+        summary.delivery = lite::query_as(
             "SELECT COALESCE(delivery_status, 'unknown') AS s, COUNT(*) FROM outbox \
              WHERE status = 'sent' GROUP BY s ORDER BY s",
         )
@@ -423,7 +422,7 @@ impl SqliteTx {
         .await
         .map_err(db)?;
         let oldest: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued'")
+            lite::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued'")
                 .fetch_one(self.conn())
                 .await
                 .map_err(db)?;
