@@ -866,6 +866,12 @@ async fn a_response_reaches_sms_matrix_and_discord_followers_in_their_own_langua
     let first_send = matrix_sender.send(&again).await.expect("send");
     let second_send = matrix_sender.send(&again).await.expect("send again");
     assert_eq!(first_send, second_send);
+    // Also after a restart (the outbox's crash window): a new sender signs
+    // in again, a new access token for the same device, and the homeserver
+    // still knows the transaction.
+    let restarted = MatrixSender::new(g.clone(), &matrix, Duration::from_secs(15)).expect("matrix");
+    let after_restart = restarted.send(&again).await.expect("send after a restart");
+    assert_eq!(after_restart, first_send);
 
     // Discord: a DM channel opened with the bot token, then the Romanian text.
     let log = discord_log.lock().unwrap().clone();

@@ -5,22 +5,30 @@
 //! stale claims). Only the rate limiter runs on real time, and its test
 //! checks the recorder's timestamps, never how fast the drain went.
 //!
+//! The recorder also answers Twilio's list of messages (`GET` on the same
+//! URL, tests/common/twilio_list.rs), which the outbox asks after a crash,
+//! with its own dates from the injected clock.
+//!
 //! Nothing here sleeps to synchronise: tests wait on the recorder's request
 //! count (a watch channel), always under a timeout.
 
+mod common;
+
+use async_trait::async_trait;
 use axum::Router;
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::{Path as UrlPath, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use base64::Engine as _;
+use common::twilio_list::{self, Listed};
 use gather::channels::twilio_rest::TwilioSender;
 use gather::clock::{Clock, ManualClock};
 use gather::config::Config;
 use gather::domain::{Channel, Identity, IdentityKind, LanguageTag, Timestamp};
 use gather::engine::Content;
 use gather::outbox::quiet::QuietHours;
-use gather::outbox::{Outcome, Worker, WorkerOptions};
+use gather::outbox::{Accepted, Outcome, Outgoing, SendError, Sender, Worker, WorkerOptions};
 use gather::service::{Gather, InboundMessage};
 use gather::store::{NewOutbound, OutboundKind, OutboxStatus, PersonId};
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -32,6 +40,9 @@ use tokio::sync::watch;
 const ACCOUNT: &str = "AC00000000000000000000000000000001";
 const TOKEN: &str = "recorder-auth-token-0123456789";
 const FROM: &str = "+447700900000";
+/// A Messaging Service, and the number of its pool the recorder sends from.
+const SERVICE: &str = "MG00000000000000000000000000000001";
+const POOL_NUMBER: &str = "+447700900099";
 const PUBLIC: &str = "https://gather.example.org";
 /// How long a test waits for something that should happen at once.
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -66,6 +77,8 @@ enum Answer {
         code: i64,
         message: &'static str,
     },
+    /// Accepted, and the answer never comes (the client times out).
+    AcceptedButSilent,
 }
 
 #[derive(Default)]
@@ -74,30 +87,42 @@ struct Script {
     next: VecDeque<Answer>,
     /// Answers for one recipient, always.
     by_recipient: HashMap<String, Answer>,
+    /// Statuses for the next look-ups (list requests), in order; then the
+    /// list.
+    lookups: VecDeque<u16>,
 }
 
 #[derive(Clone)]
 struct Recorder {
     log: Arc<Mutex<Vec<Recorded>>>,
+    /// What was accepted, as Twilio lists it.
+    accepted: Arc<Mutex<Vec<Listed>>>,
+    /// The query of every list request.
+    lookups: Arc<Mutex<Vec<String>>>,
     script: Arc<Mutex<Script>>,
     count: Arc<watch::Sender<usize>>,
+    /// Twilio's clock: the test's.
+    clock: Arc<ManualClock>,
     base: String,
 }
 
 impl Recorder {
-    async fn start() -> Recorder {
+    async fn start(clock: Arc<ManualClock>) -> Recorder {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let recorder = Recorder {
             log: Arc::default(),
+            accepted: Arc::default(),
+            lookups: Arc::default(),
             script: Arc::default(),
             count: Arc::new(watch::channel(0).0),
+            clock,
             base,
         };
         let app = Router::new()
             .route(
                 "/2010-04-01/Accounts/{account}/Messages.json",
-                post(messages),
+                post(messages).get(list_messages),
             )
             .with_state(recorder.clone());
         tokio::spawn(async move {
@@ -118,8 +143,36 @@ impl Recorder {
             .insert(to.to_string(), answer);
     }
 
+    fn fail_lookups(&self, statuses: impl IntoIterator<Item = u16>) {
+        self.script.lock().unwrap().lookups.extend(statuses);
+    }
+
     fn requests(&self) -> Vec<Recorded> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// The sids of the messages accepted, in order.
+    fn sids(&self) -> Vec<String> {
+        self.accepted
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|m| m.sid.clone())
+            .collect()
+    }
+
+    /// The queries of the list requests so far.
+    fn lookups(&self) -> Vec<HashMap<String, String>> {
+        self.lookups
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .collect()
     }
 
     fn to(&self, number: &str) -> usize {
@@ -184,10 +237,13 @@ async fn messages(
             None => script.next.pop_front().unwrap_or(Answer::Accept),
         }
     };
+    let service = form.get("MessagingServiceSid").cloned();
+    let from = form.get("From").cloned().unwrap_or_default();
+    let body = form.get("Body").cloned().unwrap_or_default();
     let n = {
         let mut log = rec.log.lock().unwrap();
         let response_code = match &answer {
-            Answer::Accept => 201,
+            Answer::Accept | Answer::AcceptedButSilent => 201,
             Answer::Status(s) => *s,
             Answer::TooMany { .. } => 429,
             Answer::TwilioError { .. } => 400,
@@ -196,12 +252,26 @@ async fn messages(
             at: Instant::now(),
             account,
             auth,
-            to,
-            from: form.get("From").cloned().unwrap_or_default(),
-            body: form.get("Body").cloned().unwrap_or_default(),
+            to: to.clone(),
+            from: from.clone(),
+            body: body.clone(),
             status_callback: form.get("StatusCallback").cloned(),
             answered: response_code,
         });
+        if response_code == 201 {
+            rec.accepted.lock().unwrap().push(Listed {
+                sid: format!("SM{:032}", log.len()),
+                to,
+                from: if service.is_some() {
+                    POOL_NUMBER.to_string()
+                } else {
+                    from
+                },
+                service,
+                body,
+                created_ms: rec.clock.now().millis(),
+            });
+        }
         log.len()
     };
     rec.count.send_replace(n);
@@ -227,7 +297,40 @@ async fn messages(
             axum::Json(serde_json::json!({"code": code, "message": message, "status": 400})),
         )
             .into_response(),
+        Answer::AcceptedButSilent => std::future::pending().await,
     }
+}
+
+/// Twilio's list of messages, after any scripted failure.
+async fn list_messages(
+    State(rec): State<Recorder>,
+    UrlPath(account): UrlPath<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let query = query.unwrap_or_default();
+    rec.lookups.lock().unwrap().push(query.clone());
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}"))
+    );
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&expected) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({"code": 20003, "message": "Authenticate"})),
+        )
+            .into_response();
+    }
+    if let Some(status) = rec.script.lock().unwrap().lookups.pop_front() {
+        return (
+            StatusCode::from_u16(status).unwrap(),
+            axum::Json(serde_json::json!({"code": 20500, "message": "scripted failure"})),
+        )
+            .into_response();
+    }
+    let accepted = rec.accepted.lock().unwrap().clone();
+    let (status, body) = twilio_list::list(&account, &query, &accepted);
+    (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response()
 }
 
 // --- the application -------------------------------------------------------------
@@ -268,26 +371,34 @@ async fn spawn_app(start: Timestamp) -> App {
     let gather = Gather::new(store, engine, clock.clone());
     App {
         gather,
+        recorder: Recorder::start(clock.clone()).await,
         clock,
-        recorder: Recorder::start().await,
         _dir: dir,
     }
 }
 
 impl App {
-    fn worker(&self, options: WorkerOptions) -> Worker {
-        let sender = TwilioSender::new(
+    /// The real Twilio sender, against the recorder, from `from`.
+    fn twilio(&self, from: &str) -> TwilioSender {
+        TwilioSender::new(
             &self.recorder.base,
             ACCOUNT,
             TOKEN,
-            FROM,
+            from,
             Some(format!("{PUBLIC}/webhooks/twilio/status")),
             Duration::from_secs(10),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    fn worker(&self, options: WorkerOptions) -> Worker {
+        self.worker_with(Arc::new(self.twilio(FROM)), options)
+    }
+
+    fn worker_with(&self, sender: Arc<dyn Sender>, options: WorkerOptions) -> Worker {
         Worker::new(
             self.gather.store.clone(),
-            Arc::new(sender),
+            sender,
             Channel::Sms,
             self.clock.clone(),
             options,
@@ -425,6 +536,10 @@ async fn sends_within_the_rate_limit_and_records_each_send() {
     assert_eq!(plain.encoding.as_deref(), Some("GSM-7"));
     assert_eq!(plain.attempts, 1);
     app.recorder.assert_nothing_twice();
+    assert!(
+        app.recorder.lookups().is_empty(),
+        "a fresh claim never asks the provider"
+    );
 }
 
 #[tokio::test]
@@ -700,6 +815,9 @@ async fn a_claim_whose_worker_died_is_taken_over_and_sent_once() {
     app.clock.advance_secs(60);
     assert_eq!(rescuer.drain_until_idle().await.unwrap().sent, 1);
     assert_eq!(app.row(id).await.attempts, 2);
+    // Taken over from a stale claim, so the provider was asked first; it
+    // had no copy.
+    assert_eq!(app.recorder.lookups().len(), 1);
 
     // The first worker was only stuck, and carries on with its old claim.
     let stale = claimed.into_iter().next().unwrap();
@@ -749,6 +867,275 @@ async fn wakes_on_enqueue_and_releases_its_claims_on_shutdown() {
     assert_eq!(summary.sent as usize, sent);
     assert_eq!(summary.queued as usize, 31 - sent);
     app.recorder.assert_nothing_twice();
+}
+
+// --- a worker that dies after the provider accepted ---------------------------------
+
+/// A sender whose process dies right after the provider accepted the
+/// message: it passes the send on, says so, and never returns, so the worker
+/// never records it; the test then aborts the task (the SIGKILL).
+struct DiesAfterAccept {
+    inner: TwilioSender,
+    accepted: tokio::sync::mpsc::UnboundedSender<String>,
+}
+
+#[async_trait]
+impl Sender for DiesAfterAccept {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn rate_key(&self) -> String {
+        self.inner.rate_key()
+    }
+
+    async fn send(&self, msg: &Outgoing) -> Result<Accepted, SendError> {
+        let accepted = self.inner.send(msg).await?;
+        let _ = self.accepted.send(accepted.provider_id);
+        std::future::pending().await
+    }
+}
+
+impl App {
+    /// Claims the next message as a worker sending from `from` that sends it
+    /// and dies before recording the send; the provider's sid.
+    async fn send_and_die(&self, from: &str) -> String {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let worker = self.worker_with(
+            Arc::new(DiesAfterAccept {
+                inner: self.twilio(from),
+                accepted: tx,
+            }),
+            WorkerOptions {
+                batch: Some(1),
+                ..options(50.0)
+            },
+        );
+        let item = worker.claim().await.unwrap().into_iter().next().unwrap();
+        let running = tokio::spawn(async move { worker.process(item).await });
+        let sid = tokio::time::timeout(PATIENCE, rx.recv())
+            .await
+            .expect("the provider accepts")
+            .unwrap();
+        running.abort();
+        assert!(running.await.unwrap_err().is_cancelled());
+        sid
+    }
+}
+
+/// The window the outbox used to leave open: the provider accepted the
+/// message and the process died before `mark_sent`. The claim goes stale;
+/// the worker that takes it over asks the provider, finds the copy, and
+/// records it (with the first sid) instead of sending again. From a number,
+/// and from a Messaging Service (listed without `From`).
+#[tokio::test]
+async fn a_send_whose_worker_died_before_recording_it_is_not_sent_again() {
+    for from in [FROM, SERVICE] {
+        let app = spawn_app(noon()).await;
+        let id = app
+            .queue(
+                "+447700901001",
+                "Your issue G-1001 is done",
+                OutboundKind::Notice,
+            )
+            .await;
+        let sid = app.send_and_die(from).await;
+        assert_eq!(app.recorder.requests().len(), 1);
+        let row = app.row(id).await;
+        assert_eq!((row.status, row.provider_id), (OutboxStatus::Sending, None));
+
+        let rescuer = app.worker_with(Arc::new(app.twilio(from)), options(50.0));
+        assert_eq!(
+            rescuer.drain_until_idle().await.unwrap().claimed,
+            0,
+            "{from}: a fresh claim is left alone"
+        );
+        app.clock.advance_secs(60);
+        let drained = rescuer.drain_until_idle().await.unwrap();
+        assert_eq!((drained.claimed, drained.sent), (1, 1), "{from}");
+
+        assert_eq!(app.recorder.requests().len(), 1, "{from}: sent once");
+        let row = app.row(id).await;
+        assert_eq!(row.status, OutboxStatus::Sent);
+        assert_eq!(
+            row.provider_id.as_deref(),
+            Some(&*sid),
+            "{from}: the first sid"
+        );
+        assert_eq!(row.provider.as_deref(), Some("twilio"));
+        assert_eq!(
+            (row.segments, row.encoding.as_deref()),
+            (Some(1), Some("GSM-7"))
+        );
+        assert_eq!(row.attempts, 2);
+        // What was asked: Twilio's filters, from the day of the earliest
+        // possible attempt (less the skew allowance).
+        let lookups = app.recorder.lookups();
+        assert_eq!(lookups.len(), 1, "{from}");
+        let q = &lookups[0];
+        assert_eq!(q.get("To").map(String::as_str), Some("+447700901001"));
+        assert_eq!(
+            q.get("From").map(String::as_str),
+            (from == FROM).then_some(FROM),
+            "a Messaging Service's messages are listed without From"
+        );
+        assert_eq!(q.get("DateSent>").map(String::as_str), Some("2026-01-05"));
+        assert_eq!(q.get("PageSize").map(String::as_str), Some("50"));
+        app.recorder.assert_nothing_twice();
+    }
+}
+
+/// A look-up that fails is a retry: the message is not sent blind, and the
+/// claim is left to go stale so the next worker asks again (queued again it
+/// would lose that mark).
+#[tokio::test]
+async fn a_look_up_that_fails_is_retried_and_never_sent_blind() {
+    let app = spawn_app(noon()).await;
+    let id = app
+        .queue("+447700901101", "Round 5 results", OutboundKind::Notice)
+        .await;
+    let sid = app.send_and_die(FROM).await;
+    app.recorder.fail_lookups([503, 429]);
+    let rescuer = app.worker(options(50.0));
+    for attempt in [2, 3] {
+        app.clock.advance_secs(60);
+        let drained = rescuer.drain_until_idle().await.unwrap();
+        assert_eq!((drained.retried, drained.sent), (1, 0), "attempt {attempt}");
+        let row = app.row(id).await;
+        assert_eq!((row.status, row.attempts), (OutboxStatus::Sending, attempt));
+        assert_eq!(app.recorder.requests().len(), 1, "not sent blind");
+        // Not taken again before the claim goes stale.
+        assert_eq!(rescuer.drain_until_idle().await.unwrap().claimed, 0);
+    }
+    app.clock.advance_secs(60);
+    assert_eq!(rescuer.drain_until_idle().await.unwrap().sent, 1);
+    let row = app.row(id).await;
+    assert_eq!(
+        (row.status, row.provider_id.as_deref(), row.attempts),
+        (OutboxStatus::Sent, Some(&*sid), 4)
+    );
+    assert_eq!(app.recorder.lookups().len(), 3);
+    assert_eq!(app.recorder.requests().len(), 1);
+}
+
+/// Look-ups that keep failing end like sends that do: given up after
+/// max_attempts, with the reason.
+#[tokio::test]
+async fn look_ups_that_keep_failing_give_up_after_max_attempts() {
+    let app = spawn_app(noon()).await;
+    let id = app
+        .queue("+447700901201", "Never confirmed", OutboundKind::Notice)
+        .await;
+    app.send_and_die(FROM).await;
+    app.recorder.fail_lookups([500, 500]);
+    let rescuer = app.worker(WorkerOptions {
+        max_attempts: 3,
+        ..options(50.0)
+    });
+    app.clock.advance_secs(60);
+    assert_eq!(rescuer.drain_until_idle().await.unwrap().retried, 1);
+    app.clock.advance_secs(60);
+    assert_eq!(rescuer.drain_until_idle().await.unwrap().failed, 1);
+    let row = app.row(id).await;
+    assert_eq!((row.status, row.attempts), (OutboxStatus::Failed, 3));
+    let why = row.last_error.unwrap();
+    assert!(why.contains("gave up after 3 attempts"), "{why}");
+    assert!(why.contains("cannot tell whether it was sent"), "{why}");
+    assert_eq!(app.recorder.requests().len(), 1);
+}
+
+/// Twilio accepted the message but its answer never came (the client timed
+/// out): not queued to be sent again blind, but left claimed, so the worker
+/// that takes the stale claim over finds the copy and records it.
+#[tokio::test]
+async fn a_send_without_an_answer_is_looked_up_not_sent_again() {
+    let app = spawn_app(noon()).await;
+    let id = app
+        .queue("+447700901501", "Round 7 is open", OutboundKind::Notice)
+        .await;
+    app.recorder.then([Answer::AcceptedButSilent]);
+    let impatient = TwilioSender::new(
+        &app.recorder.base,
+        ACCOUNT,
+        TOKEN,
+        FROM,
+        None,
+        Duration::from_millis(300),
+    )
+    .unwrap();
+    let worker = app.worker_with(Arc::new(impatient), options(50.0));
+    let drained = worker.drain_until_idle().await.unwrap();
+    assert_eq!((drained.retried, drained.sent), (1, 0));
+    let row = app.row(id).await;
+    assert_eq!((row.status, row.attempts), (OutboxStatus::Sending, 1));
+
+    app.clock.advance_secs(60);
+    assert_eq!(worker.drain_until_idle().await.unwrap().sent, 1);
+    assert_eq!(app.recorder.requests().len(), 1, "sent once");
+    let row = app.row(id).await;
+    assert_eq!(row.status, OutboxStatus::Sent);
+    assert_eq!(row.provider_id.as_deref(), Some(&*app.recorder.sids()[0]));
+}
+
+/// The same text queued twice for one person is two messages: the second,
+/// taken over from a stale claim, finds the first one's copy at the
+/// provider, but that sid is already the first message's, so it is sent.
+#[tokio::test]
+async fn identical_texts_to_one_person_are_both_sent() {
+    let app = spawn_app(noon()).await;
+    let number = "+447700901301";
+    let text = "Reminder: round 6 closes tonight";
+    let first = app.queue(number, text, OutboundKind::Notice).await;
+    let second = app.queue(number, text, OutboundKind::Notice).await;
+    let one_at_a_time = WorkerOptions {
+        batch: Some(1),
+        ..options(50.0)
+    };
+    let worker = app.worker(one_at_a_time.clone());
+    let item = worker.claim().await.unwrap().into_iter().next().unwrap();
+    assert_eq!(item.id, first);
+    assert_eq!(worker.process(item).await.unwrap(), Outcome::Sent);
+    // The second message's worker claims it and dies before sending.
+    let died = app.worker(one_at_a_time);
+    assert_eq!(died.claim().await.unwrap()[0].id, second);
+
+    app.clock.advance_secs(60);
+    let drained = app.worker(options(50.0)).drain_until_idle().await.unwrap();
+    assert_eq!(drained.sent, 1);
+    assert_eq!(app.recorder.lookups().len(), 1, "the provider was asked");
+    assert_eq!(app.recorder.requests().len(), 2, "and the second one sent");
+    let sids = app.recorder.sids();
+    assert_eq!(app.row(first).await.provider_id.as_deref(), Some(&*sids[0]));
+    assert_eq!(
+        app.row(second).await.provider_id.as_deref(),
+        Some(&*sids[1])
+    );
+}
+
+/// A provider with Twilio's API that cannot list messages (a 404 on the
+/// list): the worker cannot tell, and falls back to sending again — the
+/// at-least-once of providers without a look-up.
+#[tokio::test]
+async fn a_provider_that_cannot_list_messages_gets_it_again() {
+    let app = spawn_app(noon()).await;
+    let id = app
+        .queue("+447700901401", "Board update", OutboundKind::Notice)
+        .await;
+    let first = app.send_and_die(FROM).await;
+    app.recorder.fail_lookups([404]);
+    app.clock.advance_secs(60);
+    assert_eq!(
+        app.worker(options(50.0))
+            .drain_until_idle()
+            .await
+            .unwrap()
+            .sent,
+        1
+    );
+    assert_eq!(app.recorder.requests().len(), 2, "sent again");
+    let row = app.row(id).await;
+    assert_eq!(row.status, OutboxStatus::Sent);
+    assert_ne!(row.provider_id.as_deref(), Some(&*first));
 }
 
 fn nudge_workers(gather: &Gather) {

@@ -1658,6 +1658,87 @@ async fn outbox_claims_due_messages_and_stale_claims_once() {
     }
 }
 
+/// A claim says whether it took the message over from a stale claim, and
+/// that claim's last renewal (the worker then asks the provider before
+/// sending again); queued messages, retried ones included, are fresh.
+#[tokio::test]
+async fn outbox_claims_say_when_they_take_over_a_stale_claim() {
+    for b in backends().await {
+        let s = &b.store;
+        let id = enqueue(s, &outbound(None, "+447700902151", "a", ts(100)))
+            .await
+            .unwrap();
+        let claimed = |now: i64, worker: &'static str| async move {
+            let mut tx = s.begin().await.unwrap();
+            let items = tx
+                .claim_outbox(Channel::Sms, ts(now), 10, STALE_MS, worker)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            items
+                .iter()
+                .map(|i| (i.id, i.attempts, i.stale_claim))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(claimed(150, "w1").await, vec![(id, 1, None)], "{}", b.name);
+        // w1 renews its claim just before sending, then dies.
+        let mut tx = s.begin().await.unwrap();
+        assert_eq!(
+            tx.check_claim(id, "w1", 1, ts(170)).await.unwrap(),
+            ClaimCheck::Send
+        );
+        tx.commit().await.unwrap();
+        assert_eq!(
+            claimed(170 + STALE_MS, "w2").await,
+            vec![(id, 2, Some(ts(170)))],
+            "{}",
+            b.name
+        );
+        // w2 dies too: w3 sees w2's claim.
+        assert_eq!(
+            claimed(170 + 2 * STALE_MS, "w3").await,
+            vec![(id, 3, Some(ts(170 + STALE_MS)))]
+        );
+        // Recorded as a retry: back in the queue, and claimed fresh.
+        let mut tx = s.begin().await.unwrap();
+        tx.mark_retry(id, "HTTP 500", ts(200 + 2 * STALE_MS))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            claimed(200 + 2 * STALE_MS, "w3").await,
+            vec![(id, 4, None)],
+            "{}",
+            b.name
+        );
+    }
+}
+
+/// Whether a provider id is some message's already.
+#[tokio::test]
+async fn outbox_knows_which_provider_ids_are_taken() {
+    for b in backends().await {
+        let s = &b.store;
+        let id = enqueue(s, &outbound(None, "+447700902161", "a", ts(1)))
+            .await
+            .unwrap();
+        claim(s, 1, 10, "w").await;
+        let mut tx = s.begin().await.unwrap();
+        assert!(!tx.provider_id_taken("twilio", "SM-taken").await.unwrap());
+        tx.mark_sent(id, "twilio", "SM-taken", Some(1), Some("GSM-7"), ts(2))
+            .await
+            .unwrap();
+        assert!(
+            tx.provider_id_taken("twilio", "SM-taken").await.unwrap(),
+            "{}",
+            b.name
+        );
+        assert!(!tx.provider_id_taken("kannel", "SM-taken").await.unwrap());
+        assert!(!tx.provider_id_taken("twilio", "SM-other").await.unwrap());
+        tx.commit().await.unwrap();
+    }
+}
+
 #[tokio::test]
 async fn outbox_transitions_and_summary() {
     for b in backends().await {

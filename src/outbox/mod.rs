@@ -11,6 +11,7 @@ pub mod worker;
 pub use console::ConsoleSender;
 pub use worker::{Drained, Outcome, Worker, WorkerOptions, nudge};
 
+use crate::domain::Timestamp;
 use async_trait::async_trait;
 use std::time::Duration;
 
@@ -37,6 +38,14 @@ pub enum SendError {
         reason: String,
         after: Option<Duration>,
     },
+    /// The request may have reached the provider, but its answer was lost
+    /// (a timeout after the request went out, a success that could not be
+    /// read). Not sent again blind: the claim is left to go stale, and the
+    /// worker that takes it over asks the provider first
+    /// ([`Sender::already_sent`]). Only for a provider that can answer
+    /// that; any other says `Retry`.
+    #[error("no answer: {reason}")]
+    Unknown { reason: String },
     /// 4xx: trying again would fail the same way.
     #[error("permanent failure: {reason}")]
     Permanent {
@@ -54,6 +63,26 @@ pub trait Sender: Send + Sync {
     /// The key the rate limit applies to (the sending number).
     fn rate_key(&self) -> String;
     async fn send(&self, msg: &Outgoing) -> Result<Accepted, SendError>;
+
+    /// Reconciliation after a crash: messages the provider accepted at or
+    /// after `since` (our clock; allow for the provider's) that could be
+    /// `msg` from an earlier attempt whose outcome was never recorded — same
+    /// recipient, same text, from us — oldest first. The worker asks only
+    /// for a message it took over from a stale claim, and takes the first
+    /// one no other outbox row has claimed, instead of sending again.
+    ///
+    /// Empty means none, or that this provider cannot tell (the default:
+    /// Kannel has no way to look a message up, so it stays at-least-once;
+    /// Matrix and Discord deduplicate the send itself). A `Retry` error
+    /// means ask again later, never send blind; a `Permanent` one means the
+    /// provider cannot answer, and the message is sent again.
+    async fn already_sent(
+        &self,
+        _msg: &Outgoing,
+        _since: Timestamp,
+    ) -> Result<Vec<Accepted>, SendError> {
+        Ok(Vec::new())
+    }
 }
 
 /// Seconds to wait before try number `attempt` (1-based): 30 s doubling,

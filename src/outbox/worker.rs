@@ -6,14 +6,22 @@
 //! A message goes through, in order:
 //! 1. **claim** (one short transaction): due rows and stale claims become
 //!    `sending`, each with whether its person has opted out;
-//! 2. opted out → **cancelled**, never sent;
-//! 3. a notice inside quiet hours → **deferred** to when they end (direct
+//! 2. taken over from a **stale claim**, the provider is asked first
+//!    ([`Sender::already_sent`]): the stale claim's worker may have sent it
+//!    and died before recording that. A copy the provider accepted is
+//!    recorded as the send (**sent**, not sent again); a look-up that fails
+//!    leaves the claim to go stale and be asked about again (never a blind
+//!    send);
+//! 3. opted out → **cancelled**, never sent;
+//! 4. a notice inside quiet hours → **deferred** to when they end (direct
 //!    replies are never delayed);
-//! 4. **check** (one short transaction): the claim is still ours and the
+//! 5. **check** (one short transaction): the claim is still ours and the
 //!    person has not opted out since the claim; renews the claim;
-//! 5. wait for a **rate** slot, **send**;
-//! 6. **record** at once: sent (with the provider's id, segments and
-//!    encoding), retry later with backoff, or failed with the reason.
+//! 6. wait for a **rate** slot, **send**;
+//! 7. **record** at once: sent (with the provider's id, segments and
+//!    encoding), retry later with backoff, or failed with the reason; no
+//!    answer at all (a timeout after the request went out) leaves the claim
+//!    to go stale, so step 2 asks the provider before it is sent again.
 //!
 //! See docs/design.md ("Outbox") for why a message cannot be lost and when,
 //! exactly, it could be sent twice.
@@ -24,7 +32,7 @@ use super::{Outgoing, SendError, Sender, backoff_secs};
 use crate::channels::segments;
 use crate::clock::Clock;
 use crate::domain::{Channel, Timestamp, phone::mask};
-use crate::store::{ClaimCheck, Direction, OutboundKind, OutboxItem, Store, StoreError};
+use crate::store::{ClaimCheck, Direction, OutboundKind, OutboxItem, Store, StoreError, Tx};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -327,7 +335,12 @@ impl Worker {
                 let now = self.clock.now();
                 let mut tx = self.store.begin().await?;
                 for rest in std::iter::once(item).chain(items.by_ref()) {
-                    tx.mark_deferred(rest.id, now).await?;
+                    // A taken-over claim stays claimed: back in the queue
+                    // it would lose the mark that the provider must be
+                    // asked before it is sent.
+                    if rest.stale_claim.is_none() {
+                        tx.mark_deferred(rest.id, now).await?;
+                    }
                     drained.count(Outcome::Released);
                 }
                 tx.commit().await?;
@@ -341,6 +354,11 @@ impl Worker {
 
     /// One claimed message, start to finish.
     pub async fn process(&self, item: OutboxItem) -> Result<Outcome, StoreError> {
+        if let Some(stale_claim) = item.stale_claim
+            && let Some(outcome) = self.reconcile(&item, stale_claim).await?
+        {
+            return Ok(outcome);
+        }
         let now = self.clock.now();
         if item.opted_out {
             return self.cancel(&item, now).await;
@@ -375,31 +393,14 @@ impl Worker {
         }
 
         self.rate.acquire(&self.sender.rate_key()).await;
-        let result = self
-            .sender
-            .send(&Outgoing {
-                id: item.id,
-                to: item.address.clone(),
-                text: item.text.clone(),
-            })
-            .await;
+        let result = self.sender.send(&outgoing(&item)).await;
         // Times recorded below are when the provider answered.
         let now = self.clock.now();
         match result {
             Ok(accepted) => {
-                let info = (self.channel == Channel::Sms).then(|| segments::count(&item.text));
                 let provider = self.sender.name();
-                self.record(
-                    &item,
-                    &Record::Sent {
-                        provider,
-                        provider_id: &accepted.provider_id,
-                        segments: info.map(|i| u32::try_from(i.segments).unwrap_or(u32::MAX)),
-                        encoding: info.map(|i| i.encoding.as_str()),
-                    },
-                    now,
-                )
-                .await?;
+                self.record(&item, &self.sent(&item, &accepted.provider_id), now)
+                    .await?;
                 crate::metrics::OUTBOX_SENT.inc();
                 tracing::info!(
                     id = item.id,
@@ -442,10 +443,152 @@ impl Worker {
                 );
                 Ok(Outcome::Retry)
             }
+            Err(SendError::Unknown { reason }) => {
+                if item.attempts >= self.max_attempts {
+                    let why = format!("gave up after {} attempts: {reason}", item.attempts);
+                    self.fail(&item, &why, false, now).await?;
+                    return Ok(Outcome::Failed);
+                }
+                // The provider may have it. Queued again, it would be sent
+                // blind; left claimed, it goes stale, and the worker that
+                // takes it over asks the provider first.
+                crate::metrics::OUTBOX_RETRIED.inc();
+                tracing::warn!(
+                    id = item.id,
+                    to = %mask(&item.address),
+                    attempt = item.attempts,
+                    reason = %reason,
+                    "outbox: no answer from the provider; it is asked whether it has the \
+                     message once the claim goes stale"
+                );
+                Ok(Outcome::Retry)
+            }
             Err(SendError::Permanent { reason, opted_out }) => {
                 self.fail(&item, &reason, opted_out, now).await?;
                 Ok(Outcome::Failed)
             }
+        }
+    }
+
+    /// A message taken over from a stale claim: did the provider accept it
+    /// from the worker that held that claim? `Some` when that settles what
+    /// happens to the message now (it was, or the provider cannot say yet);
+    /// `None` to go on and send it.
+    async fn reconcile(
+        &self,
+        item: &OutboxItem,
+        stale_claim: Timestamp,
+    ) -> Result<Option<Outcome>, StoreError> {
+        // Every claim since the message's last recorded outcome came at or
+        // after `next_attempt_at` (a queued row is claimed once due, and
+        // taking over a stale claim leaves it alone), so asking from there
+        // also covers a chain of workers that each died in turn, not only
+        // the last one.
+        let since = item.next_attempt_at.min(stale_claim);
+        let provider = self.sender.name();
+        let found = match self.sender.already_sent(&outgoing(item), since).await {
+            Ok(found) => found,
+            Err(SendError::Retry { reason, .. } | SendError::Unknown { reason }) => {
+                let reason = format!("cannot tell whether it was sent before: {reason}");
+                if item.attempts >= self.max_attempts {
+                    let why = format!("gave up after {} attempts: {reason}", item.attempts);
+                    self.fail(item, &why, false, self.clock.now()).await?;
+                    return Ok(Some(Outcome::Failed));
+                }
+                // Not sent blind, and not queued again either (that would
+                // forget that the provider must be asked): the claim is left
+                // to go stale, and whoever takes it over asks again.
+                crate::metrics::OUTBOX_RETRIED.inc();
+                tracing::warn!(
+                    id = item.id,
+                    to = %mask(&item.address),
+                    provider,
+                    attempt = item.attempts,
+                    reason = %reason,
+                    "outbox: taken over from a stale claim, and the provider cannot say \
+                     yet whether it has it; asking again later"
+                );
+                return Ok(Some(Outcome::Retry));
+            }
+            Err(SendError::Permanent { reason, .. }) => {
+                tracing::warn!(
+                    id = item.id,
+                    to = %mask(&item.address),
+                    provider,
+                    reason = %reason,
+                    "outbox: taken over from a stale claim, and the provider cannot look \
+                     messages up; sending again (it may arrive twice)"
+                );
+                return Ok(None);
+            }
+        };
+        if found.is_empty() {
+            tracing::info!(
+                id = item.id,
+                to = %mask(&item.address),
+                provider,
+                "outbox: taken over from a stale claim; the provider has no earlier copy"
+            );
+            return Ok(None);
+        }
+        // One transaction: the claim is still ours, and the copy is not
+        // another message's (two identical texts to one person are two
+        // messages).
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        if tx
+            .check_claim(item.id, &self.id, item.attempts, now)
+            .await?
+            == ClaimCheck::Lost
+        {
+            tx.commit().await?;
+            return Ok(Some(Outcome::Lost));
+        }
+        let mut copy = None;
+        for accepted in found {
+            if !tx
+                .provider_id_taken(provider, &accepted.provider_id)
+                .await?
+            {
+                copy = Some(accepted);
+                break;
+            }
+        }
+        let Some(accepted) = copy else {
+            tx.commit().await?;
+            tracing::info!(
+                id = item.id,
+                to = %mask(&item.address),
+                provider,
+                "outbox: taken over from a stale claim; the provider's copies are other \
+                 messages'"
+            );
+            return Ok(None);
+        };
+        self.apply(&mut *tx, item, &self.sent(item, &accepted.provider_id), now)
+            .await?;
+        tx.commit().await?;
+        crate::metrics::OUTBOX_SENT.inc();
+        tracing::info!(
+            id = item.id,
+            to = %mask(&item.address),
+            provider,
+            provider_id = %accepted.provider_id,
+            attempt = item.attempts,
+            "outbox: the provider accepted it before the claim went stale; recorded as \
+             sent, not sent again"
+        );
+        Ok(Some(Outcome::Sent))
+    }
+
+    /// What is recorded for a message the provider accepted.
+    fn sent<'a>(&self, item: &OutboxItem, provider_id: &'a str) -> Record<'a> {
+        let info = (self.channel == Channel::Sms).then(|| segments::count(&item.text));
+        Record::Sent {
+            provider: self.sender.name(),
+            provider_id,
+            segments: info.map(|i| u32::try_from(i.segments).unwrap_or(u32::MAX)),
+            encoding: info.map(|i| i.encoding.as_str()),
         }
     }
 
@@ -521,6 +664,18 @@ impl Worker {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.store.begin().await?;
+        self.apply(&mut *tx, item, record, now).await?;
+        tx.commit().await
+    }
+
+    /// The writes for one outcome, inside the caller's transaction.
+    async fn apply(
+        &self,
+        tx: &mut dyn Tx,
+        item: &OutboxItem,
+        record: &Record<'_>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         match *record {
             Record::Sent {
                 provider,
@@ -548,7 +703,16 @@ impl Worker {
                 }
             }
         }
-        tx.commit().await
+        Ok(())
+    }
+}
+
+/// The message as the provider gets it.
+fn outgoing(item: &OutboxItem) -> Outgoing {
+    Outgoing {
+        id: item.id,
+        to: item.address.clone(),
+        text: item.text.clone(),
     }
 }
 

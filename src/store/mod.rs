@@ -462,6 +462,9 @@ pub trait Tx: Send {
         encoding: Option<&str>,
         now: Timestamp,
     ) -> Result<()>;
+    /// Whether a message already carries this provider id (so a message
+    /// the provider reports is not claimed for two rows).
+    async fn provider_id_taken(&mut self, provider: &str, provider_id: &str) -> Result<bool>;
     /// Back to the queue after a temporary failure.
     async fn mark_retry(&mut self, id: i64, error: &str, next_attempt_at: Timestamp) -> Result<()>;
     /// Back to the queue until `until` without counting an attempt (quiet

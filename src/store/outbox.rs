@@ -229,6 +229,12 @@ pub struct OutboxItem {
     pub next_attempt_at: Timestamp,
     /// The person has opted out (as of the claim).
     pub opted_out: bool,
+    /// Set when this claim took the message over from an earlier claim that
+    /// went stale (`status = 'sending'` at the claim): that claim's last
+    /// renewal. Its worker stopped without recording an outcome, so the
+    /// provider may have accepted the message already; the worker asks the
+    /// provider before sending it again (see `Sender::already_sent`).
+    pub stale_claim: Option<Timestamp>,
 }
 
 impl std::fmt::Debug for OutboxItem {
@@ -243,6 +249,7 @@ impl std::fmt::Debug for OutboxItem {
             .field("attempts", &self.attempts)
             .field("next_attempt_at", &self.next_attempt_at)
             .field("opted_out", &self.opted_out)
+            .field("stale_claim", &self.stale_claim)
             .finish()
     }
 }

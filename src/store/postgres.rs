@@ -1618,6 +1618,10 @@ impl Tx for PgTx {
             .await
     }
 
+    async fn provider_id_taken(&mut self, provider: &str, provider_id: &str) -> Result<bool> {
+        self.outbox_provider_id_taken(provider, provider_id).await
+    }
+
     async fn mark_retry(&mut self, id: i64, error: &str, next_attempt_at: Timestamp) -> Result<()> {
         self.outbox_mark_retry(id, error, next_attempt_at).await
     }

@@ -2,6 +2,8 @@
 //! `mod common;`). Not every test file uses every helper.
 #![allow(dead_code)]
 
+pub mod twilio_list;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -26,6 +26,7 @@ fn item_from_row(row: &PgRow) -> Result<OutboxItem> {
         attempts: to_u32(row.try_get("attempts").map_err(db)?, "attempts")?,
         next_attempt_at: Timestamp(row.try_get("next_attempt_at").map_err(db)?),
         opted_out: row.try_get("opted_out").map_err(db)?,
+        stale_claim: None,
     })
 }
 
@@ -111,8 +112,11 @@ impl PgTx {
             // The CTE locks the chosen rows and skips rows another claimer
             // holds; once that one commits, its rows are `sending` with a
             // fresh claim and no longer match.
+            // It also carries what each row was before: a stale claim, and
+            // its time (RETURNING may name the CTE's columns).
             "WITH due AS ( \
-               SELECT id FROM outbox WHERE channel = $1 AND ( \
+               SELECT id, status AS was_status, claimed_at AS was_claimed_at \
+               FROM outbox WHERE channel = $1 AND ( \
                  (status = 'queued' AND next_attempt_at <= $2) \
                  OR (status = 'sending' AND claimed_at <= $4)) \
                ORDER BY next_attempt_at, id LIMIT $3 \
@@ -123,7 +127,8 @@ impl PgTx {
              RETURNING outbox.id, outbox.person_id, outbox.channel, outbox.address, \
                outbox.text, outbox.kind, outbox.attempts, outbox.next_attempt_at, \
                COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), false) \
-                 AS opted_out",
+                 AS opted_out, \
+               CASE WHEN due.was_status = 'sending' THEN due.was_claimed_at END AS stale_claim",
         )
         .bind(channel.as_str())
         .bind(now.millis())
@@ -133,7 +138,15 @@ impl PgTx {
         .fetch_all(self.conn())
         .await
         .map_err(|e| self.fail(e))?;
-        let mut items = rows.iter().map(item_from_row).collect::<Result<Vec<_>>>()?;
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                let mut item = item_from_row(row)?;
+                let stale: Option<i64> = row.try_get("stale_claim").map_err(db)?;
+                item.stale_claim = stale.map(Timestamp);
+                Ok(item)
+            })
+            .collect::<Result<Vec<_>>>()?;
         items.sort_by_key(|i| (i.next_attempt_at, i.id));
         Ok(items)
     }
@@ -219,6 +232,22 @@ impl PgTx {
             .map_err(|e| self.fail(e))?;
         }
         Ok(())
+    }
+
+    /// Whether some outbox row already carries this provider id.
+    pub(super) async fn outbox_provider_id_taken(
+        &mut self,
+        provider: &str,
+        provider_id: &str,
+    ) -> Result<bool> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE provider = $1 AND provider_id = $2)",
+        )
+        .bind(provider)
+        .bind(provider_id)
+        .fetch_one(self.conn())
+        .await
+        .map_err(|e| self.fail(e))
     }
 
     pub(super) async fn outbox_mark_retry(

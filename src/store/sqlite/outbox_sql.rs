@@ -25,6 +25,7 @@ fn item_from_row(row: &SqliteRow) -> Result<OutboxItem> {
         attempts: to_u32(row.try_get("attempts").map_err(db)?, "attempts")?,
         next_attempt_at: Timestamp(row.try_get("next_attempt_at").map_err(db)?),
         opted_out: row.try_get("opted_out").map_err(db)?,
+        stale_claim: None,
     })
 }
 
@@ -106,27 +107,54 @@ impl SqliteTx {
             return Ok(Vec::new());
         }
         let stale_before = now.millis().saturating_sub(stale_after_ms.max(0));
-        let rows = lite::query(
-            "UPDATE outbox SET status = 'sending', claimed_at = $2, claimed_by = $5, \
-               attempts = attempts + 1 \
-             WHERE id IN ( \
-               SELECT id FROM outbox WHERE channel = $1 AND ( \
-                 (status = 'queued' AND next_attempt_at <= $2) \
-                 OR (status = 'sending' AND claimed_at <= $4)) \
-               ORDER BY next_attempt_at, id LIMIT $3) \
-             RETURNING id, person_id, channel, address, text, kind, attempts, next_attempt_at, \
-               COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), 0) \
-                 AS opted_out",
+        // SQLite's RETURNING sees a row as updated, so what the rows were
+        // before (a stale claim, and its time) is read first; the write lock
+        // this transaction holds keeps them as read until the UPDATE.
+        let chosen: Vec<(i64, Option<i64>)> = lite::query_as(
+            "SELECT id, CASE WHEN status = 'sending' THEN claimed_at END FROM outbox \
+             WHERE channel = $1 AND ( \
+               (status = 'queued' AND next_attempt_at <= $2) \
+               OR (status = 'sending' AND claimed_at <= $4)) \
+             ORDER BY next_attempt_at, id LIMIT $3",
         )
         .bind(channel.as_str())
         .bind(now.millis())
         .bind(i64::from(limit))
         .bind(stale_before)
+        .fetch_all(self.conn())
+        .await
+        .map_err(db)?;
+        if chosen.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(&chosen.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let stale: std::collections::HashMap<i64, i64> = chosen
+            .iter()
+            .filter_map(|(id, at)| at.map(|at| (*id, at)))
+            .collect();
+        let rows = lite::query(
+            "UPDATE outbox SET status = 'sending', claimed_at = $2, claimed_by = $3, \
+               attempts = attempts + 1 \
+             WHERE id IN (SELECT value FROM json_each($1)) \
+             RETURNING id, person_id, channel, address, text, kind, attempts, next_attempt_at, \
+               COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), 0) \
+                 AS opted_out",
+        )
+        .bind(ids)
+        .bind(now.millis())
         .bind(worker)
         .fetch_all(self.conn())
         .await
         .map_err(db)?;
-        let mut items = rows.iter().map(item_from_row).collect::<Result<Vec<_>>>()?;
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                let mut item = item_from_row(row)?;
+                item.stale_claim = stale.get(&item.id).copied().map(Timestamp);
+                Ok(item)
+            })
+            .collect::<Result<Vec<_>>>()?;
         items.sort_by_key(|i| (i.next_attempt_at, i.id));
         Ok(items)
     }
@@ -212,6 +240,22 @@ impl SqliteTx {
             .map_err(db)?;
         }
         Ok(())
+    }
+
+    /// Whether some outbox row already carries this provider id.
+    pub(super) async fn outbox_provider_id_taken(
+        &mut self,
+        provider: &str,
+        provider_id: &str,
+    ) -> Result<bool> {
+        lite::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE provider = $1 AND provider_id = $2)",
+        )
+        .bind(provider)
+        .bind(provider_id)
+        .fetch_one(self.conn())
+        .await
+        .map_err(db)
     }
 
     pub(super) async fn outbox_mark_retry(
