@@ -121,6 +121,15 @@ impl Clone for World {
     }
 }
 
+/// What a message's text says by itself (see [`Engine::analyse`]).
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// The text as the engine reads it.
+    text: String,
+    detected: Option<crate::i18n::detect::Detected>,
+    safeguarding: Option<crate::i18n::safeguarding::Found>,
+}
+
 /// Parts of a [`World`] that cost a query or two to read and that most
 /// turns never look at.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -404,7 +413,29 @@ impl Engine {
         world: &World,
         ids: &mut dyn IdSource,
     ) -> Turn {
-        run::Run::new(self, person, input, world, ids).handle(state)
+        run::Run::new(self, person, input, None, world, ids).handle(state)
+    }
+
+    /// What a message's text says by itself, whoever sent it and whatever
+    /// the conversation: its language and any safeguarding phrase. The
+    /// costly part of a turn that needs no stored state, so the service
+    /// works it out before taking the database's write lock.
+    pub fn analyse(&self, input: &Input) -> Analysis {
+        Analysis::of(self, input)
+    }
+
+    /// [`Engine::handle`] with the text already analysed (an analysis of
+    /// other text is ignored).
+    pub fn handle_analysed(
+        &self,
+        person: &PersonView,
+        state: Option<Conversation>,
+        input: &Input,
+        analysis: &Analysis,
+        world: &World,
+        ids: &mut dyn IdSource,
+    ) -> Turn {
+        run::Run::new(self, person, input, Some(analysis), world, ids).handle(state)
     }
 }
 

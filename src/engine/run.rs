@@ -2,8 +2,8 @@
 
 use super::answer::{Answer, parse_answer};
 use super::{
-    Content, Conversation, Engine, Event, Expect, IdSource, Input, Label, OptionView, PersonView,
-    Prompt, Turn, Utterance, World, short_title,
+    Analysis, Content, Conversation, Engine, Event, Expect, IdSource, Input, Label, OptionView,
+    PersonView, Prompt, Turn, Utterance, World, short_title,
 };
 use crate::domain::{Channel, IssueRef, LanguageTag, PostcodeDistrict};
 use crate::flow::{Action, Condition, ListSource, OptionSource, Step, StepRef};
@@ -17,6 +17,8 @@ pub(super) struct Run<'a> {
     engine: &'a Engine,
     person: &'a PersonView,
     input: &'a Input,
+    /// What the message's text says by itself (language, safeguarding).
+    analysis: std::borrow::Cow<'a, Analysis>,
     world: &'a World,
     ids: &'a mut dyn IdSource,
     events: Vec<Event>,
@@ -67,13 +69,20 @@ impl<'a> Run<'a> {
         engine: &'a Engine,
         person: &'a PersonView,
         input: &'a Input,
+        analysis: Option<&'a Analysis>,
         world: &'a World,
         ids: &'a mut dyn IdSource,
     ) -> Self {
+        // An analysis made for other text is no analysis of this one.
+        let analysis = match analysis {
+            Some(a) if a.text == input_text(input) => std::borrow::Cow::Borrowed(a),
+            _ => std::borrow::Cow::Owned(Analysis::of(engine, input)),
+        };
         Run {
             engine,
             person,
             input,
+            analysis,
             world,
             ids,
             events: Vec::new(),
@@ -89,10 +98,7 @@ impl<'a> Run<'a> {
     }
 
     fn text(&self) -> String {
-        match &self.input.content {
-            Content::Text(t) => clean(t),
-            Content::Keys(k) => k.trim().to_string(),
-        }
+        input_text(self.input)
     }
 
     fn finish(mut self, conversation: Option<Conversation>) -> Turn {
@@ -119,7 +125,7 @@ impl<'a> Run<'a> {
         if !matches!(self.input.content, Content::Text(_)) {
             return LanguageMove::Nothing;
         }
-        let Some(detected) = self.engine.detector.detect(text) else {
+        let Some(detected) = &self.analysis.detected else {
             return LanguageMove::Nothing;
         };
         let long = word_count(text) >= MIN_WORDS;
@@ -170,9 +176,7 @@ impl<'a> Run<'a> {
         // Signposting comes first, before anything else this turn says.
         // Gather gives no advice: it points to NHS 111, 999 and Samaritans,
         // then carries on, and the issue is flagged for the moderators.
-        if matches!(self.input.content, Content::Text(_))
-            && let Some(found) = self.engine.locales.safeguarding().check(&text)
-        {
+        if let Some(found) = &self.analysis.safeguarding {
             tracing::info!(
                 category = found.category.as_str(),
                 "safeguarding phrase: signposting"
@@ -1085,5 +1089,32 @@ impl Run<'_> {
 
     pub(super) fn word_count(text: &str) -> usize {
         word_count(text)
+    }
+}
+
+/// The text of a message as the engine reads it.
+pub(super) fn input_text(input: &Input) -> String {
+    match &input.content {
+        Content::Text(t) => clean(t),
+        Content::Keys(k) => k.trim().to_string(),
+    }
+}
+
+impl Analysis {
+    /// Detection and the safeguarding check, for typed text only.
+    pub(super) fn of(engine: &Engine, input: &Input) -> Analysis {
+        let text = input_text(input);
+        let (detected, safeguarding) = match input.content {
+            Content::Text(_) => (
+                engine.detector.detect(&text),
+                engine.locales.safeguarding().check(&text),
+            ),
+            Content::Keys(_) => (None, None),
+        };
+        Analysis {
+            text,
+            detected,
+            safeguarding,
+        }
     }
 }

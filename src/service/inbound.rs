@@ -57,6 +57,14 @@ impl Gather {
 
     async fn try_inbound(&self, msg: &InboundMessage) -> Result<Reply> {
         let now = self.clock.now();
+        let input = Input {
+            channel: msg.channel,
+            content: msg.content.clone(),
+            now,
+        };
+        // Before the write lock: the part of the turn that needs nothing
+        // stored.
+        let analysis = self.engine.analyse(&input);
         let mut tx = self.store.begin().await?;
         if let Some((provider, id)) = &msg.provider_id
             && let Some(stored) = tx.seen_inbound(provider, id).await?
@@ -118,14 +126,9 @@ impl Gather {
             opted_out: person.opted_out,
             is_new,
         };
-        let input = Input {
-            channel: msg.channel,
-            content: msg.content.clone(),
-            now,
-        };
-        let mut turn = self
-            .engine
-            .handle(&view, state.clone(), &input, &world, &mut ids);
+        let mut turn =
+            self.engine
+                .handle_analysed(&view, state.clone(), &input, &analysis, &world, &mut ids);
         loop {
             let wanted = world.wanted();
             if wanted.is_empty() {
@@ -139,9 +142,14 @@ impl Gather {
                 let link = self.link_view(tx.as_mut(), person.id).await?;
                 world = world.with_link(link);
             }
-            turn = self
-                .engine
-                .handle(&view, state.clone(), &input, &world, &mut ids);
+            turn = self.engine.handle_analysed(
+                &view,
+                state.clone(),
+                &input,
+                &analysis,
+                &world,
+                &mut ids,
+            );
         }
         // A step that raises an issue takes the issue numbers' lock (on
         // PostgreSQL; SQLite's write lock already serialises) and runs again
@@ -155,7 +163,9 @@ impl Gather {
         {
             tx.lock_issue_numbers().await?;
             ids = SequentialIds(tx.next_issue_number().await?);
-            turn = self.engine.handle(&view, state, &input, &world, &mut ids);
+            turn = self
+                .engine
+                .handle_analysed(&view, state, &input, &analysis, &world, &mut ids);
         }
 
         let mut forget = false;

@@ -805,9 +805,10 @@ impl Tx for SqliteTx {
         if w.released >= MAX_GROUP {
             return w.commit_group();
         }
-        // Let the writers queued behind us add their turns, then commit
-        // the group unless one of them already has.
+        // Let the writers queued behind us, and those about to queue, add
+        // their turns; then commit the group unless one of them already has.
         drop(w);
+        tokio::task::yield_now().await;
         let mut guard = GroupGuard {
             writer: self.shared.clone(),
             group,
@@ -1910,5 +1911,105 @@ mod tests {
     #[test]
     fn identifiers_are_quoted() {
         assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    }
+
+    fn who(n: u32) -> Identity {
+        Identity {
+            kind: IdentityKind::Phone,
+            address: format!("+4477009{n:05}"),
+        }
+    }
+
+    async fn store() -> SqliteStore {
+        let store = SqliteStore::connect("sqlite::memory:").await.unwrap();
+        store.migrate().await.unwrap();
+        store
+    }
+
+    async fn people(store: &SqliteStore) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM people")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    }
+
+    fn en() -> LanguageTag {
+        LanguageTag::parse("en-GB").unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_commits_all_land_and_are_visible_to_readers() {
+        let store = store().await;
+        let mut tasks = Vec::new();
+        for n in 0..200u32 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut tx = store.begin().await.unwrap();
+                tx.create_person(&who(n), &en(), Timestamp(0))
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                // Committed means readable by another connection at once.
+                let mut conn = store.pool().acquire().await.unwrap();
+                let found: Option<i64> =
+                    sqlx::query_scalar("SELECT person_id FROM identities WHERE address = $1")
+                        .bind(who(n).address)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .unwrap();
+                assert!(found.is_some(), "person {n} not visible after commit");
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(people(&store).await, 200);
+    }
+
+    #[tokio::test]
+    async fn a_turn_dropped_inside_a_group_takes_only_itself_back() {
+        let store = store().await;
+        let mut first = store.begin().await.unwrap();
+        first
+            .create_person(&who(1), &en(), Timestamp(0))
+            .await
+            .unwrap();
+        // Queued behind `first`: runs inside its group when `first`
+        // commits, then gives up without committing.
+        let second = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut tx = store.begin().await.unwrap();
+                tx.create_person(&who(2), &en(), Timestamp(0))
+                    .await
+                    .unwrap();
+                // A failing statement leaves the turn usable, and
+                // dropping it undoes all of it.
+                let again = tx.create_person(&who(2), &en(), Timestamp(0)).await;
+                assert!(again.is_err());
+                drop(tx);
+            })
+        };
+        first.commit().await.unwrap();
+        second.await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        assert!(tx.person_by_identity(&who(1)).await.unwrap().is_some());
+        assert!(tx.person_by_identity(&who(2)).await.unwrap().is_none());
+        drop(tx);
+        assert_eq!(people(&store).await, 1);
+        // Nothing is left holding SQLite's write lock.
+        let w = store.writer.lock().await;
+        assert!(!w.open);
+        assert!(w.conn.is_autocommit());
+    }
+
+    #[tokio::test]
+    async fn the_memory_database_is_a_file_removed_with_the_store() {
+        let store = store().await;
+        let path = store._scratch.as_ref().unwrap().0.clone();
+        assert!(path.exists());
+        store.close().await;
+        drop(store);
+        assert!(!path.exists());
     }
 }
