@@ -25,6 +25,7 @@
 //! decision; see `engine::run`.
 
 use crate::domain::LanguageTag;
+use std::cell::LazyCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 use whatlang::Lang;
@@ -247,11 +248,16 @@ impl Detector {
         let open = whatlang::detect(text);
         let open_code = open.as_ref().map(|i| code_of(i.lang()));
         let open_reliable = open.as_ref().is_some_and(whatlang::Info::is_reliable);
-        let ours = self
-            .restricted
-            .as_ref()
-            .and_then(|d| d.detect(text))
-            .map(|i| (code_of(i.lang()), i.is_reliable()));
+        // `whatlang` among Gather's languages only: a second run of its
+        // model, so only when a rule below needs it (most often none does:
+        // the trigrams are sure and agree with the words).
+        let ours = LazyCell::new(|| {
+            self.restricted
+                .as_ref()
+                .and_then(|d| d.detect(text))
+                .map(|i| code_of(i.lang()))
+        });
+        let ours_leans = || ours.as_deref() == Some(best);
 
         let n = tokens.len() as f32;
         let is_ours = |code: &str| self.locale(code).is_some();
@@ -264,11 +270,10 @@ impl Detector {
         // language's score, or one and a half times when both of
         // `whatlang`'s guesses (all languages, and only Gather's) agree.
         let open_leans = open_code.as_deref() == Some(best);
-        let ours_leans = ours.as_ref().is_some_and(|(c, _)| c == best);
         let words_confident = decisive
             && best_score >= 0.2 * n
             && (best_score >= 2.0 * second_score
-                || open_leans && ours_leans && best_score >= 1.5 * second_score);
+                || open_leans && best_score >= 1.5 * second_score && ours_leans());
 
         // The best score any of Gather's languages has.
         let ours_score = scores
@@ -302,14 +307,14 @@ impl Detector {
             return Some(self.guess(best, true));
         }
         if words_confident {
-            let leans = open_leans || ours_leans && !contradicted;
+            let leans = open_leans || !contradicted && ours_leans();
             return Some(self.guess(best, leans));
         }
         // Unsure: the best guess, not to be acted on.
-        let code = match (&ours, decisive) {
-            (_, true) => best.to_string(),
-            (Some((c, _)), false) => c.clone(),
-            (None, false) => open_code.unwrap_or_else(|| best.to_string()),
+        let code = match (decisive, &*ours) {
+            (true, _) => best.to_string(),
+            (false, Some(c)) => c.clone(),
+            (false, None) => open_code.unwrap_or_else(|| best.to_string()),
         };
         if code.is_empty() {
             return None;
@@ -401,6 +406,34 @@ pub enum Script {
     OtherScript,
 }
 
+impl Script {
+    /// Every script, in the order of the enum.
+    const ALL: [Script; 22] = [
+        Script::Latin,
+        Script::Arabic,
+        Script::Gurmukhi,
+        Script::Gujarati,
+        Script::Bengali,
+        Script::Devanagari,
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Hebrew,
+        Script::Tamil,
+        Script::Telugu,
+        Script::Kannada,
+        Script::Malayalam,
+        Script::Sinhala,
+        Script::Thai,
+        Script::Ethiopic,
+        Script::Georgian,
+        Script::Armenian,
+        Script::Hangul,
+        Script::Japanese,
+        Script::Chinese,
+        Script::OtherScript,
+    ];
+}
+
 fn is_mark(c: char) -> bool {
     unicode_normalization::char::is_combining_mark(c)
 }
@@ -443,21 +476,32 @@ fn script_of(c: char) -> Option<Script> {
 /// The script most letters are in, and its share of all letters. `None`
 /// when there are no letters (numbers, emoji, punctuation).
 pub fn dominant_script(text: &str) -> Option<(Script, f32)> {
-    let mut counts: BTreeMap<Script, usize> = BTreeMap::new();
+    // Letters by script, in the order of `Script::ALL`.
+    let mut counts = [0usize; Script::ALL.len()];
     let mut total = 0usize;
     for c in text.chars() {
-        if let Some(s) = script_of(c) {
-            *counts.entry(s).or_default() += 1;
+        let script = if c.is_ascii() {
+            // `script_of` for ASCII, without the Unicode tables.
+            c.is_ascii_alphabetic().then_some(Script::Latin)
+        } else {
+            script_of(c)
+        };
+        if let Some(s) = script {
+            counts[s as usize] += 1;
             total += 1;
         }
     }
     // Kana mixed with Han is Japanese.
-    if counts.contains_key(&Script::Japanese)
-        && let Some(han) = counts.remove(&Script::Chinese)
-    {
-        *counts.entry(Script::Japanese).or_default() += han;
+    if counts[Script::Japanese as usize] > 0 {
+        counts[Script::Japanese as usize] += std::mem::take(&mut counts[Script::Chinese as usize]);
     }
-    let (script, n) = counts.into_iter().max_by_key(|(_, n)| *n)?;
+    // The most letters; of scripts with as many, the last in `Script` order
+    // (what `max_by_key` gives).
+    let (script, n) = Script::ALL
+        .into_iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .max_by_key(|(_, n)| *n)?;
     Some((script, n as f32 / total.max(1) as f32))
 }
 
@@ -472,6 +516,10 @@ fn latin_tokens(text: &str) -> Vec<String> {
 /// Lower case without accents, for the word tables: people often type
 /// without them (`nie moge`, `nao consigo`).
 fn fold(token: &str) -> String {
+    if token.is_ascii() {
+        // No accents to take off, no letters to replace.
+        return token.to_string();
+    }
     token
         .nfd()
         .filter(|c| !is_mark(*c))
@@ -715,6 +763,218 @@ mod tests {
         detector()
             .detect(text)
             .and_then(|d| d.confident_locale().map(|t| t.to_string()))
+    }
+
+    /// The detection as it was before `whatlang` among Gather's languages
+    /// was asked only when needed, and before `dominant_script` counted in
+    /// an array: to check that neither changes a guess. A deliberate change
+    /// to the rules makes these tests fail: change the copy here too.
+    mod reference {
+        use super::super::*;
+
+        pub fn detect(d: &Detector, text: &str) -> Option<Detected> {
+            let words = crate::i18n::normalize::word_count(text);
+            let (script, share) = dominant_script(text)?;
+            if share < 0.6 {
+                return None;
+            }
+            match script {
+                Script::Latin => latin(d, text),
+                Script::Arabic => Some(d.arabic_script(text, words)),
+                Script::Gurmukhi => Some(d.guess("pa", true)),
+                Script::Gujarati => Some(d.guess("gu", true)),
+                Script::Bengali => Some(d.guess("bn", true)),
+                Script::Devanagari => Some(d.guess("hi", true)),
+                other => Some(Detected {
+                    guess: Guess::Other(format!("{other:?}")),
+                    confident: true,
+                }),
+            }
+        }
+
+        pub fn dominant_script(text: &str) -> Option<(Script, f32)> {
+            let mut counts: BTreeMap<Script, usize> = BTreeMap::new();
+            let mut total = 0usize;
+            for c in text.chars() {
+                if let Some(s) = script_of(c) {
+                    *counts.entry(s).or_default() += 1;
+                    total += 1;
+                }
+            }
+            if counts.contains_key(&Script::Japanese)
+                && let Some(han) = counts.remove(&Script::Chinese)
+            {
+                *counts.entry(Script::Japanese).or_default() += han;
+            }
+            let (script, n) = counts.into_iter().max_by_key(|(_, n)| *n)?;
+            Some((script, n as f32 / total.max(1) as f32))
+        }
+
+        pub fn latin(d: &Detector, text: &str) -> Option<Detected> {
+            let tokens = latin_tokens(text);
+            if tokens.len() < MIN_WORDS {
+                return None;
+            }
+            let folded: Vec<String> = tokens.iter().map(|t| fold(t)).collect();
+
+            let scores = d.word_scores(&tokens, &folded);
+            let mut ranked: Vec<(&str, f32)> = scores.iter().map(|(c, s)| (*c, *s)).collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let (best, best_score) = ranked.first().copied().unwrap_or(("", 0.0));
+            let second_score = ranked.get(1).map_or(0.0, |r| r.1);
+
+            // Romanized South Asian languages before anything else.
+            let markers = d.romanized_score(&folded);
+            if markers >= 2.0 && markers >= best_score {
+                return Some(Detected {
+                    guess: Guess::Romanized,
+                    confident: false,
+                });
+            }
+
+            let open = whatlang::detect(text);
+            let open_code = open.as_ref().map(|i| code_of(i.lang()));
+            let open_reliable = open.as_ref().is_some_and(whatlang::Info::is_reliable);
+            let ours = d
+                .restricted
+                .as_ref()
+                .and_then(|d| d.detect(text))
+                .map(|i| (code_of(i.lang()), i.is_reliable()));
+
+            let n = tokens.len() as f32;
+            let is_ours = |code: &str| d.locale(code).is_some();
+            // The words point clearly at one language.
+            let decisive = best_score >= 1.5 && best_score - second_score >= 1.0;
+            // Enough on their own unless the trigrams are sure of another.
+            let words_sure =
+                best_score >= 2.5 && best_score >= 2.5 * second_score && best_score >= 0.3 * n;
+            // Enough when the trigrams lean the same way: twice the next
+            // language's score, or one and a half times when both of
+            // `whatlang`'s guesses (all languages, and only Gather's) agree.
+            let open_leans = open_code.as_deref() == Some(best);
+            let ours_leans = ours.as_ref().is_some_and(|(c, _)| c == best);
+            let words_confident = decisive
+                && best_score >= 0.2 * n
+                && (best_score >= 2.0 * second_score
+                    || open_leans && ours_leans && best_score >= 1.5 * second_score);
+
+            // The best score any of Gather's languages has.
+            let ours_score = scores
+                .iter()
+                .filter(|(c, _)| is_ours(c))
+                .map(|(_, s)| *s)
+                .fold(0.0f32, f32::max);
+
+            // The trigram model is sure.
+            if open_reliable && let Some(code) = open_code.as_deref() {
+                if code == best || !decisive {
+                    // One of Gather's languages, if its words are there at all;
+                    // another language (Czech, Hungarian: no word table) when
+                    // the words point at none of Gather's.
+                    let own_words = scores.get(code).copied().unwrap_or(0.0);
+                    let confident = code == best
+                        || if is_ours(code) {
+                            own_words >= 1.0
+                        } else {
+                            ours_score < 1.5
+                        };
+                    return Some(d.guess(code, confident));
+                }
+                if !is_ours(code) && !is_ours(best) {
+                    // The two disagree on which, but neither is Gather's.
+                    return Some(d.guess(best, true));
+                }
+            }
+            let contradicted = open_reliable && open_code.as_deref() != Some(best);
+            if words_sure && !contradicted {
+                return Some(d.guess(best, true));
+            }
+            if words_confident {
+                let leans = open_leans || ours_leans && !contradicted;
+                return Some(d.guess(best, leans));
+            }
+            // Unsure: the best guess, not to be acted on.
+            let code = match (&ours, decisive) {
+                (_, true) => best.to_string(),
+                (Some((c, _)), false) => c.clone(),
+                (None, false) => open_code.unwrap_or_else(|| best.to_string()),
+            };
+            if code.is_empty() {
+                return None;
+            }
+            Some(d.guess(&code, false))
+        }
+    }
+
+    #[test]
+    fn scripts_in_enum_order() {
+        for (i, s) in Script::ALL.into_iter().enumerate() {
+            assert_eq!(s as usize, i, "{s:?}");
+        }
+    }
+
+    /// Words of every message of the language detection test set, and
+    /// letters of every script the guess knows.
+    fn vocabulary() -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/language_detection/cases.tsv");
+        let cases = std::fs::read_to_string(path).expect("the test set");
+        let mut v: Vec<String> = cases
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.splitn(4, '\t').nth(3))
+            .flat_map(str::split_whitespace)
+            .map(str::to_string)
+            .collect();
+        v.extend(
+            [
+                "Я", "ж", "α", "ש", "த", "ก", "ა", "ա", "한", "ひ", "カ", "漢", "ሀ", "ಕ", "ම", "ക",
+                "త", "ह", "ਕ", "ક", "ক", "ے", "ټ", "ێ", "ک", "می", "ł", "ñ", "ã", "ș", "\u{0301}",
+                "1", "👍", "-", "'",
+            ]
+            .map(String::from),
+        );
+        v
+    }
+
+    use proptest::prelude::*;
+
+    fn message() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(vocabulary()), 0..14)
+            .prop_map(|words| words.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn same_guesses_as_before(text in message()) {
+            let d = detector();
+            prop_assert_eq!(d.detect(&text), reference::detect(&d, &text));
+        }
+
+        #[test]
+        fn same_dominant_script_as_before(text in "\\PC{0,40}") {
+            prop_assert_eq!(dominant_script(&text), reference::dominant_script(&text));
+        }
+    }
+
+    #[test]
+    fn same_guesses_as_before_on_the_test_set() {
+        let d = detector();
+        for word in vocabulary() {
+            assert_eq!(d.detect(&word), reference::detect(&d, &word), "{word}");
+        }
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/language_detection/cases.tsv");
+        let cases = std::fs::read_to_string(path).expect("the test set");
+        for text in cases
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.splitn(4, '\t').nth(3))
+        {
+            assert_eq!(d.detect(text), reference::detect(&d, text), "{text}");
+        }
     }
 
     #[test]

@@ -51,21 +51,84 @@ fn fold_homoglyph(c: char) -> char {
 /// punctuation removed, look-alike letters folded, spaces collapsed.
 /// `" Stop!! "` → `"STOP"`, `"Język"` → `"JEZYK"`, `"STОP"` → `"STOP"`.
 pub fn keyword_form(text: &str) -> String {
-    let cleaned = clean(text);
-    let mut out = String::with_capacity(cleaned.len());
-    let mut last_space = true;
-    let mut last_base = ' ';
-    for c in cleaned.nfd() {
+    let mut out = String::with_capacity(text.len());
+    push_keyword_form(text, &mut out);
+    out
+}
+
+/// [`keyword_form`] of `text`, appended to `out`.
+///
+/// The text is [`clean`]ed and put in NFD, character by character, without
+/// a copy of either: trimming whitespace and invisible characters together
+/// off both ends is what `clean` does, and runs of ASCII skip NFD, which
+/// leaves ASCII as it is. That does not change the result: ASCII characters
+/// have no decomposition and combining class 0, so NFD never reorders a
+/// mark across one, and the NFD of the text is that of its ASCII and
+/// non-ASCII runs one after the other.
+pub(crate) fn push_keyword_form(text: &str, out: &mut String) {
+    let start = out.len();
+    let mut form = Form {
+        last_space: true,
+        last_base: ' ',
+    };
+    let mut rest = text.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        for b in rest[..ascii].bytes() {
+            form.push_ascii(b, out);
+        }
+        rest = &rest[ascii..];
+        let other = rest
+            .bytes()
+            .position(|b| b.is_ascii())
+            .unwrap_or(rest.len());
+        for c in rest[..other].chars().filter(|c| !is_invisible(*c)).nfd() {
+            form.push(c, out);
+        }
+        rest = &rest[other..];
+    }
+    // Only ever a space at the end: nothing else pushed is whitespace.
+    while out.len() > start && out.ends_with(' ') {
+        out.pop();
+    }
+}
+
+/// The state of [`push_keyword_form`] between characters of NFD.
+struct Form {
+    /// Nothing pushed yet, or a space last: another space is not needed.
+    last_space: bool,
+    /// The last character that is not a combining mark.
+    last_base: char,
+}
+
+impl Form {
+    /// [`Form::push`] for an ASCII character, quicker.
+    fn push_ascii(&mut self, b: u8, out: &mut String) {
+        self.last_base = char::from(b);
+        if b.is_ascii_alphanumeric() {
+            out.push(char::from(b.to_ascii_uppercase()));
+            self.last_space = false;
+        } else if (b.is_ascii_whitespace() || b == b',' || b == b';' || b == b'\x0B')
+            && !self.last_space
+        {
+            out.push(' ');
+            self.last_space = true;
+        }
+    }
+
+    fn push(&mut self, c: char, out: &mut String) {
         if unicode_normalization::char::is_combining_mark(c) {
             // Accents on Latin letters go (`Język` = `JEZYK`); in Indic and
             // other scripts the marks are vowels and must stay.
-            if is_latin(last_base) {
-                continue;
+            if !is_latin(self.last_base) {
+                out.push(c);
             }
-            out.push(c);
-            continue;
+            return;
         }
-        last_base = c;
+        self.last_base = c;
         let c = match c {
             'ł' | 'Ł' => 'L',
             'ß' => 'S',
@@ -86,14 +149,13 @@ pub fn keyword_form(text: &str) -> String {
             for u in folded.to_uppercase() {
                 out.push(u);
             }
-            last_space = false;
-        } else if (c.is_whitespace() || c == ',' || c == ';') && !last_space {
+            self.last_space = false;
+        } else if (c.is_whitespace() || c == ',' || c == ';') && !self.last_space {
             out.push(' ');
-            last_space = true;
+            self.last_space = true;
         }
         // Other punctuation is dropped.
     }
-    out.trim_end().to_string()
 }
 
 /// Splits "1 3", "1,3", "1 and 3", "1+3" into numbers; `None` if anything
@@ -167,6 +229,83 @@ mod tests {
         assert_eq!(keyword_form("ਹਾਂ"), "ਹਾਂ");
         assert_ne!(keyword_form("ਸ਼ੁਰੂ"), keyword_form("ਸਰ"));
         assert_eq!(keyword_form("هاں"), keyword_form("ہاں"));
+    }
+
+    /// `keyword_form` as it was before [`push_keyword_form`] (one copy of
+    /// the text cleaned, all of it through NFD). A deliberate change to the
+    /// form makes these tests fail: change the copy too.
+    fn reference_keyword_form(text: &str) -> String {
+        let cleaned = clean(text);
+        let mut out = String::with_capacity(cleaned.len());
+        let mut last_space = true;
+        let mut last_base = ' ';
+        for c in cleaned.nfd() {
+            if unicode_normalization::char::is_combining_mark(c) {
+                if is_latin(last_base) {
+                    continue;
+                }
+                out.push(c);
+                continue;
+            }
+            last_base = c;
+            let c = match c {
+                'ł' | 'Ł' => 'L',
+                'ß' => 'S',
+                'ي' | 'ى' => 'ی',
+                'ك' => 'ک',
+                'ه' => 'ہ',
+                _ => c,
+            };
+            if c.is_alphanumeric() {
+                let folded = if c.is_ascii_digit() {
+                    c
+                } else {
+                    fold_homoglyph(c)
+                };
+                for u in folded.to_uppercase() {
+                    out.push(u);
+                }
+                last_space = false;
+            } else if (c.is_whitespace() || c == ',' || c == ';') && !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+        }
+        out.trim_end().to_string()
+    }
+
+    use proptest::prelude::*;
+
+    /// Characters where the ASCII path, trimming and NFD could go wrong:
+    /// ASCII around accents and marks, marks that NFD reorders, invisible
+    /// and non-ASCII whitespace, letters that decompose or fold.
+    fn tricky() -> impl Strategy<Value = String> {
+        let chars: Vec<char> = "aZ09 ,;.!'*\t\n\x0B\x0C\r\x1F\x7Féłß\u{0301}\u{0323}\u{0308}\u{0651}\u{064E}\
+             \u{0A3C}\u{0A4D}\u{09BC}\u{200B}\u{200F}\u{2067}\u{FEFF}\u{00AD}\u{061C}\u{00A0}\u{3000}\
+             \u{2028}\u{0085}\u{1680}ÅΩǅİıﬁǰ가ОоСЅيىكهہਹਾਂ٣\u{1E0B}\u{0344}\u{0F73}\u{1FEE}"
+            .chars()
+            .collect();
+        proptest::collection::vec(proptest::sample::select(chars), 0..24)
+            .prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn keyword_form_as_before(text in tricky()) {
+            prop_assert_eq!(keyword_form(&text), reference_keyword_form(&text));
+        }
+
+        #[test]
+        fn keyword_form_as_before_for_any_text(text in "\\PC{0,32}") {
+            prop_assert_eq!(keyword_form(&text), reference_keyword_form(&text));
+        }
+
+        #[test]
+        fn keyword_form_as_before_for_ascii(text in "[\\x00-\\x7F]{0,32}") {
+            prop_assert_eq!(keyword_form(&text), reference_keyword_form(&text));
+        }
     }
 
     #[test]
