@@ -29,6 +29,11 @@ fn usage() -> ExitCode {
     ExitCode::from(2)
 }
 
+/// The allocator the `gather` binary uses, so the benchmark measures what
+/// runs in production (both servers and the client share it).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--list") {

@@ -3,7 +3,6 @@
 
 use base64::Engine as _;
 use hmac::{KeyInit, Mac};
-use std::collections::BTreeMap;
 
 type HmacSha1 = hmac::Hmac<sha1::Sha1>;
 
@@ -12,23 +11,34 @@ type HmacSha1 = hmac::Hmac<sha1::Sha1>;
 /// their values sorted and duplicates dropped)) — exactly as Twilio's own
 /// `RequestValidator` computes it.
 pub fn signature(auth_token: &str, url: &str, params: &[(String, String)]) -> String {
-    let mut sorted: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
-    for (k, v) in params {
-        sorted.entry(k.as_str()).or_default().insert(v.as_str());
+    signature_over(auth_token, url, &sorted_params(params))
+}
+
+/// The parameters as the signature covers them: sorted by name, then by
+/// value, duplicates dropped, each name followed by its value.
+fn sorted_params(params: &[(String, String)]) -> String {
+    let mut pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut data = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len()).sum());
+    for (k, v) in pairs {
+        data.push_str(k);
+        data.push_str(v);
     }
-    let mut data = String::from(url);
-    for (k, values) in sorted {
-        for v in values {
-            data.push_str(k);
-            data.push_str(v);
-        }
-    }
+    data
+}
+
+fn signature_over(auth_token: &str, url: &str, sorted: &str) -> String {
     // HMAC accepts keys of any length; this cannot fail.
     let mut mac = match HmacSha1::new_from_slice(auth_token.as_bytes()) {
         Ok(m) => m,
         Err(_) => return String::new(),
     };
-    mac.update(data.as_bytes());
+    mac.update(url.as_bytes());
+    mac.update(sorted.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
@@ -40,9 +50,10 @@ pub fn validate(auth_token: &str, url: &str, params: &[(String, String)], given:
     if given.is_empty() {
         return false;
     }
+    let sorted = sorted_params(params);
     let mut ok = false;
     for candidate in url_forms(url) {
-        let expected = signature(auth_token, &candidate, params);
+        let expected = signature_over(auth_token, &candidate, &sorted);
         ok |= constant_time_eq(expected.as_bytes(), given.as_bytes());
     }
     ok

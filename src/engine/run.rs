@@ -1106,7 +1106,15 @@ impl Analysis {
         let text = input_text(input);
         let (detected, safeguarding) = match input.content {
             Content::Text(_) => (
-                engine.detector.detect(&text),
+                // Commands say nothing about the person's language (see
+                // `handle`), so they are not looked at.
+                engine
+                    .locales
+                    .keywords()
+                    .command(&text)
+                    .is_none()
+                    .then(|| engine.detector.detect(&text))
+                    .flatten(),
                 engine.locales.safeguarding().check(&text),
             ),
             Content::Keys(_) => (None, None),
