@@ -859,14 +859,13 @@ impl Tx for SqliteTx {
         reply: &str,
         now: Timestamp,
     ) -> Result<()> {
-        let (person, reply) = match person {
-            Some(id) if self.person_exists(id).await? => (Some(id), reply),
-            Some(_) => (None, ""),
-            None => (None, reply),
-        };
+        // One statement: for a person who no longer exists the row is kept
+        // unlinked, with a blank reply.
         lite::query(
             "INSERT INTO inbound_dedupe (provider, provider_id, person_id, reply, created_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (provider, provider_id) DO NOTHING",
+             SELECT $1, $2, p.id, CASE WHEN $3 IS NULL OR p.id IS NOT NULL THEN $4 ELSE '' END, $5 \
+             FROM (SELECT 1) LEFT JOIN people p ON p.id = $3 \
+             WHERE true ON CONFLICT (provider, provider_id) DO NOTHING",
         )
         .bind(provider)
         .bind(provider_id)
@@ -1733,14 +1732,11 @@ impl Tx for SqliteTx {
         text: &str,
         now: Timestamp,
     ) -> Result<()> {
-        if let Some(id) = person
-            && !self.person_exists(id).await?
-        {
-            return Ok(());
-        }
+        // One statement: a person who no longer exists gets no row.
         lite::query(
             "INSERT INTO messages (person_id, direction, channel, text, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+             SELECT $1, $2, $3, $4, $5 \
+             WHERE $1 IS NULL OR EXISTS (SELECT 1 FROM people WHERE id = $1)",
         )
         .bind(person)
         .bind(direction.as_str())
