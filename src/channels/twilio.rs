@@ -51,12 +51,12 @@ pub fn validate(auth_token: &str, url: &str, params: &[(String, String)], given:
         return false;
     }
     let sorted = sorted_params(params);
-    let mut ok = false;
-    for candidate in url_forms(url) {
-        let expected = signature_over(auth_token, &candidate, &sorted);
-        ok |= constant_time_eq(expected.as_bytes(), given.as_bytes());
-    }
-    ok
+    // Each comparison is constant-time; stopping at the first form that
+    // matches tells a caller only which public form of the URL was signed.
+    url_forms(url).iter().any(|candidate| {
+        let expected = signature_over(auth_token, candidate, &sorted);
+        constant_time_eq(expected.as_bytes(), given.as_bytes())
+    })
 }
 
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
