@@ -106,21 +106,6 @@ pub struct World {
     wanted: std::sync::atomic::AtomicU8,
 }
 
-impl Clone for World {
-    fn clone(&self) -> World {
-        World {
-            round: self.round.clone(),
-            my_ballot: self.my_ballot.clone(),
-            updates: self.updates.clone(),
-            link: self.link.clone(),
-            missing: self.missing,
-            wanted: std::sync::atomic::AtomicU8::new(
-                self.wanted.load(std::sync::atomic::Ordering::Relaxed),
-            ),
-        }
-    }
-}
-
 /// What a message's text says by itself (see [`Engine::analyse`]).
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
@@ -136,7 +121,6 @@ pub struct Analysis {
 pub struct Parts(u8);
 
 impl Parts {
-    pub const NONE: Parts = Parts(0);
     pub const UPDATES: Parts = Parts(1);
     pub const LINK: Parts = Parts(2);
 
@@ -420,8 +404,8 @@ impl Engine {
     /// the conversation: its language and any safeguarding phrase. The
     /// costly part of a turn that needs no stored state, so the service
     /// works it out before taking the database's write lock.
-    pub fn analyse(&self, input: &Input) -> Analysis {
-        Analysis::of(self, input)
+    pub fn analyse(&self, content: &Content) -> Analysis {
+        Analysis::of(self, content)
     }
 
     /// [`Engine::handle`] with the text already analysed (an analysis of

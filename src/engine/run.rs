@@ -75,8 +75,8 @@ impl<'a> Run<'a> {
     ) -> Self {
         // An analysis made for other text is no analysis of this one.
         let analysis = match analysis {
-            Some(a) if a.text == input_text(input) => std::borrow::Cow::Borrowed(a),
-            _ => std::borrow::Cow::Owned(Analysis::of(engine, input)),
+            Some(a) if a.text == content_text(&input.content) => std::borrow::Cow::Borrowed(a),
+            _ => std::borrow::Cow::Owned(Analysis::of(engine, &input.content)),
         };
         Run {
             engine,
@@ -98,7 +98,7 @@ impl<'a> Run<'a> {
     }
 
     fn text(&self) -> String {
-        input_text(self.input)
+        content_text(&self.input.content)
     }
 
     fn finish(mut self, conversation: Option<Conversation>) -> Turn {
@@ -1093,8 +1093,8 @@ impl Run<'_> {
 }
 
 /// The text of a message as the engine reads it.
-pub(super) fn input_text(input: &Input) -> String {
-    match &input.content {
+pub(super) fn content_text(content: &Content) -> String {
+    match content {
         Content::Text(t) => clean(t),
         Content::Keys(k) => k.trim().to_string(),
     }
@@ -1102,9 +1102,9 @@ pub(super) fn input_text(input: &Input) -> String {
 
 impl Analysis {
     /// Detection and the safeguarding check, for typed text only.
-    pub(super) fn of(engine: &Engine, input: &Input) -> Analysis {
-        let text = input_text(input);
-        let (detected, safeguarding) = match input.content {
+    pub(super) fn of(engine: &Engine, content: &Content) -> Analysis {
+        let text = content_text(content);
+        let (detected, safeguarding) = match content {
             Content::Text(_) => (
                 // Commands say nothing about the person's language (see
                 // `handle`), so they are not looked at.

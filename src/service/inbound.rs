@@ -4,8 +4,8 @@ use super::{Gather, Result, ServiceError};
 use crate::channels::render;
 use crate::domain::{Channel, Identity, LanguageTag, Timestamp};
 use crate::engine::{
-    Content, Conversation, Event, Input, Parts, PersonView, RoundView, SequentialIds, UpdateView,
-    World,
+    Analysis, Content, Conversation, Event, Input, Parts, PersonView, RoundView, SequentialIds,
+    UpdateView, World,
 };
 use crate::store::{Direction, NewIssue, PersonId, StoreError, Tx};
 use serde::{Deserialize, Serialize};
@@ -44,9 +44,12 @@ impl Gather {
     /// log, reply. A provider's retry returns the first reply and changes
     /// nothing.
     pub async fn handle_inbound(&self, msg: InboundMessage) -> Result<Reply> {
+        // Once per message, and before any write lock: the part of the turn
+        // that needs nothing stored (language, safeguarding).
+        let analysis = self.engine.analyse(&msg.content);
         let mut last = None;
         for _ in 0..MAX_ATTEMPTS {
-            match self.try_inbound(&msg).await {
+            match self.try_inbound(&msg, &analysis).await {
                 // Two new issues raced for one number: run the step again.
                 Err(ServiceError::Conflict(m)) => last = Some(ServiceError::Conflict(m)),
                 other => return other,
@@ -55,16 +58,13 @@ impl Gather {
         Err(last.unwrap_or_else(|| ServiceError::Internal("retries exhausted".into())))
     }
 
-    async fn try_inbound(&self, msg: &InboundMessage) -> Result<Reply> {
+    async fn try_inbound(&self, msg: &InboundMessage, analysis: &Analysis) -> Result<Reply> {
         let now = self.clock.now();
         let input = Input {
             channel: msg.channel,
             content: msg.content.clone(),
             now,
         };
-        // Before the write lock: the part of the turn that needs nothing
-        // stored.
-        let analysis = self.engine.analyse(&input);
         let mut tx = self.store.begin().await?;
         if let Some((provider, id)) = &msg.provider_id
             && let Some(stored) = tx.seen_inbound(provider, id).await?
@@ -128,7 +128,7 @@ impl Gather {
         };
         let mut turn =
             self.engine
-                .handle_analysed(&view, state.clone(), &input, &analysis, &world, &mut ids);
+                .handle_analysed(&view, state.clone(), &input, analysis, &world, &mut ids);
         loop {
             let wanted = world.wanted();
             if wanted.is_empty() {
@@ -146,7 +146,7 @@ impl Gather {
                 &view,
                 state.clone(),
                 &input,
-                &analysis,
+                analysis,
                 &world,
                 &mut ids,
             );
@@ -165,7 +165,7 @@ impl Gather {
             ids = SequentialIds(tx.next_issue_number().await?);
             turn = self
                 .engine
-                .handle_analysed(&view, state, &input, &analysis, &world, &mut ids);
+                .handle_analysed(&view, state, &input, analysis, &world, &mut ids);
         }
 
         let mut forget = false;

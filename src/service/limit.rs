@@ -6,7 +6,9 @@
 //! else is unaffected. The check runs in the service before the engine, so
 //! a flood costs one small transaction a message (the dedupe record, so a
 //! provider's retry gets the same answer) and never an engine step, a
-//! conversation write or a reply.
+//! conversation write or a reply. (The text's analysis, language and
+//! safeguarding, runs before the limit is known: it is done outside the
+//! write lock, and a limited message's analysis is thrown away.)
 //!
 //! The counts live in the memory of the process: a restart forgets them,
 //! and behind a load balancer each instance counts only what it saw (so the
