@@ -58,12 +58,15 @@ impl SqlText for AssertSqlSafe<&'static str> {
 pub struct Query {
     sql: Cow<'static, str>,
     args: Vec<Value>,
+    /// The first value that could not be bound, reported when it runs.
+    unbindable: Option<rusqlite::Error>,
 }
 
 pub fn query(sql: impl SqlText) -> Query {
     Query {
         sql: sql.into_sql(),
         args: Vec::new(),
+        unbindable: None,
     }
 }
 
@@ -131,16 +134,25 @@ fn numbered(sql: &str) -> Cow<'_, str> {
 
 impl Query {
     pub fn bind<T: ToSql>(mut self, value: T) -> Self {
-        // A value rusqlite cannot take (a u64 above i64::MAX) is bound as
-        // NULL and reported when the statement runs.
+        // A value that cannot be turned into an SQLite value holds its
+        // place as NULL, and the statement fails when it runs.
         match owned(&value) {
             Ok(v) => self.args.push(v),
-            Err(_) => self.args.push(Value::Null),
+            Err(e) => {
+                self.args.push(Value::Null);
+                self.unbindable.get_or_insert(e);
+            }
         }
         self
     }
 
-    fn prepare<'c>(&self, conn: &'c Connection) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
+    fn prepare<'c>(
+        &mut self,
+        conn: &'c Connection,
+    ) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
+        if let Some(e) = self.unbindable.take() {
+            return Err(e);
+        }
         let mut stmt = conn.prepare_cached(&numbered(&self.sql))?;
         // Too few is an error; more than the SQL uses is allowed, as sqlx
         // allows it (a query may bind a value only one of its shapes uses).
@@ -157,7 +169,7 @@ impl Query {
         Ok(stmt)
     }
 
-    pub async fn execute(self, conn: &mut Connection) -> rusqlite::Result<Done> {
+    pub async fn execute(mut self, conn: &mut Connection) -> rusqlite::Result<Done> {
         let mut stmt = self.prepare(conn)?;
         let rows = stmt.raw_execute()?;
         Ok(Done { rows: rows as u64 })
@@ -177,7 +189,7 @@ impl Query {
             .ok_or(rusqlite::Error::QueryReturnedNoRows)
     }
 
-    fn rows(&self, conn: &Connection, limit: usize) -> rusqlite::Result<Vec<Row>> {
+    fn rows(mut self, conn: &Connection, limit: usize) -> rusqlite::Result<Vec<Row>> {
         let mut stmt = self.prepare(conn)?;
         let names: Arc<[String]> = stmt.column_names().iter().map(|n| n.to_string()).collect();
         let width = names.len();
@@ -427,6 +439,40 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, rusqlite::Error::InvalidParameterCount(0, 1)));
+    }
+
+    /// A value whose conversion fails.
+    struct Unbindable;
+
+    impl ToSql for Unbindable {
+        fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+            Err(rusqlite::Error::ToSqlConversionFailure(
+                "out of range".into(),
+            ))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_value_that_cannot_be_bound_fails_the_statement() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        query("CREATE TABLE t (a INTEGER)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let e = query("INSERT INTO t VALUES ($1)")
+            .bind(Unbindable)
+            .execute(&mut conn)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, rusqlite::Error::ToSqlConversionFailure(_)),
+            "{e:?}"
+        );
+        let n: i64 = query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
     }
 
     #[tokio::test]
