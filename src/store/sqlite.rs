@@ -448,7 +448,7 @@ impl Store for SqliteStore {
         let mut out = Vec::new();
         for table in tables {
             let columns: Vec<String> =
-                sqlx::query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                sqlx::query_scalar("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
                     .bind(&table)
                     .fetch_all(&mut *conn)
                     .await
@@ -678,7 +678,7 @@ impl SqliteTx {
     }
 
     async fn person_exists(&mut self, id: PersonId) -> Result<bool> {
-        let found: Option<i64> = lite::query_scalar("SELECT id FROM people WHERE id = $1")
+        let found: Option<i64> = lite::query_scalar("SELECT id FROM people WHERE id = ?1")
             .bind(id)
             .fetch_optional(self.conn())
             .await
@@ -696,7 +696,7 @@ impl SqliteTx {
 
     /// (status, merged_into) of an issue.
     async fn issue_state(&mut self, r: IssueRef) -> Result<Option<(IssueStatus, Option<i64>)>> {
-        let row = lite::query("SELECT status, merged_into FROM issues WHERE number = $1")
+        let row = lite::query("SELECT status, merged_into FROM issues WHERE number = ?1")
             .bind(num(r))
             .fetch_optional(self.conn())
             .await
@@ -710,7 +710,7 @@ impl SqliteTx {
 
     async fn round_head(&mut self, id: RoundId) -> Result<Option<RoundHead>> {
         let row = lite::query(
-            "SELECT id, title, max_choices, status, closes_at FROM rounds WHERE id = $1",
+            "SELECT id, title, max_choices, status, closes_at FROM rounds WHERE id = ?1",
         )
         .bind(id)
         .fetch_optional(self.conn())
@@ -739,7 +739,7 @@ impl SqliteTx {
         let rows = lite::query(
             "SELECT ri.position, ri.issue_number, i.title FROM round_items ri \
              JOIN issues i ON i.number = ri.issue_number \
-             WHERE ri.round_id = $1 ORDER BY ri.position",
+             WHERE ri.round_id = ?1 ORDER BY ri.position",
         )
         .bind(id)
         .fetch_all(self.conn())
@@ -776,7 +776,7 @@ impl SqliteTx {
                (SELECT COUNT(*) FROM ballot_choices c JOIN ballots b ON b.id = c.ballot_id \
                  WHERE b.round_id = ri.round_id AND c.issue_number = ri.issue_number) AS votes \
              FROM round_items ri JOIN issues i ON i.number = ri.issue_number \
-             WHERE ri.round_id = $1 ORDER BY ri.position",
+             WHERE ri.round_id = ?1 ORDER BY ri.position",
         )
         .bind(id)
         .fetch_all(self.conn())
@@ -839,7 +839,7 @@ impl Tx for SqliteTx {
 
     async fn seen_inbound(&mut self, provider: &str, provider_id: &str) -> Result<Option<String>> {
         lite::query_scalar(
-            "SELECT reply FROM inbound_dedupe WHERE provider = $1 AND provider_id = $2",
+            "SELECT reply FROM inbound_dedupe WHERE provider = ?1 AND provider_id = ?2",
         )
         .bind(provider)
         .bind(provider_id)
@@ -863,8 +863,8 @@ impl Tx for SqliteTx {
         // unlinked, with a blank reply.
         lite::query(
             "INSERT INTO inbound_dedupe (provider, provider_id, person_id, reply, created_at) \
-             SELECT $1, $2, p.id, CASE WHEN $3 IS NULL OR p.id IS NOT NULL THEN $4 ELSE '' END, $5 \
-             FROM (SELECT 1) LEFT JOIN people p ON p.id = $3 \
+             SELECT ?1, ?2, p.id, CASE WHEN ?3 IS NULL OR p.id IS NOT NULL THEN ?4 ELSE '' END, ?5 \
+             FROM (SELECT 1) LEFT JOIN people p ON p.id = ?3 \
              WHERE true ON CONFLICT (provider, provider_id) DO NOTHING",
         )
         .bind(provider)
@@ -884,7 +884,7 @@ impl Tx for SqliteTx {
         let row = lite::query(
             "SELECT p.id, p.language, p.opted_out, p.created_at \
              FROM identities i JOIN people p ON p.id = i.person_id \
-             WHERE i.kind = $1 AND i.address = $2",
+             WHERE i.kind = ?1 AND i.address = ?2",
         )
         .bind(identity.kind.as_str())
         .bind(&identity.address)
@@ -910,7 +910,7 @@ impl Tx for SqliteTx {
             )));
         }
         let id: i64 = lite::query_scalar(
-            "INSERT INTO people (language, opted_out, created_at) VALUES ($1, 0, $2) RETURNING id",
+            "INSERT INTO people (language, opted_out, created_at) VALUES (?1, 0, ?2) RETURNING id",
         )
         .bind(language.as_str())
         .bind(now.millis())
@@ -918,7 +918,7 @@ impl Tx for SqliteTx {
         .await
         .map_err(db)?;
         lite::query(
-            "INSERT INTO identities (kind, address, person_id, created_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO identities (kind, address, person_id, created_at) VALUES (?1, ?2, ?3, ?4)",
         )
         .bind(identity.kind.as_str())
         .bind(&identity.address)
@@ -937,7 +937,7 @@ impl Tx for SqliteTx {
 
     async fn person(&mut self, id: PersonId) -> Result<Option<Person>> {
         let row =
-            lite::query("SELECT id, language, opted_out, created_at FROM people WHERE id = $1")
+            lite::query("SELECT id, language, opted_out, created_at FROM people WHERE id = ?1")
                 .bind(id)
                 .fetch_optional(self.conn())
                 .await
@@ -946,7 +946,7 @@ impl Tx for SqliteTx {
     }
 
     async fn set_language(&mut self, id: PersonId, language: &LanguageTag) -> Result<()> {
-        let done = lite::query("UPDATE people SET language = $2 WHERE id = $1")
+        let done = lite::query("UPDATE people SET language = ?2 WHERE id = ?1")
             .bind(id)
             .bind(language.as_str())
             .execute(self.conn())
@@ -960,9 +960,9 @@ impl Tx for SqliteTx {
 
     async fn set_opted_out(&mut self, id: PersonId, opted_out: bool, now: Timestamp) -> Result<()> {
         let done = lite::query(
-            "UPDATE people SET opted_out = $2, \
-               opted_out_at = CASE WHEN $2 THEN COALESCE(opted_out_at, $3) ELSE NULL END \
-             WHERE id = $1",
+            "UPDATE people SET opted_out = ?2, \
+               opted_out_at = CASE WHEN ?2 THEN COALESCE(opted_out_at, ?3) ELSE NULL END \
+             WHERE id = ?1",
         )
         .bind(id)
         .bind(opted_out)
@@ -983,18 +983,18 @@ impl Tx for SqliteTx {
         let steps: [&'static str; 10] = [
             // Outbox rows for them or their addresses: unsent ones go, sent
             // ones keep only what the delivery statistics need.
-            "DELETE FROM outbox WHERE status <> 'sent' AND (person_id = $1 OR address IN \
-               (SELECT address FROM identities WHERE person_id = $1))",
-            "UPDATE outbox SET address = '', text = '', person_id = NULL WHERE person_id = $1 \
-               OR address IN (SELECT address FROM identities WHERE person_id = $1)",
-            "UPDATE inbound_dedupe SET reply = '', person_id = NULL WHERE person_id = $1",
-            "DELETE FROM messages WHERE person_id = $1",
-            "DELETE FROM follows WHERE person_id = $1",
-            "DELETE FROM conversations WHERE person_id = $1",
-            "DELETE FROM identities WHERE person_id = $1",
-            "UPDATE issues SET raised_by = NULL WHERE raised_by = $1",
-            "UPDATE ballots SET person_id = NULL WHERE person_id = $1",
-            "DELETE FROM people WHERE id = $1",
+            "DELETE FROM outbox WHERE status <> 'sent' AND (person_id = ?1 OR address IN \
+               (SELECT address FROM identities WHERE person_id = ?1))",
+            "UPDATE outbox SET address = '', text = '', person_id = NULL WHERE person_id = ?1 \
+               OR address IN (SELECT address FROM identities WHERE person_id = ?1)",
+            "UPDATE inbound_dedupe SET reply = '', person_id = NULL WHERE person_id = ?1",
+            "DELETE FROM messages WHERE person_id = ?1",
+            "DELETE FROM follows WHERE person_id = ?1",
+            "DELETE FROM conversations WHERE person_id = ?1",
+            "DELETE FROM identities WHERE person_id = ?1",
+            "UPDATE issues SET raised_by = NULL WHERE raised_by = ?1",
+            "UPDATE ballots SET person_id = NULL WHERE person_id = ?1",
+            "DELETE FROM people WHERE id = ?1",
         ];
         for sql in steps {
             lite::query(sql)
@@ -1009,7 +1009,7 @@ impl Tx for SqliteTx {
     // --- conversations --------------------------------------------------
 
     async fn conversation(&mut self, person: PersonId) -> Result<Option<String>> {
-        lite::query_scalar("SELECT state FROM conversations WHERE person_id = $1")
+        lite::query_scalar("SELECT state FROM conversations WHERE person_id = ?1")
             .bind(person)
             .fetch_optional(self.conn())
             .await
@@ -1024,7 +1024,7 @@ impl Tx for SqliteTx {
     ) -> Result<()> {
         match state {
             None => {
-                lite::query("DELETE FROM conversations WHERE person_id = $1")
+                lite::query("DELETE FROM conversations WHERE person_id = ?1")
                     .bind(person)
                     .execute(self.conn())
                     .await
@@ -1033,7 +1033,7 @@ impl Tx for SqliteTx {
             Some(state) => {
                 self.require_person(person).await?;
                 lite::query(
-                    "INSERT INTO conversations (person_id, state, updated_at) VALUES ($1, $2, $3) \
+                    "INSERT INTO conversations (person_id, state, updated_at) VALUES (?1, ?2, ?3) \
                      ON CONFLICT (person_id) DO UPDATE SET state = excluded.state, \
                        updated_at = excluded.updated_at",
                 )
@@ -1075,7 +1075,7 @@ impl Tx for SqliteTx {
         lite::query(
             "INSERT INTO issues (number, description, title, area, involvement, language, \
                channel, status, raised_by, created_at, safeguarding) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'new', ?8, ?9, ?10)",
         )
         .bind(num(r))
         .bind(&issue.description)
@@ -1094,7 +1094,7 @@ impl Tx for SqliteTx {
     }
 
     async fn issue(&mut self, r: IssueRef) -> Result<Option<Issue>> {
-        let row = lite::query(issue_select!("WHERE i.number = $1"))
+        let row = lite::query(issue_select!("WHERE i.number = ?1"))
             .bind(num(r))
             .fetch_optional(self.conn())
             .await
@@ -1104,7 +1104,7 @@ impl Tx for SqliteTx {
 
     async fn list_issues(&mut self, status: Option<IssueStatus>) -> Result<Vec<Issue>> {
         let rows = lite::query(issue_select!(
-            "WHERE ($1 IS NULL OR i.status = $1) ORDER BY i.number"
+            "WHERE (?1 IS NULL OR i.status = ?1) ORDER BY i.number"
         ))
         .bind(status.map(IssueStatus::as_str))
         .fetch_all(self.conn())
@@ -1129,7 +1129,7 @@ impl Tx for SqliteTx {
             _ => None,
         };
         let done = lite::query(
-            "UPDATE issues SET status = $2, hidden_reason = $3, merged_into = NULL WHERE number = $1",
+            "UPDATE issues SET status = ?2, hidden_reason = ?3, merged_into = NULL WHERE number = ?1",
         )
         .bind(num(r))
         .bind(status.as_str())
@@ -1144,7 +1144,7 @@ impl Tx for SqliteTx {
     }
 
     async fn set_issue_title(&mut self, r: IssueRef, title: &str) -> Result<()> {
-        let done = lite::query("UPDATE issues SET title = $2 WHERE number = $1")
+        let done = lite::query("UPDATE issues SET title = ?2 WHERE number = ?1")
             .bind(num(r))
             .bind(title)
             .execute(self.conn())
@@ -1158,7 +1158,7 @@ impl Tx for SqliteTx {
 
     async fn set_issue_recording(&mut self, r: IssueRef, url: &str, secs: i64) -> Result<()> {
         let done = lite::query(
-            "UPDATE issues SET recording_url = $2, recording_secs = $3 WHERE number = $1",
+            "UPDATE issues SET recording_url = ?2, recording_secs = ?3 WHERE number = ?1",
         )
         .bind(num(r))
         .bind(url)
@@ -1175,7 +1175,7 @@ impl Tx for SqliteTx {
     async fn voice_call(&mut self, call_sid: &str) -> Result<Option<VoiceCall>> {
         let row = lite::query(
             "SELECT call_sid, person_id, recording_url, recording_secs, issue_number, status, \
-               updated_at FROM voice_calls WHERE call_sid = $1",
+               updated_at FROM voice_calls WHERE call_sid = ?1",
         )
         .bind(call_sid)
         .fetch_optional(self.conn())
@@ -1201,7 +1201,7 @@ impl Tx for SqliteTx {
     async fn save_voice_call(&mut self, c: &VoiceCall) -> Result<()> {
         lite::query(
             "INSERT INTO voice_calls (call_sid, person_id, recording_url, recording_secs, \
-               issue_number, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+               issue_number, status, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
              ON CONFLICT (call_sid) DO UPDATE SET person_id = excluded.person_id, \
                recording_url = excluded.recording_url, recording_secs = excluded.recording_secs, \
                issue_number = excluded.issue_number, status = excluded.status, \
@@ -1254,23 +1254,23 @@ impl Tx for SqliteTx {
         let steps: [&'static str; 7] = [
             // The issue itself, and any issue merged into it earlier (keeps
             // merge chains one step long).
-            "UPDATE issues SET status = 'merged', merged_into = $2, hidden_reason = NULL \
-             WHERE number = $1",
-            "UPDATE issues SET merged_into = $2 WHERE merged_into = $1",
+            "UPDATE issues SET status = 'merged', merged_into = ?2, hidden_reason = NULL \
+             WHERE number = ?1",
+            "UPDATE issues SET merged_into = ?2 WHERE merged_into = ?1",
             // Followers move, without following twice.
             "INSERT INTO follows (person_id, issue_number, created_at) \
-             SELECT person_id, $2, created_at FROM follows WHERE issue_number = $1 \
+             SELECT person_id, ?2, created_at FROM follows WHERE issue_number = ?1 \
              ON CONFLICT (person_id, issue_number) DO NOTHING",
-            "DELETE FROM follows WHERE issue_number = $1",
+            "DELETE FROM follows WHERE issue_number = ?1",
             // Ballot choices move; a ballot that already chose both keeps one.
-            "DELETE FROM ballot_choices WHERE issue_number = $1 AND ballot_id IN \
-               (SELECT ballot_id FROM ballot_choices WHERE issue_number = $2)",
-            "UPDATE ballot_choices SET issue_number = $2 WHERE issue_number = $1",
+            "DELETE FROM ballot_choices WHERE issue_number = ?1 AND ballot_id IN \
+               (SELECT ballot_id FROM ballot_choices WHERE issue_number = ?2)",
+            "UPDATE ballot_choices SET issue_number = ?2 WHERE issue_number = ?1",
             // On ballots not yet closed, the item now stands for the target
             // (unless the target is already an item of that round).
-            "UPDATE round_items SET issue_number = $2 WHERE issue_number = $1 \
+            "UPDATE round_items SET issue_number = ?2 WHERE issue_number = ?1 \
                AND round_id IN (SELECT id FROM rounds WHERE status IN ('draft', 'open')) \
-               AND round_id NOT IN (SELECT round_id FROM round_items WHERE issue_number = $2)",
+               AND round_id NOT IN (SELECT round_id FROM round_items WHERE issue_number = ?2)",
         ];
         for sql in steps {
             lite::query(sql)
@@ -1291,7 +1291,7 @@ impl Tx for SqliteTx {
         self.require_person(person).await?;
         let target = merged_into.unwrap_or(num(r));
         lite::query(
-            "INSERT INTO follows (person_id, issue_number, created_at) VALUES ($1, $2, $3) \
+            "INSERT INTO follows (person_id, issue_number, created_at) VALUES (?1, ?2, ?3) \
              ON CONFLICT (person_id, issue_number) DO NOTHING",
         )
         .bind(person)
@@ -1346,7 +1346,7 @@ impl Tx for SqliteTx {
         }
         let id: i64 = lite::query_scalar(
             "INSERT INTO rounds (title, max_choices, status, closes_at, created_at) \
-             VALUES ($1, $2, 'draft', $3, $4) RETURNING id",
+             VALUES (?1, ?2, 'draft', ?3, ?4) RETURNING id",
         )
         .bind(title.trim())
         .bind(i64::from(max_choices))
@@ -1358,7 +1358,7 @@ impl Tx for SqliteTx {
         for (i, &r) in items.iter().enumerate() {
             let position = i64::try_from(i + 1).map_err(|_| corrupt("too many round items"))?;
             lite::query(
-                "INSERT INTO round_items (round_id, position, issue_number) VALUES ($1, $2, $3)",
+                "INSERT INTO round_items (round_id, position, issue_number) VALUES (?1, ?2, ?3)",
             )
             .bind(id)
             .bind(position)
@@ -1388,7 +1388,7 @@ impl Tx for SqliteTx {
                 "round {other} is already open; close it first"
             )));
         }
-        lite::query("UPDATE rounds SET status = 'open', opened_at = $2 WHERE id = $1")
+        lite::query("UPDATE rounds SET status = 'open', opened_at = ?2 WHERE id = ?1")
             .bind(id)
             .bind(now.millis())
             .execute(self.conn())
@@ -1409,7 +1409,7 @@ impl Tx for SqliteTx {
         for row in &results {
             lite::query(
                 "INSERT INTO round_results (round_id, issue_number, position, votes, rank) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )
             .bind(id)
             .bind(num(row.issue_ref))
@@ -1420,7 +1420,7 @@ impl Tx for SqliteTx {
             .await
             .map_err(db)?;
         }
-        lite::query("UPDATE rounds SET status = 'closed', closed_at = $2 WHERE id = $1")
+        lite::query("UPDATE rounds SET status = 'closed', closed_at = ?2 WHERE id = ?1")
             .bind(id)
             .bind(now.millis())
             .execute(self.conn())
@@ -1456,7 +1456,7 @@ impl Tx for SqliteTx {
         let rows = lite::query(
             "SELECT rr.position, rr.issue_number, i.title, rr.votes, rr.rank \
              FROM round_results rr JOIN issues i ON i.number = rr.issue_number \
-             WHERE rr.round_id = $1 ORDER BY rr.rank, rr.position",
+             WHERE rr.round_id = ?1 ORDER BY rr.rank, rr.position",
         )
         .bind(id)
         .fetch_all(self.conn())
@@ -1477,7 +1477,7 @@ impl Tx for SqliteTx {
 
     async fn ballot(&mut self, round: RoundId, person: PersonId) -> Result<Option<Vec<IssueRef>>> {
         let ballot: Option<i64> =
-            lite::query_scalar("SELECT id FROM ballots WHERE round_id = $1 AND person_id = $2")
+            lite::query_scalar("SELECT id FROM ballots WHERE round_id = ?1 AND person_id = ?2")
                 .bind(round)
                 .bind(person)
                 .fetch_optional(self.conn())
@@ -1488,8 +1488,8 @@ impl Tx for SqliteTx {
         };
         let choices: Vec<i64> = lite::query_scalar(
             "SELECT c.issue_number FROM ballot_choices c \
-             LEFT JOIN round_items ri ON ri.round_id = $2 AND ri.issue_number = c.issue_number \
-             WHERE c.ballot_id = $1 \
+             LEFT JOIN round_items ri ON ri.round_id = ?2 AND ri.issue_number = c.issue_number \
+             WHERE c.ballot_id = ?1 \
              ORDER BY ri.position IS NULL, ri.position, c.issue_number",
         )
         .bind(ballot)
@@ -1566,7 +1566,7 @@ impl Tx for SqliteTx {
         }
 
         let existing: Option<i64> =
-            lite::query_scalar("SELECT id FROM ballots WHERE round_id = $1 AND person_id = $2")
+            lite::query_scalar("SELECT id FROM ballots WHERE round_id = ?1 AND person_id = ?2")
                 .bind(round)
                 .bind(person)
                 .fetch_optional(self.conn())
@@ -1574,14 +1574,14 @@ impl Tx for SqliteTx {
                 .map_err(db)?;
         let ballot_id = match existing {
             Some(id) => {
-                lite::query("UPDATE ballots SET channel = $2, updated_at = $3 WHERE id = $1")
+                lite::query("UPDATE ballots SET channel = ?2, updated_at = ?3 WHERE id = ?1")
                     .bind(id)
                     .bind(channel.as_str())
                     .bind(now.millis())
                     .execute(self.conn())
                     .await
                     .map_err(db)?;
-                lite::query("DELETE FROM ballot_choices WHERE ballot_id = $1")
+                lite::query("DELETE FROM ballot_choices WHERE ballot_id = ?1")
                     .bind(id)
                     .execute(self.conn())
                     .await
@@ -1590,7 +1590,7 @@ impl Tx for SqliteTx {
             }
             None => lite::query_scalar(
                 "INSERT INTO ballots (round_id, person_id, channel, cast_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                 VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
             )
             .bind(round)
             .bind(person)
@@ -1601,7 +1601,7 @@ impl Tx for SqliteTx {
             .map_err(db)?,
         };
         for r in resolved {
-            lite::query("INSERT INTO ballot_choices (ballot_id, issue_number) VALUES ($1, $2)")
+            lite::query("INSERT INTO ballot_choices (ballot_id, issue_number) VALUES (?1, ?2)")
                 .bind(ballot_id)
                 .bind(num(r))
                 .execute(self.conn())
@@ -1640,7 +1640,7 @@ impl Tx for SqliteTx {
         }
         let id: i64 = lite::query_scalar(
             "INSERT INTO responses (issue_number, status, progress, created_at) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
+             VALUES (?1, ?2, ?3, ?4) RETURNING id",
         )
         .bind(num(r))
         .bind(response.status.as_str())
@@ -1651,7 +1651,7 @@ impl Tx for SqliteTx {
         .map_err(db)?;
         for (language, text) in &response.texts {
             lite::query(
-                "INSERT INTO response_texts (response_id, language, text) VALUES ($1, $2, $3)",
+                "INSERT INTO response_texts (response_id, language, text) VALUES (?1, ?2, ?3)",
             )
             .bind(id)
             .bind(language.as_str())
@@ -1669,10 +1669,10 @@ impl Tx for SqliteTx {
         }
         let rows = lite::query(
             "WITH mine (issue_number) AS ( \
-                 SELECT number FROM issues WHERE raised_by = $1 \
-                 UNION SELECT issue_number FROM follows WHERE person_id = $1 \
+                 SELECT number FROM issues WHERE raised_by = ?1 \
+                 UNION SELECT issue_number FROM follows WHERE person_id = ?1 \
                  UNION SELECT c.issue_number FROM ballot_choices c \
-                       JOIN ballots b ON b.id = c.ballot_id WHERE b.person_id = $1 \
+                       JOIN ballots b ON b.id = c.ballot_id WHERE b.person_id = ?1 \
              ), relevant (issue_number) AS ( \
                  SELECT issue_number FROM mine \
                  UNION SELECT i.merged_into FROM issues i \
@@ -1685,7 +1685,7 @@ impl Tx for SqliteTx {
              ) \
              SELECT l.id, l.issue_number, i.title, l.status, l.progress, l.created_at \
              FROM latest l JOIN issues i ON i.number = l.issue_number \
-             WHERE l.rn = 1 ORDER BY l.created_at DESC, l.id DESC LIMIT $2",
+             WHERE l.rn = 1 ORDER BY l.created_at DESC, l.id DESC LIMIT ?2",
         )
         .bind(person)
         .bind(i64::from(limit))
@@ -1699,7 +1699,7 @@ impl Tx for SqliteTx {
             let status: String = row.try_get(3).map_err(db)?;
             let progress: Option<i64> = row.try_get(4).map_err(db)?;
             let texts: Vec<(String, String)> = lite::query_as(
-                "SELECT language, text FROM response_texts WHERE response_id = $1 ORDER BY language",
+                "SELECT language, text FROM response_texts WHERE response_id = ?1 ORDER BY language",
             )
             .bind(id)
             .fetch_all(self.conn())
@@ -1735,8 +1735,8 @@ impl Tx for SqliteTx {
         // One statement: a person who no longer exists gets no row.
         lite::query(
             "INSERT INTO messages (person_id, direction, channel, text, created_at) \
-             SELECT $1, $2, $3, $4, $5 \
-             WHERE $1 IS NULL OR EXISTS (SELECT 1 FROM people WHERE id = $1)",
+             SELECT ?1, ?2, ?3, ?4, ?5 \
+             WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM people WHERE id = ?1)",
         )
         .bind(person)
         .bind(direction.as_str())
@@ -1948,7 +1948,7 @@ mod tests {
                 // Committed means readable by another connection at once.
                 let mut conn = store.pool().acquire().await.unwrap();
                 let found: Option<i64> =
-                    sqlx::query_scalar("SELECT person_id FROM identities WHERE address = $1")
+                    sqlx::query_scalar("SELECT person_id FROM identities WHERE address = ?1")
                         .bind(who(n).address)
                         .fetch_optional(&mut *conn)
                         .await

@@ -7,7 +7,7 @@ use crate::store::{PersonId, Result};
 
 impl SqliteTx {
     pub(super) async fn chat_state_get(&mut self, key: &str) -> Result<Option<String>> {
-        lite::query_scalar("SELECT value FROM chat_state WHERE key = $1")
+        lite::query_scalar("SELECT value FROM chat_state WHERE key = ?1")
             .bind(key)
             .fetch_optional(self.conn())
             .await
@@ -22,7 +22,7 @@ impl SqliteTx {
     ) -> Result<()> {
         match value {
             Some(v) => lite::query(
-                "INSERT INTO chat_state (key, value, updated_at) VALUES ($1, $2, $3) \
+                "INSERT INTO chat_state (key, value, updated_at) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
                  updated_at = excluded.updated_at",
             )
@@ -32,7 +32,7 @@ impl SqliteTx {
             .execute(self.conn())
             .await
             .map_err(db)?,
-            None => lite::query("DELETE FROM chat_state WHERE key = $1")
+            None => lite::query("DELETE FROM chat_state WHERE key = ?1")
                 .bind(key)
                 .execute(self.conn())
                 .await
@@ -43,7 +43,7 @@ impl SqliteTx {
 
     pub(super) async fn chat_state_list(&mut self, prefix: &str) -> Result<Vec<(String, String)>> {
         lite::query_as(
-            "SELECT key, value FROM chat_state WHERE substr(key, 1, length($1)) = $1 ORDER BY key",
+            "SELECT key, value FROM chat_state WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
         )
         .bind(prefix)
         .fetch_all(self.conn())
@@ -53,7 +53,7 @@ impl SqliteTx {
 
     pub(super) async fn link_code_get(&mut self, person: PersonId) -> Result<Option<LinkCode>> {
         let row = lite::query(
-            "SELECT phone, code_hash, expires_at, tries FROM link_codes WHERE person_id = $1",
+            "SELECT phone, code_hash, expires_at, tries FROM link_codes WHERE person_id = ?1",
         )
         .bind(person)
         .fetch_optional(self.conn())
@@ -78,7 +78,7 @@ impl SqliteTx {
         match code {
             Some(c) => lite::query(
                 "INSERT INTO link_codes (person_id, phone, code_hash, expires_at, tries, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
                  ON CONFLICT (person_id) DO UPDATE SET phone = excluded.phone, \
                  code_hash = excluded.code_hash, expires_at = excluded.expires_at, \
                  tries = excluded.tries, created_at = excluded.created_at",
@@ -92,7 +92,7 @@ impl SqliteTx {
             .execute(self.conn())
             .await
             .map_err(db)?,
-            None => lite::query("DELETE FROM link_codes WHERE person_id = $1")
+            None => lite::query("DELETE FROM link_codes WHERE person_id = ?1")
                 .bind(person)
                 .execute(self.conn())
                 .await

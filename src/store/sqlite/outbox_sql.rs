@@ -68,7 +68,7 @@ impl SqliteTx {
                 Some(id)
             }
             None => lite::query_scalar(
-                "SELECT person_id FROM identities WHERE kind = $1 AND address = $2",
+                "SELECT person_id FROM identities WHERE kind = ?1 AND address = ?2",
             )
             .bind(msg.channel.identity_kind().as_str())
             .bind(&msg.address)
@@ -79,7 +79,7 @@ impl SqliteTx {
         lite::query_scalar(
             "INSERT INTO outbox (person_id, channel, address, text, kind, status, attempts, \
                next_attempt_at, dedupe_key, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $7, $8) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 'queued', 0, ?6, ?7, ?8) \
              ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
         )
         .bind(person)
@@ -112,10 +112,10 @@ impl SqliteTx {
         // this transaction holds keeps them as read until the UPDATE.
         let chosen: Vec<(i64, Option<i64>)> = lite::query_as(
             "SELECT id, CASE WHEN status = 'sending' THEN claimed_at END FROM outbox \
-             WHERE channel = $1 AND ( \
-               (status = 'queued' AND next_attempt_at <= $2) \
-               OR (status = 'sending' AND claimed_at <= $4)) \
-             ORDER BY next_attempt_at, id LIMIT $3",
+             WHERE channel = ?1 AND ( \
+               (status = 'queued' AND next_attempt_at <= ?2) \
+               OR (status = 'sending' AND claimed_at <= ?4)) \
+             ORDER BY next_attempt_at, id LIMIT ?3",
         )
         .bind(channel.as_str())
         .bind(now.millis())
@@ -134,9 +134,9 @@ impl SqliteTx {
             .filter_map(|(id, at)| at.map(|at| (*id, at)))
             .collect();
         let rows = lite::query(
-            "UPDATE outbox SET status = 'sending', claimed_at = $2, claimed_by = $3, \
+            "UPDATE outbox SET status = 'sending', claimed_at = ?2, claimed_by = ?3, \
                attempts = attempts + 1 \
-             WHERE id IN (SELECT value FROM json_each($1)) \
+             WHERE id IN (SELECT value FROM json_each(?1)) \
              RETURNING id, person_id, channel, address, text, kind, attempts, next_attempt_at, \
                COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), 0) \
                  AS opted_out",
@@ -167,8 +167,8 @@ impl SqliteTx {
         now: Timestamp,
     ) -> Result<ClaimCheck> {
         let opted_out: Option<bool> = lite::query_scalar(
-            "UPDATE outbox SET claimed_at = $4 \
-             WHERE id = $1 AND status = 'sending' AND claimed_by = $2 AND attempts = $3 \
+            "UPDATE outbox SET claimed_at = ?4 \
+             WHERE id = ?1 AND status = 'sending' AND claimed_by = ?2 AND attempts = ?3 \
              RETURNING COALESCE((SELECT p.opted_out FROM people p \
                                  WHERE p.id = outbox.person_id), 0)",
         )
@@ -196,10 +196,10 @@ impl SqliteTx {
         now: Timestamp,
     ) -> Result<()> {
         let done = lite::query(
-            "UPDATE outbox SET status = 'sent', provider = $2, provider_id = $3, segments = $4, \
-               encoding = $5, sent_at = $6, status_updated_at = $6, claimed_at = NULL, \
+            "UPDATE outbox SET status = 'sent', provider = ?2, provider_id = ?3, segments = ?4, \
+               encoding = ?5, sent_at = ?6, status_updated_at = ?6, claimed_at = NULL, \
                claimed_by = NULL, last_error = NULL \
-             WHERE id = $1 AND status <> 'sent'",
+             WHERE id = ?1 AND status <> 'sent'",
         )
         .bind(id)
         .bind(provider)
@@ -216,7 +216,7 @@ impl SqliteTx {
         // A report that overtook the send.
         let report = lite::query(
             "SELECT status, error_code, updated_at FROM delivery_reports \
-             WHERE provider = $1 AND provider_id = $2",
+             WHERE provider = ?1 AND provider_id = ?2",
         )
         .bind(provider)
         .bind(provider_id)
@@ -228,8 +228,8 @@ impl SqliteTx {
             let error_code: Option<String> = report.try_get(1).map_err(db)?;
             let updated_at: i64 = report.try_get(2).map_err(db)?;
             lite::query(
-                "UPDATE outbox SET delivery_status = $2, error_code = $3, \
-                   status_updated_at = MAX(status_updated_at, $4) WHERE id = $1",
+                "UPDATE outbox SET delivery_status = ?2, error_code = ?3, \
+                   status_updated_at = MAX(status_updated_at, ?4) WHERE id = ?1",
             )
             .bind(id)
             .bind(status)
@@ -249,7 +249,7 @@ impl SqliteTx {
         provider_id: &str,
     ) -> Result<bool> {
         lite::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM outbox WHERE provider = $1 AND provider_id = $2)",
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE provider = ?1 AND provider_id = ?2)",
         )
         .bind(provider)
         .bind(provider_id)
@@ -265,9 +265,9 @@ impl SqliteTx {
         next_attempt_at: Timestamp,
     ) -> Result<()> {
         lite::query(
-            "UPDATE outbox SET status = 'queued', next_attempt_at = $2, last_error = $3, \
+            "UPDATE outbox SET status = 'queued', next_attempt_at = ?2, last_error = ?3, \
                claimed_at = NULL, claimed_by = NULL \
-             WHERE id = $1 AND status = 'sending'",
+             WHERE id = ?1 AND status = 'sending'",
         )
         .bind(id)
         .bind(next_attempt_at.millis())
@@ -280,9 +280,9 @@ impl SqliteTx {
 
     pub(super) async fn outbox_mark_deferred(&mut self, id: i64, until: Timestamp) -> Result<()> {
         lite::query(
-            "UPDATE outbox SET status = 'queued', next_attempt_at = $2, \
+            "UPDATE outbox SET status = 'queued', next_attempt_at = ?2, \
                attempts = MAX(attempts - 1, 0), claimed_at = NULL, claimed_by = NULL \
-             WHERE id = $1 AND status = 'sending'",
+             WHERE id = ?1 AND status = 'sending'",
         )
         .bind(id)
         .bind(until.millis())
@@ -301,9 +301,9 @@ impl SqliteTx {
         now: Timestamp,
     ) -> Result<()> {
         lite::query(
-            "UPDATE outbox SET status = $2, last_error = $3, status_updated_at = $4, \
+            "UPDATE outbox SET status = ?2, last_error = ?3, status_updated_at = ?4, \
                claimed_at = NULL, claimed_by = NULL \
-             WHERE id = $1 AND status IN ('queued', 'sending')",
+             WHERE id = ?1 AND status IN ('queued', 'sending')",
         )
         .bind(id)
         .bind(status.as_str())
@@ -325,7 +325,7 @@ impl SqliteTx {
     ) -> Result<Option<DeliveryTarget>> {
         let inserted = lite::query(
             "INSERT INTO delivery_reports (provider, provider_id, status, error_code, \
-               received_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
+               received_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) \
              ON CONFLICT (provider, provider_id) DO NOTHING",
         )
         .bind(provider)
@@ -341,7 +341,7 @@ impl SqliteTx {
         let mut changed = inserted;
         if !inserted {
             let current: String = lite::query_scalar(
-                "SELECT status FROM delivery_reports WHERE provider = $1 AND provider_id = $2",
+                "SELECT status FROM delivery_reports WHERE provider = ?1 AND provider_id = ?2",
             )
             .bind(provider)
             .bind(provider_id)
@@ -352,9 +352,9 @@ impl SqliteTx {
             // overwritten.
             if DeliveryStatus::parse(&current).is_some_and(|c| status.supersedes(c)) {
                 lite::query(
-                    "UPDATE delivery_reports SET status = $3, \
-                       error_code = COALESCE($4, error_code), updated_at = $5 \
-                     WHERE provider = $1 AND provider_id = $2",
+                    "UPDATE delivery_reports SET status = ?3, \
+                       error_code = COALESCE(?4, error_code), updated_at = ?5 \
+                     WHERE provider = ?1 AND provider_id = ?2",
                 )
                 .bind(provider)
                 .bind(provider_id)
@@ -371,8 +371,8 @@ impl SqliteTx {
             lite::query(
                 "UPDATE outbox SET (delivery_status, error_code, status_updated_at) = \
                    (SELECT r.status, r.error_code, r.updated_at FROM delivery_reports r \
-                    WHERE r.provider = $1 AND r.provider_id = $2) \
-                 WHERE provider = $1 AND provider_id = $2",
+                    WHERE r.provider = ?1 AND r.provider_id = ?2) \
+                 WHERE provider = ?1 AND provider_id = ?2",
             )
             .bind(provider)
             .bind(provider_id)
@@ -381,7 +381,7 @@ impl SqliteTx {
             .map_err(db)?;
         }
         let row = lite::query(
-            "SELECT id, person_id, address FROM outbox WHERE provider = $1 AND provider_id = $2",
+            "SELECT id, person_id, address FROM outbox WHERE provider = ?1 AND provider_id = ?2",
         )
         .bind(provider)
         .bind(provider_id)
@@ -405,8 +405,8 @@ impl SqliteTx {
         now: Timestamp,
     ) -> Result<Option<PersonId>> {
         lite::query_scalar(
-            "UPDATE people SET opted_out = 1, opted_out_at = COALESCE(opted_out_at, $3) \
-             WHERE id = (SELECT person_id FROM identities WHERE kind = $1 AND address = $2) \
+            "UPDATE people SET opted_out = 1, opted_out_at = COALESCE(opted_out_at, ?3) \
+             WHERE id = (SELECT person_id FROM identities WHERE kind = ?1 AND address = ?2) \
              RETURNING id",
         )
         .bind(kind.as_str())
@@ -423,7 +423,7 @@ impl SqliteTx {
         kind: IdentityKind,
     ) -> Result<Option<String>> {
         lite::query_scalar(
-            "SELECT address FROM identities WHERE person_id = $1 AND kind = $2 \
+            "SELECT address FROM identities WHERE person_id = ?1 AND kind = ?2 \
              ORDER BY created_at, address LIMIT 1",
         )
         .bind(person)
@@ -437,7 +437,7 @@ impl SqliteTx {
         let row = lite::query(
             "SELECT id, person_id, channel, kind, status, attempts, next_attempt_at, provider, \
                provider_id, segments, encoding, last_error, sent_at, delivery_status, error_code \
-             FROM outbox WHERE id = $1",
+             FROM outbox WHERE id = ?1",
         )
         .bind(id)
         .fetch_optional(self.conn())
