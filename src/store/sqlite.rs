@@ -428,7 +428,6 @@ impl Store for SqliteStore {
         writer.join().await?;
         Ok(Box::new(SqliteTx {
             writer: Some(writer),
-            shared: self.writer.clone(),
         }))
     }
 
@@ -642,7 +641,6 @@ fn issue_from_row(row: &lite::Row) -> Result<Issue> {
 pub struct SqliteTx {
     /// Ours until committed or dropped.
     writer: Option<tokio::sync::OwnedMutexGuard<Writer>>,
-    shared: Arc<tokio::sync::Mutex<Writer>>,
 }
 
 impl Drop for SqliteTx {
@@ -807,14 +805,17 @@ impl Tx for SqliteTx {
         }
         // Let the writers queued behind us, and those about to queue, add
         // their turns; then commit the group unless one of them already has.
-        drop(w);
-        tokio::task::yield_now().await;
+        // The guard is armed before the first await, so a task dropped at
+        // any point from here still gets its group committed.
+        let writer = tokio::sync::OwnedMutexGuard::mutex(&w).clone();
         let mut guard = GroupGuard {
-            writer: self.shared.clone(),
+            writer: writer.clone(),
             group,
             armed: true,
         };
-        let done = finish_group(&self.shared, group).await;
+        drop(w);
+        tokio::task::yield_now().await;
+        let done = finish_group(&writer, group).await;
         guard.armed = false;
         done
     }
@@ -1997,6 +1998,28 @@ mod tests {
         let w = store.writer.lock().await;
         assert!(!w.open);
         assert!(w.conn.is_autocommit());
+    }
+
+    #[tokio::test]
+    async fn a_commit_dropped_while_waiting_still_commits_its_group() {
+        let store = store().await;
+        let mut tx = store.begin().await.unwrap();
+        tx.create_person(&who(1), &en(), Timestamp(0))
+            .await
+            .unwrap();
+        // Polled once (it releases its turn and yields), then dropped, as
+        // when a client hangs up mid-commit.
+        let mut commit = tx.commit();
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(commit.as_mut().poll(&mut cx).is_pending());
+        drop(commit);
+        // The guard's task runs at the next turn of this (single-threaded)
+        // runtime and commits the group.
+        tokio::task::yield_now().await;
+        let w = store.writer.lock().await;
+        assert!(!w.open, "the group is still open");
+        drop(w);
+        assert_eq!(people(&store).await, 1);
     }
 
     #[tokio::test]
