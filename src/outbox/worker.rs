@@ -413,9 +413,7 @@ impl Worker {
                 Ok(Outcome::Sent)
             }
             Err(SendError::Retry { reason, after }) => {
-                if item.attempts >= self.max_attempts {
-                    let why = format!("gave up after {} attempts: {reason}", item.attempts);
-                    self.fail(&item, &why, false, now).await?;
+                if self.gave_up(&item, &reason, now).await? {
                     return Ok(Outcome::Failed);
                 }
                 let wait = after
@@ -444,9 +442,7 @@ impl Worker {
                 Ok(Outcome::Retry)
             }
             Err(SendError::Unknown { reason }) => {
-                if item.attempts >= self.max_attempts {
-                    let why = format!("gave up after {} attempts: {reason}", item.attempts);
-                    self.fail(&item, &why, false, now).await?;
+                if self.gave_up(&item, &reason, now).await? {
                     return Ok(Outcome::Failed);
                 }
                 // The provider may have it. Queued again, it would be sent
@@ -490,9 +486,7 @@ impl Worker {
             Ok(found) => found,
             Err(SendError::Retry { reason, .. } | SendError::Unknown { reason }) => {
                 let reason = format!("cannot tell whether it was sent before: {reason}");
-                if item.attempts >= self.max_attempts {
-                    let why = format!("gave up after {} attempts: {reason}", item.attempts);
-                    self.fail(item, &why, false, self.clock.now()).await?;
+                if self.gave_up(item, &reason, self.clock.now()).await? {
                     return Ok(Some(Outcome::Failed));
                 }
                 // Not sent blind, and not queued again either (that would
@@ -590,6 +584,22 @@ impl Worker {
             segments: info.map(|i| u32::try_from(i.segments).unwrap_or(u32::MAX)),
             encoding: info.map(|i| i.encoding.as_str()),
         }
+    }
+
+    /// After the last allowed attempt, records the message as failed
+    /// ("gave up after N attempts: …") and says so.
+    async fn gave_up(
+        &self,
+        item: &OutboxItem,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        if item.attempts < self.max_attempts {
+            return Ok(false);
+        }
+        let why = format!("gave up after {} attempts: {reason}", item.attempts);
+        self.fail(item, &why, false, now).await?;
+        Ok(true)
     }
 
     async fn cancel(&self, item: &OutboxItem, now: Timestamp) -> Result<Outcome, StoreError> {
