@@ -446,6 +446,11 @@ pub fn main() -> ExitCode {
     if matches!(cli.command, Command::Bench { .. }) && std::env::var_os("GATHER_LOG").is_none() {
         config.log = "warn".to_string();
     }
+    // The simulator's terminal is the conversation: only errors interrupt
+    // it, unless GATHER_LOG asks for more.
+    if matches!(cli.command, Command::Chat(_)) && std::env::var_os("GATHER_LOG").is_none() {
+        config.log = "error".to_string();
+    }
     init_logging(&config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -749,7 +754,8 @@ impl Style {
 }
 
 async fn chat(config: &Config, args: ChatArgs) -> CliResult {
-    let gather = app::build(config).await?;
+    // One person typing is not a flood: no inbound limit in the simulator.
+    let gather = app::build(config).await?.with_inbound_rate(0);
     let locales = gather.engine.locales();
     if let Some(lang) = &args.lang
         && !locales.has_language(lang)

@@ -20,7 +20,8 @@
 //! 7. [`store`]: the `Store` trait with its SQLite and PostgreSQL
 //!    implementations (migrations per database), the outbox, fan-out and reports.
 //!
-//! Around them: [`config`] (file + environment), [`app`] (config → a running
+//! Around them: [`config`] (file + environment), [`assets`] (the shipped flows
+//! and locales built into the binary), [`app`] (config → a running
 //! [`service::Gather`]: locales, flows, migrated store, clock), [`clock`] (the
 //! injected time source), [`outbox`] (messages that are not a direct reply:
 //! a durable queue and the worker that sends it), [`http`] (`gather serve`),
@@ -30,6 +31,7 @@
 //! command).
 
 pub mod app;
+pub mod assets;
 pub mod channels;
 pub mod cli;
 pub mod clock;
