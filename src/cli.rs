@@ -171,6 +171,12 @@ pub enum FlowsCommand {
         /// The flow's name (its file name without .toml), e.g. raise.
         name: String,
     },
+    /// Play the journeys in every locale and print what each SMS costs.
+    Cost {
+        /// Exit 1 when a message or a journey is over its budget.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -446,6 +452,16 @@ pub fn main() -> ExitCode {
     if matches!(cli.command, Command::Bench { .. }) && std::env::var_os("GATHER_LOG").is_none() {
         config.log = "warn".to_string();
     }
+    // The cost report plays whole journeys: their INFO lines are noise.
+    if matches!(
+        cli.command,
+        Command::Flows {
+            command: FlowsCommand::Cost { .. }
+        }
+    ) && std::env::var_os("GATHER_LOG").is_none()
+    {
+        config.log = "warn".to_string();
+    }
     // The simulator's terminal is the conversation: only errors interrupt
     // it, unless GATHER_LOG asks for more.
     if matches!(cli.command, Command::Chat(_)) && std::env::var_os("GATHER_LOG").is_none() {
@@ -498,6 +514,9 @@ pub async fn run(command: Command, config: &Config) -> CliResult {
         Command::Flows {
             command: FlowsCommand::Graph { name },
         } => flows_graph(config, &name),
+        Command::Flows {
+            command: FlowsCommand::Cost { check },
+        } => flows_cost(config, check).await,
         Command::Chat(args) => chat(config, args).await,
         Command::Issues { command } => issues(config, command).await,
         Command::Round { command } => round(config, command).await,
@@ -591,6 +610,30 @@ async fn migrate(config: &Config) -> CliResult {
         redact_url(&config.database_url)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `gather flows cost`: the segments of every journey, per locale.
+async fn flows_cost(config: &Config, check: bool) -> CliResult {
+    let engine = app::engine(config)?;
+    let costs = crate::cost::measure(&engine)
+        .await
+        .map_err(CliError::Failed)?;
+    outln!("{}", crate::cost::markdown(&costs));
+    let over = crate::cost::over_budget(&costs);
+    for line in &over {
+        outln!("over budget: {line}");
+    }
+    if over.is_empty() {
+        outln!("ok: every message and journey within the SMS budget");
+        Ok(ExitCode::SUCCESS)
+    } else if check {
+        Err(CliError::Failed(format!(
+            "{} over the SMS budget",
+            plural(over.len(), "message or journey")
+        )))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 fn flows_check(config: &Config) -> CliResult {

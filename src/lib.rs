@@ -36,6 +36,7 @@ pub mod channels;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod cost;
 pub mod domain;
 pub mod engine;
 pub mod flow;
