@@ -314,6 +314,11 @@ async fn board_update_push(
         .find(|(l, _)| l == language.as_str())
         .map(|(_, t)| t)
         .unwrap_or(default_text);
+    let text = gather
+        .engine
+        .locales()
+        .sms_text(language, &text)
+        .into_owned();
     let info = segments::count(&text);
     Ok(Message {
         label: "Board update (push)".into(),

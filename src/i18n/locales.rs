@@ -1,11 +1,13 @@
 //! Fluent bundles, one per locale folder.
 
 use super::keywords::{KeywordFile, KeywordTable};
+use super::plain::{PlainLetters, SmsFile, sms_text};
 use super::safeguarding::{SafeguardingFile, SafeguardingTable};
 use crate::assets::Files;
 use crate::domain::LanguageTag;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -59,6 +61,8 @@ struct Locale {
     folder: PathBuf,
     /// The folder has the README.md a translator starts from.
     has_readme: bool,
+    /// Plain spellings for SMS, when the locale's SMS are plain.
+    plain: Option<PlainLetters>,
 }
 
 /// Every locale Gather speaks. The default locale is complete by
@@ -194,6 +198,17 @@ impl Locales {
             .get(tag)
             .map(|l| l.files.clone())
             .unwrap_or_default()
+    }
+
+    /// `text` as an SMS to a person of `tag`: in GSM-7 where the locale's
+    /// plain spellings and typographic replacements make it so.
+    pub fn sms_text<'a>(&self, tag: &LanguageTag, text: &'a str) -> Cow<'a, str> {
+        sms_text(text, self.locales.get(tag).and_then(|l| l.plain.as_ref()))
+    }
+
+    /// Whether the locale's SMS are written plainly (`sms.toml`).
+    pub fn sms_plain(&self, tag: &LanguageTag) -> bool {
+        self.locales.get(tag).is_some_and(|l| l.plain.is_some())
     }
 
     /// Whether the locale's folder has its README.md.
@@ -425,6 +440,32 @@ fn load_locale(
         // `gather flows check` reports a locale without phrases.
         Err(_) => SafeguardingFile::default(),
     };
+    let sms_path = folder.join("sms.toml");
+    let plain = match source.read_to_string(&sms_path) {
+        Ok(s) => match toml::from_str::<SmsFile>(&s) {
+            Ok(file) => match PlainLetters::from_file(&file) {
+                Ok(p) => p,
+                Err(problems) => {
+                    for message in problems {
+                        errors.push(LocaleError {
+                            file: sms_path.clone(),
+                            message,
+                        });
+                    }
+                    None
+                }
+            },
+            Err(e) => {
+                errors.push(LocaleError {
+                    file: sms_path,
+                    message: format!("invalid SMS file: {e}"),
+                });
+                None
+            }
+        },
+        // No file: the full text.
+        Err(_) => None,
+    };
     if errors.is_empty() {
         Ok((
             Locale {
@@ -434,6 +475,7 @@ fn load_locale(
                 files: ids_by_file,
                 folder: folder.to_path_buf(),
                 has_readme: source.is_file(&folder.join("README.md")),
+                plain,
             },
             keywords,
             phrases,

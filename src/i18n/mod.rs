@@ -8,6 +8,7 @@ pub mod detect;
 mod keywords;
 mod locales;
 pub mod normalize;
+pub mod plain;
 pub mod safeguarding;
 
 pub use detect::{Detected, Detector, Guess, LanguageDetector};

@@ -292,6 +292,7 @@ impl Gather {
                     response_id: Some(id),
                     round_id: None,
                     audience: Audience::Issue(input.issue),
+                    sms_texts: self.sms_texts(&messages),
                     texts: messages,
                     default_text,
                     not_before: now,
@@ -312,6 +313,21 @@ impl Gather {
             fanout,
             recipients,
         })
+    }
+
+    /// Per-language texts as SMS spell them (plain where the locale asks).
+    pub(crate) fn sms_texts(&self, texts: &[(String, String)]) -> Vec<(String, String)> {
+        let locales = self.engine.locales();
+        texts
+            .iter()
+            .map(|(lang, text)| {
+                let sms = match LanguageTag::parse(lang) {
+                    Ok(tag) => locales.sms_text(&tag, text).into_owned(),
+                    Err(_) => text.clone(),
+                };
+                (lang.clone(), sms)
+            })
+            .collect()
     }
 
     /// The update as each locale says it: the organiser's text in that
@@ -409,6 +425,7 @@ impl Gather {
                     } else {
                         Audience::RoundVoters(round)
                     },
+                    sms_texts: self.sms_texts(&texts),
                     texts,
                     default_text,
                     not_before: now,

@@ -45,6 +45,9 @@ pub struct FanOutSpec {
     pub texts: Vec<(String, String)>,
     /// For a recipient whose language has no entry.
     pub default_text: String,
+    /// `texts` as SMS spell them (plain where the locale asks, see
+    /// `i18n::plain`), in the same order; empty: SMS get `texts`.
+    pub sms_texts: Vec<(String, String)>,
     pub not_before: Timestamp,
 }
 
@@ -185,7 +188,12 @@ macro_rules! fanout_for {
                         .bind(now.millis())
                         .bind(spec.not_before.millis())
                         .bind(spec.default_text.as_str());
-                    for (lang, text) in &spec.texts {
+                    let texts = if kind == "phone" && spec.sms_texts.len() == spec.texts.len() {
+                        &spec.sms_texts
+                    } else {
+                        &spec.texts
+                    };
+                    for (lang, text) in texts {
                         q = q.bind(lang.as_str()).bind(text.as_str());
                     }
                     n += q.execute(&mut *conn).await?.rows_affected() as i64;

@@ -206,12 +206,13 @@ async fn render(
     let zone = state.config.zone();
     let texts: Vec<(LanguageTag, String)> = draft.texts().unwrap_or_default();
     let previews: Vec<(String, String)> = match (preview, draft.status) {
-        (true, Some(status)) => {
-            state
+        // As SMS recipients get it: plain where their locale asks.
+        (true, Some(status)) => state.gather.sms_texts(
+            &state
                 .gather
                 .update_texts(issue, status, draft.progress().ok().flatten(), &texts)
-                .0
-        }
+                .0,
+        ),
         _ => Vec::new(),
     };
     let name = |tag: &LanguageTag| locales.format(tag, "language-name", &Args::new());
