@@ -308,17 +308,14 @@ async fn board_update_push(
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no issue {issue}"))?;
     drop(tx);
-    let (all, default_text) = gather.update_texts(&stored, ResponseStatus::Committed, None, texts);
-    let text = all
+    // What the fan-out queues for a phone: its SMS copy.
+    let (all, _) = gather.update_texts(&stored, ResponseStatus::Committed, None, texts);
+    let text = gather
+        .update_sms_texts(&stored, ResponseStatus::Committed, &all)
         .into_iter()
         .find(|(l, _)| l == language.as_str())
         .map(|(_, t)| t)
-        .unwrap_or(default_text);
-    let text = gather
-        .engine
-        .locales()
-        .sms_text(language, &text)
-        .into_owned();
+        .ok_or_else(|| format!("no Board update for {language}"))?;
     let info = segments::count(&text);
     Ok(Message {
         label: "Board update (push)".into(),

@@ -292,7 +292,9 @@ impl Gather {
                     response_id: Some(id),
                     round_id: None,
                     audience: Audience::Issue(input.issue),
-                    sms_texts: self.sms_texts(&messages),
+                    // By SMS, one short notice; UPDATES, chat and the
+                    // public page have the whole text.
+                    sms_texts: self.update_sms_texts(&issue, input.status, &messages),
                     texts: messages,
                     default_text,
                     not_before: now,
@@ -313,6 +315,28 @@ impl Gather {
             fanout,
             recipients,
         })
+    }
+
+    /// The SMS notice of a Board response, for each language of `texts`:
+    /// the reference and the status, and how to read the rest (UPDATES).
+    pub(crate) fn update_sms_texts(
+        &self,
+        issue: &crate::store::Issue,
+        status: ResponseStatus,
+        texts: &[(String, String)],
+    ) -> Vec<(String, String)> {
+        let locales = self.engine.locales();
+        let mut args = Args::new();
+        args.insert("ref".into(), ArgValue::from(issue.issue_ref.to_string()));
+        args.insert("status".into(), ArgValue::from(status.as_str()));
+        let notices: Vec<(String, String)> = texts
+            .iter()
+            .map(|(lang, text)| match LanguageTag::parse(lang) {
+                Ok(tag) => (lang.clone(), locales.format(&tag, "update-notice", &args)),
+                Err(_) => (lang.clone(), text.clone()),
+            })
+            .collect();
+        self.sms_texts(&notices)
     }
 
     /// Per-language texts as SMS spell them (plain where the locale asks).
