@@ -26,9 +26,9 @@
 //! injected time source), [`outbox`] (messages that are not a direct reply:
 //! a durable queue and the worker that sends it), [`http`] (`gather serve`),
 //! [`transcript`] (the readable conversation tests), [`leader`] (which
-//! instance runs the things that must run once), [`load`] (the loopback
-//! load generator and `gather bench webhook`) and [`cli`] (every `gather`
-//! command).
+//! instance runs the things that must run once) and [`cli`] (every `gather`
+//! command). The load generator is its own binary, `gather-bench` (bench/),
+//! which reaches `gather serve` from outside as providers do.
 
 pub mod app;
 pub mod assets;
@@ -43,7 +43,6 @@ pub mod flow;
 pub mod http;
 pub mod i18n;
 pub mod leader;
-pub mod load;
 pub mod metrics;
 pub mod outbox;
 pub mod service;
