@@ -51,6 +51,20 @@ pub struct FanOutSpec {
     pub not_before: Timestamp,
 }
 
+/// Part of an audience: the people of one language reached through one
+/// kind of identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AudienceGroup {
+    pub language: String,
+    /// `phone` (an SMS), `matrix` or `discord`.
+    pub kind: String,
+    pub people: i64,
+}
+
+/// Each person's preferred identity kind, ranked as `KINDS` orders them.
+const KIND_RANK_SQL: &str = "(SELECT MIN(CASE i.kind WHEN 'phone' THEN 1 WHEN 'matrix' THEN 2 WHEN 'discord' THEN 3 ELSE 4 END) \
+      FROM identities i WHERE i.person_id = p.id)";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FanOutStatus {
     pub id: i64,
@@ -231,6 +245,29 @@ macro_rules! fanout_for {
                     .fetch_one(&mut *conn)
                     .await?;
                 Ok(n)
+            }
+
+            /// The audience by language and preferred identity kind.
+            pub async fn audience_groups(conn: &mut $conn, audience: &Audience) -> Result<Vec<AudienceGroup>> {
+                let fix: fn(&str) -> String = $fix;
+                let sql = format!(
+                    "SELECT g.language, CAST(g.k AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM \
+                       (SELECT p.language AS language, {KIND_RANK_SQL} AS k \
+                        FROM ({}) a JOIN people p ON p.id = a.pid WHERE NOT p.opted_out) g \
+                     WHERE g.k IS NOT NULL GROUP BY g.language, g.k ORDER BY g.language, g.k",
+                    audience_sql(audience)
+                );
+                let rows: Vec<(String, i64, i64)> = dbq::query_as(dbq::AssertSqlSafe(fix(&sql)))
+                    .bind(audience_param(audience))
+                    .fetch_all(&mut *conn)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .filter_map(|(language, k, people)| {
+                        let kind = usize::try_from(k - 1).ok().and_then(|i| KINDS.get(i))?;
+                        Some(AudienceGroup { language, kind: (*kind).to_string(), people })
+                    })
+                    .collect())
             }
         }
     };
