@@ -1290,9 +1290,7 @@ impl Run<'_> {
         let Some(start) = self.engine.flows.start_of(&flow) else {
             return conversation;
         };
-        let Some(mut conv) = conversation else {
-            return None;
-        };
+        let mut conv = conversation?;
         if conv.flow == flow {
             return Some(conv);
         }
