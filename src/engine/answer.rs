@@ -257,8 +257,11 @@ fn is_short_text(run: &Run, text: &str) -> bool {
     let greeting = (1..=words.len().min(3)).any(|n| keywords.is_greeting(&words[..n].join(" ")));
     // A postcode on its own ("SE15") is an answer to an old question.
     let postcode = text.is_ascii() && PostcodeDistrict::parse(text).is_ok();
+    // "stop it", "menu please": a command word first is not an issue.
+    let command = words.first().is_some_and(|w| keywords.command(w).is_some());
     text.chars().any(char::is_alphabetic)
         && keywords.answer(text, run.language()).is_none()
         && !greeting
         && !postcode
+        && !command
 }
