@@ -77,9 +77,15 @@ involvement-staff = من موظفي NHS
 involvement-community = مجموعة مجتمعية
 involvement-other = غير ذلك
 raise-confirm = كتبت: «{ $description_short }»{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. أرسل «نعم» للإرسال أو «لا» للتغيير.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. نرسلها؟ أرسل «نعم» أو «تعديل».
     .voice = اضغط 1 لإرسال قضيتك، أو 2 لتغييرها.
 raise-fix = ماذا تريد أن تفعل؟
 raise-fix-rewrite = الكتابة من جديد

@@ -69,9 +69,15 @@ involvement-staff = NHS কর্মী
 involvement-community = কমিউনিটি গ্রুপ
 involvement-other = অন্যান্য
 raise-confirm = আপনি লিখেছেন: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }। পাঠাতে হ্যাঁ (YES), বদলাতে না (NO) পাঠান।
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }। পাঠাব? হ্যাঁ বা বদলান।
     .voice = আপনার বিষয়টি পাঠাতে 1 চাপুন, বা বদলাতে 2 চাপুন।
 raise-fix = আপনি কী করতে চান?
 raise-fix-rewrite = আবার লিখুন

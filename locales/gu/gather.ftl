@@ -70,9 +70,15 @@ involvement-staff = NHS સ્ટાફ
 involvement-community = કોમ્યુનિટી ગ્રુપ
 involvement-other = અન્ય
 raise-confirm = તમે લખ્યું: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. મોકલવા હા (YES), બદલવા ના (NO) મોકલો.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. મોકલીએ? હા (YES) કે બદલો.
     .voice = તમારો મુદ્દો મોકલવા 1 દબાવો, અથવા બદલવા 2 દબાવો.
 raise-fix = તમે શું કરવા માંગો છો?
 raise-fix-rewrite = ફરીથી લખો

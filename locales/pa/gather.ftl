@@ -68,9 +68,15 @@ involvement-staff = NHS ਸਟਾਫ਼
 involvement-community = ਭਾਈਚਾਰਕ ਗਰੁੱਪ
 involvement-other = ਹੋਰ
 raise-confirm = ਤੁਸੀਂ ਲਿਖਿਆ: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }। ਭੇਜਣ ਲਈ ਹਾਂ (YES), ਬਦਲਣ ਲਈ ਨਹੀਂ (NO) ਭੇਜੋ।
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }। ਭੇਜੀਏ? ਹਾਂ (YES) ਜਾਂ ਬਦਲੋ।
     .voice = ਆਪਣਾ ਮੁੱਦਾ ਭੇਜਣ ਲਈ 1 ਦਬਾਓ, ਜਾਂ ਬਦਲਣ ਲਈ 2 ਦਬਾਓ।
 raise-fix = ਤੁਸੀਂ ਕੀ ਕਰਨਾ ਚਾਹੋਗੇ?
 raise-fix-rewrite = ਦੁਬਾਰਾ ਲਿਖੋ

@@ -70,9 +70,15 @@ involvement-staff = NHS کا عملہ
 involvement-community = کمیونٹی گروپ
 involvement-other = کوئی اور
 raise-confirm = آپ نے لکھا: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }۔ بھیجنے کو ہاں (YES)، بدلنے کو نہیں (NO) بھیجیں۔
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }۔ بھیجیں؟ ہاں (YES) یا بدلیں۔
     .voice = اپنا مسئلہ بھیجنے کے لیے 1 دبائیں، یا بدلنے کے لیے 2 دبائیں۔
 raise-fix = آپ کیا کرنا چاہیں گے؟
 raise-fix-rewrite = دوبارہ لکھیں

@@ -73,6 +73,24 @@ pub fn text_messages(locales: &Locales, lang: &LanguageTag, events: &[Event]) ->
                 out.push(lines.join("\n"));
             }
             Event::Reask {
+                offer_help,
+                repeat: true,
+                prompt,
+                ..
+            } => {
+                // Not the same hint yet again: the whole question, once more.
+                let mut lines = vec![format!(
+                    "{} {}",
+                    locales.format(lang, "reask-again", &Args::new()),
+                    format(locales, lang, &prompt.utterance, false)
+                )];
+                lines.extend(option_lines(locales, lang, prompt, false));
+                if *offer_help {
+                    lines.push(locales.format(lang, "offer-help", &Args::new()));
+                }
+                out.push(lines.join("\n"));
+            }
+            Event::Reask {
                 hint, offer_help, ..
             } => {
                 // The question is still on their screen: only the hint.

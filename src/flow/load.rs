@@ -217,6 +217,19 @@ pub fn load_from(source: Files, dir: &Path, locales: &Locales) -> (Option<Flows>
         for id in [&c.engine.welcome, &c.engine.expired, &c.engine.error] {
             ck.message(file, None, id);
         }
+        if let Some(name) = &c.engine.signposted {
+            match flows.get(name) {
+                Some(f) => roots.push(StepRef {
+                    flow: f.name.clone(),
+                    step: f.start.clone(),
+                }),
+                None => ck.error(
+                    file,
+                    None,
+                    format!("signposted flow `{name}` does not exist"),
+                ),
+            }
+        }
         for tag in &c.engine.languages {
             let known =
                 crate::domain::LanguageTag::parse(tag).is_ok_and(|t| locales.has_language(&t));
@@ -562,6 +575,7 @@ pub fn sample_args() -> Args {
         ),
         ("area", ArgValue::from("SE15")),
         ("involvement", ArgValue::from("patient")),
+        ("involvement_label", ArgValue::from("Carer or family")),
         ("previous", ArgValue::from("2 Mental health support")),
         ("round_title", ArgValue::from("Spring vote")),
         ("choices", ArgValue::from("2 Mental health support")),
