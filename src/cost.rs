@@ -12,10 +12,10 @@
 //! segments, a ballot or UPDATES page at most 3, first contact at most 2,
 //! and each journey at most 1.3 times what it costs in English.
 
-use crate::channels::segments::{self, Encoding};
 use crate::clock::ManualClock;
 use crate::domain::{Channel, Identity, IssueRef, LanguageTag, PhoneNumber};
 use crate::engine::{Content, Engine};
+use crate::i18n::segments::{self, Encoding};
 use crate::service::{Gather, InboundMessage, ResponseInput, RoundInput};
 use crate::store::{IssueStatus, ResponseStatus};
 use std::fmt::Write as _;

@@ -988,9 +988,17 @@ impl Run<'_> {
                 .or_insert_with(|| ArgValue::from("none"));
         }
         if let Some(d) = self.var_str("description") {
+            // A read-back quotes the person's own words. By SMS, words in a
+            // script outside GSM-7 cost 67 characters a segment, so the
+            // quote is shorter there to keep the read-back within two.
+            let sms_ucs2 = self.input.channel == Channel::Sms
+                && crate::i18n::segments::count(&self.engine.locales.sms_text(&self.language, &d))
+                    .encoding
+                    == crate::i18n::segments::Encoding::Ucs2;
+            let max = if sms_ucs2 { 50 } else { 80 };
             a.insert(
                 "description_short".into(),
-                ArgValue::from(short_title(&d, 80)),
+                ArgValue::from(short_title(&d, max)),
             );
         }
         if let Some(r) = &self.world.round {

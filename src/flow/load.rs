@@ -3,8 +3,8 @@
 use super::model::{CommandsFile, FlowFile, Step};
 use super::{Flow, Flows, StepRef, parse_duration, parse_link};
 use crate::assets::Files;
-use crate::channels::segments;
 use crate::engine::REQUIRED_MESSAGES;
+use crate::i18n::segments;
 use crate::i18n::{ArgValue, Args, Category, Command, Locales};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

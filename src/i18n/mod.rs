@@ -10,6 +10,7 @@ mod locales;
 pub mod normalize;
 pub mod plain;
 pub mod safeguarding;
+pub mod segments;
 
 pub use detect::{Detected, Detector, Guess, LanguageDetector};
 pub use keywords::{Command, KeywordTable, Word};

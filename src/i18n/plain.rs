@@ -18,7 +18,7 @@
 //! sent exactly as written. Chat and voice always get the full text: only
 //! SMS is priced by encoding.
 
-use crate::channels::segments::gsm7_units;
+use crate::i18n::segments::gsm7_units;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
@@ -118,7 +118,7 @@ pub fn sms_text<'a>(text: &'a str, letters: Option<&PlainLetters>) -> Cow<'a, st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channels::segments::{Encoding, count};
+    use crate::i18n::segments::{Encoding, count};
     use std::path::Path;
     use unicode_normalization::UnicodeNormalization;
 

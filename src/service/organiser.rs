@@ -515,7 +515,7 @@ impl Gather {
                     .iter()
                     .find(|(l, _)| *l == g.language)
                     .map_or(default_sms, |(_, t)| t.as_str());
-                let segments = crate::channels::segments::count(text).segments as i64;
+                let segments = crate::i18n::segments::count(text).segments as i64;
                 estimate.sms_people += g.people;
                 estimate.sms_segments += g.people * segments;
             } else {
