@@ -137,7 +137,12 @@ pub async fn build(config: &Config) -> Result<Gather, AppError> {
         languages = ?engine.locales().languages().collect::<Vec<_>>(),
         "application ready"
     );
-    Ok(Gather::new(store, engine, Arc::new(SystemClock)).with_inbound_rate(config.inbound_rate))
+    let gather =
+        Gather::new(store, engine, Arc::new(SystemClock)).with_inbound_rate(config.inbound_rate);
+    Ok(match &config.vote_secret {
+        Some(secret) => gather.with_vote_secret(secret.expose()),
+        None => gather,
+    })
 }
 
 /// How long one provider request may take. Far below the outbox's

@@ -707,6 +707,11 @@ impl Run<'_> {
         match c {
             Condition::RoundOpen => self.world.round.is_some(),
             Condition::HasVoted => self.world.my_ballot.is_some(),
+            Condition::VotedBefore => {
+                self.world.round.is_some()
+                    && self.world.my_ballot.is_none()
+                    && self.world.voted_before()
+            }
             Condition::HasUpdates => !self.world.updates().is_empty(),
             Condition::RoundChanged => self.round_changed,
             Condition::VoteReplaced => self.vote_replaced,
@@ -780,6 +785,11 @@ impl Run<'_> {
                         }
                         if refs.is_empty() {
                             return Err("vote without choices");
+                        }
+                        // Voted before a FORGET: the flow says so after
+                        // this step (`voted_before`); nothing is cast.
+                        if self.world.my_ballot.is_none() && self.world.voted_before() {
+                            return Ok(());
                         }
                         self.vote_replaced = self.world.my_ballot.is_some();
                         self.events.push(Event::VoteCast {
