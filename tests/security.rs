@@ -143,7 +143,11 @@ async fn a_flooding_number_gets_one_slow_down_then_silence_and_others_are_unaffe
         .iter()
         .filter(|(t, v)| t == "messages" && (v == "HELP" || v == "hello"))
         .count();
-    assert_eq!(logged, 5 + 1 + 5, "5 from each number were handled, and HELP");
+    assert_eq!(
+        logged,
+        5 + 1 + 5,
+        "5 from each number were handled, and HELP"
+    );
 }
 
 #[test]
