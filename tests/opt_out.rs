@@ -324,3 +324,21 @@ async fn kannel_sends_the_stop_confirmation_and_help_after_stop() {
     assert_eq!(drained.claimed, 0, "{drained:?}");
     assert_eq!(recorder.0.lock().unwrap().len(), greeted + 2);
 }
+
+/// FORGET works after STOP: erasure does not wait for START.
+#[tokio::test]
+async fn forget_after_stop_is_honoured() {
+    let app = spawn(20).await;
+    const N: &str = "+447700902201";
+    say(&app, N, None, "Hello").await;
+    say(&app, N, None, "STOP").await;
+    assert_eq!(opted_out(&app, N).await, Some(true));
+    // Anything else stays unanswered.
+    assert!(say(&app, N, None, "MENU").await.messages.is_empty());
+    let asked = say(&app, N, None, "FORGET").await;
+    assert_eq!(asked.messages.len(), 1, "{asked:?}");
+    assert!(asked.opt_out_exempt);
+    let done = say(&app, N, None, "YES").await;
+    assert_eq!(done.messages.len(), 1, "{done:?}");
+    assert_eq!(opted_out(&app, N).await, None, "forgotten");
+}

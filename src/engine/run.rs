@@ -161,15 +161,26 @@ impl<'a> Run<'a> {
         // Keys that always work on a call (`0` menu, `9` help).
         let command = command.or_else(|| self.key_command(&text, state.as_ref()));
 
-        // After STOP: silence, except START (and HELP, which carriers require).
+        // After STOP: silence, except START (and HELP, which carriers
+        // require), and FORGET with the answer to its question: erasure is
+        // a right whether or not someone has opted out.
         if self.person.opted_out {
-            return match command {
-                Some((Command::Start, _)) | Some((Command::Help, _)) => {
-                    let (cmd, arg) = command.unwrap_or((Command::Help, None));
+            let forgetting = state.as_ref().is_some_and(|s| {
+                self.engine
+                    .flows
+                    .command(Command::Forget.name())
+                    .is_some_and(|spec| spec.flow == s.flow)
+            });
+            return match (command, state) {
+                (Some((cmd @ (Command::Start | Command::Help | Command::Forget), arg)), _) => {
                     let next = self.command(cmd, arg, None);
                     self.finish(next)
                 }
-                _ => self.finish(state),
+                (None, Some(conv)) if forgetting => {
+                    let next = self.answer(conv, &text);
+                    self.finish(next)
+                }
+                (_, state) => self.finish(state),
             };
         }
 
