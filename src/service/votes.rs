@@ -88,9 +88,30 @@ impl Gather {
             .server_secret(SECRET_NAME, &candidate, self.clock.now())
             .await?;
         let key = VoteKey::new(secret.as_bytes());
-        // Another task may have set it from the same stored row meanwhile.
-        let _ = self.vote_key.set(key.clone());
+        // Kept for next time only if it was stored before: a secret this
+        // transaction stored is gone if it rolls back, and is read back on
+        // the next call once committed.
+        if secret != candidate {
+            let _ = self.vote_key.set(key.clone());
+        }
         Ok(key)
+    }
+
+    /// Reads (or makes and stores) the vote secret now, in its own
+    /// transaction, unless one is configured: at start-up, so the first
+    /// vote does not have to.
+    pub async fn load_vote_key(&self) -> Result<()> {
+        if self.vote_key.get().is_some() {
+            return Ok(());
+        }
+        let mut tx = self.store.begin().await?;
+        let candidate = random_secret()?;
+        let secret = tx
+            .server_secret(SECRET_NAME, &candidate, self.clock.now())
+            .await?;
+        tx.commit().await?;
+        let _ = self.vote_key.set(VoteKey::new(secret.as_bytes()));
+        Ok(())
     }
 
     /// The hashes of every identity of `person`.
