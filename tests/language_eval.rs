@@ -57,3 +57,37 @@ fn language_evaluation_set() {
         report.render()
     );
 }
+
+/// The detector's time per message over the evaluation set, printed (no
+/// timed assertion: the machine may be busy). `cargo nextest run --test
+/// language_eval --no-capture` shows it; with `--release` for the figure
+/// that matters in production (see `docs/languages.md`).
+#[test]
+fn detector_time_per_message() {
+    use gather::i18n::{Detector, LanguageDetector};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("tests/language_detection/eval.tsv"))
+        .expect("the evaluation set");
+    let en = LanguageTag::parse("en-GB").expect("tag");
+    let cases = parse_cases(&source, &en).expect("the evaluation set parses");
+    let tags: Vec<LanguageTag> = [
+        "en-GB", "pl", "ro", "pa", "ur", "pt", "es", "ar", "bn", "gu", "it",
+    ]
+    .iter()
+    .map(|t| LanguageTag::parse(t).expect("tag"))
+    .collect();
+    let detector = Detector::new(&tags);
+    let rounds = 3;
+    let start = std::time::Instant::now();
+    let mut guesses = 0usize;
+    for _ in 0..rounds {
+        for case in &cases {
+            guesses += usize::from(detector.detect(&case.text).is_some());
+        }
+    }
+    let per = start.elapsed() / (rounds * cases.len()) as u32;
+    println!(
+        "detector: {per:?} a message on average over {} messages ({guesses} guesses)",
+        rounds * cases.len()
+    );
+}
