@@ -170,7 +170,7 @@ pub struct ChatArgs {
     /// The language of a number Gather has not seen before, e.g. pl.
     /// (A known number keeps its language; send LANGUAGE to switch. On a
     /// call a new caller chooses it from the spoken menu.)
-    #[arg(long, value_name = "TAG")]
+    #[arg(long, visible_alias = "language", value_name = "TAG")]
     pub lang: Option<LanguageTag>,
     /// The channel to simulate.
     #[arg(long, value_enum, default_value_t = ChatChannel::Sms)]

@@ -72,7 +72,7 @@ mod policy {
     fn engine(guess: Guess, confident: bool) -> Engine {
         gather::transcript::engine_from(Path::new(env!("CARGO_MANIFEST_DIR")))
             .expect("flows and locales load")
-            .with_detector(Arc::new(Always(Detected { guess, confident })))
+            .with_detector(Arc::new(Always(Detected::new(guess, confident))))
     }
 
     fn run(engine: &Engine, language: &str, is_new: bool, text: &str) -> Outcome {
@@ -125,6 +125,76 @@ mod policy {
         let e = engine(Guess::Locale(tag("pl")), false);
         assert_eq!(run(&e, "en-GB", true, SENTENCE), Outcome::Keep);
         assert_eq!(run(&e, "en-GB", false, SENTENCE), Outcome::Keep);
+    }
+
+    fn unsure(guess: &str, candidates: &[&str]) -> Engine {
+        let mut d = Detected::new(Guess::Locale(tag(guess)), false);
+        d.candidates = candidates.iter().map(|t| tag(t)).collect();
+        gather::transcript::engine_from(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .expect("flows and locales load")
+            .with_detector(Arc::new(Always(d)))
+    }
+
+    fn offers(engine: &Engine, language: &str, is_new: bool, text: &str) -> Vec<String> {
+        let person = PersonView {
+            language: tag(language),
+            opted_out: false,
+            is_new,
+        };
+        let input = Input {
+            channel: Channel::Sms,
+            content: Content::Text(text.into()),
+            now: Timestamp(0),
+        };
+        let turn = engine.handle(
+            &person,
+            None,
+            &input,
+            &World::default(),
+            &mut SequentialIds(1001),
+        );
+        turn.events
+            .iter()
+            .filter_map(|e| match e {
+                gather::engine::Event::SayIn {
+                    language,
+                    utterance,
+                } if utterance.message == "language-offer" => Some(language.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Issue 20: unsure between some of Gather's languages, not English: a
+    /// new person is answered in the most likely one, and the others are
+    /// offered, each in its own language.
+    #[test]
+    fn unsure_between_our_languages_answers_in_the_likeliest_and_offers_the_others() {
+        let e = unsure("pt", &["pt", "es", "it"]);
+        assert_eq!(run(&e, "en-GB", true, SENTENCE), Outcome::Switch(tag("pt")));
+        assert_eq!(offers(&e, "en-GB", true, SENTENCE), vec!["es", "it"]);
+        // One candidate: answered in it, nothing to offer.
+        let one = unsure("ro", &["ro"]);
+        assert_eq!(
+            run(&one, "en-GB", true, SENTENCE),
+            Outcome::Switch(tag("ro"))
+        );
+        assert!(offers(&one, "en-GB", true, SENTENCE).is_empty());
+        // Never on a short reply, never for someone who has a language.
+        for short in ["2", "ok", "si", "da", "tak", "one two three"] {
+            assert_eq!(run(&e, "en-GB", true, short), Outcome::Keep, "{short}");
+            assert_eq!(run(&e, "bn", false, short), Outcome::Keep, "{short}");
+        }
+        assert_eq!(run(&e, "en-GB", false, SENTENCE), Outcome::Keep);
+        assert_eq!(run(&e, "pl", false, SENTENCE), Outcome::Keep);
+        // English among the candidates, or the language the number
+        // suggested: that language stays.
+        let with_english = unsure("es", &["es", "en-GB"]);
+        assert_eq!(run(&with_english, "en-GB", true, SENTENCE), Outcome::Keep);
+        assert_eq!(run(&e, "es", true, SENTENCE), Outcome::Keep);
+        // Nothing known: English.
+        let none = unsure("pt", &[]);
+        assert_eq!(run(&none, "en-GB", true, SENTENCE), Outcome::Keep);
     }
 
     #[test]

@@ -184,11 +184,15 @@ pub struct Miss {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub by_language: BTreeMap<String, Tally>,
+    /// Per language: messages of one to three words, and of four or more.
+    pub by_band: BTreeMap<String, (Tally, Tally)>,
     pub all: Tally,
     /// Messages of four words or more.
     pub long: Tally,
     /// Switches made on one- or two-word messages (must be none).
     pub short_switches: usize,
+    /// Switches made on messages of one to three words (must be none).
+    pub switches_under_four_words: usize,
     /// Switches that were not expected, at any length.
     pub false_switches: usize,
     pub misses: Vec<Miss>,
@@ -206,16 +210,26 @@ impl Report {
     pub fn render(&self) -> String {
         let mut out = String::new();
         out.push_str(&format!(
-            "{:<10} {:>6} {:>6} {:>9}\n",
-            "LANGUAGE", "CASES", "RIGHT", "ACCURACY"
+            "{:<10} {:>6} {:>6} {:>9}   {:>13}   {:>13}\n",
+            "LANGUAGE", "CASES", "RIGHT", "ACCURACY", "1-3 WORDS", "4+ WORDS"
         ));
+        let band = |t: &Tally| {
+            if t.cases == 0 {
+                "-".to_string()
+            } else {
+                format!("{}/{} {:.0}%", t.right, t.cases, t.percent())
+            }
+        };
         for (lang, t) in &self.by_language {
+            let (short, long) = self.by_band.get(lang).cloned().unwrap_or_default();
             out.push_str(&format!(
-                "{:<10} {:>6} {:>6} {:>8.1}%\n",
+                "{:<10} {:>6} {:>6} {:>8.1}%   {:>13}   {:>13}\n",
                 lang,
                 t.cases,
                 t.right,
-                t.percent()
+                t.percent(),
+                band(&short),
+                band(&long)
             ));
         }
         out.push_str(&format!(
@@ -232,8 +246,8 @@ impl Report {
             self.long.percent()
         ));
         out.push_str(&format!(
-            "false switches: {} on one- and two-word messages (target 0), {} in all\n",
-            self.short_switches, self.false_switches
+            "false switches: {} on one- and two-word messages (target 0), {} on one to three words, {} in all\n",
+            self.short_switches, self.switches_under_four_words, self.false_switches
         ));
         if !self.misses.is_empty() {
             out.push_str("\nwrong:\n");
@@ -269,9 +283,18 @@ pub fn evaluate(engine: &Engine, cases: &[Case]) -> Report {
         if words >= MIN_WORDS {
             r.long.add(right);
         }
+        let bands = r.by_band.entry(case.lang.clone()).or_default();
+        if words >= MIN_WORDS {
+            bands.1.add(right);
+        } else {
+            bands.0.add(right);
+        }
         if let Outcome::Switch(_) = got {
             if words <= 2 {
                 r.short_switches += 1;
+            }
+            if words < MIN_WORDS {
+                r.switches_under_four_words += 1;
             }
             if !right {
                 r.false_switches += 1;

@@ -36,8 +36,8 @@ pub(super) struct Run<'a> {
     signposted: bool,
     /// The message answered the question asked after a signpost.
     after_signpost: bool,
-    /// Said last, after the turn's reply: the offer of another language.
-    offer: Option<Event>,
+    /// Said last, after the turn's reply: the offers of other languages.
+    offers: Vec<Event>,
 }
 
 /// What the language a message is written in should change.
@@ -46,6 +46,9 @@ enum LanguageMove {
     Nothing,
     /// A new person's first sentence, confidently in another locale.
     Switch(LanguageTag),
+    /// A new person's first sentence, in one of two or three of Gather's
+    /// languages (not English): answer in the most likely, offer the others.
+    SwitchUnsure(LanguageTag, Vec<LanguageTag>),
     /// Offer the switch, in that language; do not make it.
     Offer(LanguageTag),
     /// Romanized Urdu or Panjabi: offer LANGUAGE UR / PA.
@@ -99,7 +102,7 @@ impl<'a> Run<'a> {
             safeguarding: false,
             signposted: false,
             after_signpost: false,
-            offer: None,
+            offers: Vec::new(),
         }
     }
 
@@ -129,9 +132,8 @@ impl<'a> Run<'a> {
         if self.signposted && !self.after_signpost && !left {
             conversation = self.ask_after_signpost(conversation);
         }
-        if let Some(offer) = self.offer.take() {
-            self.events.push(offer);
-        }
+        let offers = std::mem::take(&mut self.offers);
+        self.events.extend(offers);
         let conversation = conversation.map(|mut c| {
             if self.safeguarding {
                 c.vars.insert(SAFEGUARDING_VAR.into(), Value::Bool(true));
@@ -178,6 +180,22 @@ impl<'a> Run<'a> {
                 }
             }
             (Guess::Other(_), true) if self.person.is_new => LanguageMove::Unsupported,
+            // Unsure, but only between some of Gather's languages: a new
+            // person is better answered in the most likely of them than in
+            // English. English, or the language the person has (a hint from
+            // their number), among them keeps it.
+            (Guess::Locale(tag), false) if self.person.is_new && long => {
+                let c = &detected.candidates;
+                let keeps = c.is_empty()
+                    || c.first() != Some(tag)
+                    || c.iter().any(|t| t == current || t.primary() == "en")
+                    || !c.iter().all(|t| locales.has_language(t));
+                if keeps {
+                    LanguageMove::Nothing
+                } else {
+                    LanguageMove::SwitchUnsure(tag.clone(), c[1..].to_vec())
+                }
+            }
             _ => LanguageMove::Nothing,
         }
     }
@@ -236,18 +254,19 @@ impl<'a> Run<'a> {
         } else {
             LanguageMove::Nothing
         };
+        let offer = |tag: &LanguageTag| Event::SayIn {
+            language: tag.clone(),
+            utterance: Utterance {
+                message: "language-offer".into(),
+                args: Args::new(),
+            },
+        };
         match &language_move {
-            LanguageMove::Offer(tag) => {
-                self.offer = Some(Event::SayIn {
-                    language: tag.clone(),
-                    utterance: Utterance {
-                        message: "language-offer".into(),
-                        args: Args::new(),
-                    },
-                });
-            }
+            LanguageMove::Offer(tag) => self.offers.push(offer(tag)),
+            // Each other candidate is offered in its own language.
+            LanguageMove::SwitchUnsure(_, others) => self.offers.extend(others.iter().map(offer)),
             LanguageMove::OfferRomanized => {
-                self.offer = Some(Event::Say(Utterance {
+                self.offers.push(Event::Say(Utterance {
                     message: "language-offer-romanized".into(),
                     args: Args::new(),
                 }));
@@ -309,7 +328,9 @@ impl<'a> Run<'a> {
             None => {
                 // A new person's first sentence sets their language, and
                 // everything this turn says is in it.
-                if let LanguageMove::Switch(tag) = &language_move {
+                if let LanguageMove::Switch(tag) | LanguageMove::SwitchUnsure(tag, _) =
+                    &language_move
+                {
                     self.language = tag.clone();
                     self.events.push(Event::LanguageSet {
                         language: tag.clone(),
@@ -320,7 +341,9 @@ impl<'a> Run<'a> {
                     self.say(&id, Args::new());
                 }
                 match language_move {
-                    LanguageMove::Switch(_) => self.say("language-detected", Args::new()),
+                    LanguageMove::Switch(_) | LanguageMove::SwitchUnsure(..) => {
+                        self.say("language-detected", Args::new())
+                    }
                     // Nothing more can be said in their language: ask which
                     // of Gather's they would like.
                     LanguageMove::Unsupported => {
