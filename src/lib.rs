@@ -26,8 +26,9 @@
 //! a durable queue and the worker that sends it), [`http`] (`gather serve`),
 //! [`transcript`] (the readable conversation tests), [`leader`] (which
 //! instance runs the things that must run once), [`load`] (the loopback
-//! load generator and `gather bench webhook`) and [`cli`] (every `gather`
-//! command).
+//! load generator and `gather bench webhook`), [`supervise`] (a panic
+//! stays in its turn, event or request; long-running tasks restart) and
+//! [`cli`] (every `gather` command).
 
 pub mod app;
 pub mod channels;
@@ -45,4 +46,5 @@ pub mod metrics;
 pub mod outbox;
 pub mod service;
 pub mod store;
+pub mod supervise;
 pub mod transcript;
