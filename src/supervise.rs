@@ -120,21 +120,23 @@ pub async fn supervise<F, Fut>(
     Fut: Future,
     Fut::Output: Outcome,
 {
+    // Stopped, or nobody left to say so.
+    let done = |s: &watch::Receiver<bool>| *s.borrow() || s.has_changed().is_err();
     let mut restarts: u32 = 0;
     loop {
-        if *stopped.borrow() {
+        if done(&stopped) {
             return;
         }
         let began = tokio::time::Instant::now();
         let why = match CatchUnwind::new(start()).await {
             Ok(out) => match out.into_result() {
-                Ok(()) if *stopped.borrow() => return,
+                Ok(()) if done(&stopped) => return,
                 Ok(()) => "ended before it was stopped".to_string(),
                 Err(e) => format!("failed: {e}"),
             },
             Err(payload) => format!("panicked: {}", panic_message(payload.as_ref())),
         };
-        if *stopped.borrow() {
+        if done(&stopped) {
             return;
         }
         if began.elapsed() > backoff.max {
