@@ -531,6 +531,7 @@ macro_rules! outln {
 }
 
 async fn serve(config: &Config) -> CliResult {
+    crate::supervise::install_panic_hook();
     let gather = app::build(config).await?;
     tracing::info!(
         listen = %config.listen,

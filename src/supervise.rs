@@ -29,6 +29,23 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> &str {
     }
 }
 
+/// Replaces the default panic message on stderr with an ERROR log that
+/// names where the panic happened but not its message: a panic's message
+/// may quote what a person sent (a slice of their text, say), and logs
+/// never carry that. For the long-running server.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(
+            location,
+            "panic (message withheld: it may quote a person's text)"
+        );
+    }));
+}
+
 /// A future whose panic is caught: `Ok` with its output, or `Err` with the
 /// panic's payload. The inner future is dropped after a panic and never
 /// polled again.

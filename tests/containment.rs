@@ -166,3 +166,38 @@ async fn the_apology_is_in_the_persons_language() {
     }
     assert!(!body.contains(APOLOGY), "{body}");
 }
+
+/// A panic outside the turn's boundary (here injected before it) reaches
+/// the HTTP layer: a plain 500 with no details, and the server goes on.
+#[tokio::test]
+async fn a_panicking_request_is_a_plain_500_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = app(dir.path()).await;
+    panic_on(&mut g, FaultPoint::Inbound);
+    let me = "+447700900203";
+    let (status, body) = sms(&g, "SM21", me, "PANIC").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(body, r#"{"error":"internal error"}"#);
+    let (status, body) = sms(&g, "SM22", me, "Hello").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Welcome to Gather"), "{body}");
+}
+
+/// Both counters are on `/metrics`.
+#[tokio::test]
+async fn the_counters_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = app(dir.path()).await;
+    gather::metrics::task_restarted("test-task");
+    let resp = gather::http::router(g)
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("gather_turn_panics_total "), "{text}");
+    assert!(
+        text.contains("gather_task_restarts_total{task=\"test-task\"} 1"),
+        "{text}"
+    );
+}
