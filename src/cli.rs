@@ -496,6 +496,7 @@ macro_rules! outln {
 }
 
 async fn serve(config: &Config) -> CliResult {
+    crate::supervise::install_panic_hook();
     let gather = app::build(config).await?;
     tracing::info!(
         listen = %config.listen,
@@ -514,7 +515,18 @@ async fn serve(config: &Config) -> CliResult {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut running: Vec<_> = workers
         .into_iter()
-        .map(|w| tokio::spawn(w.run(stopped.clone())))
+        .map(|w| {
+            let (w, s) = (std::sync::Arc::new(w), stopped.clone());
+            crate::supervise::spawn(
+                "outbox",
+                crate::supervise::Backoff::DEFAULT,
+                stopped.clone(),
+                move || {
+                    let (w, s) = (w.clone(), s.clone());
+                    async move { w.work(s).await }
+                },
+            )
+        })
         .collect();
     // What must run once (chat sync loops, the round timer) runs on the
     // elected instance only; on SQLite that is always this one.

@@ -79,7 +79,18 @@ impl Leadership {
     pub fn postgres(options: PgConnectOptions, poll: Duration) -> Leadership {
         let (tx, leading) = watch::channel(false);
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(campaign(options, poll, tx, stopped));
+        let s = stopped.clone();
+        let task = crate::supervise::spawn(
+            "leader-election",
+            crate::supervise::Backoff::DEFAULT,
+            stopped,
+            move || {
+                // A campaign that panicked dropped its connection, and with
+                // it the lock: step down before campaigning again.
+                tx.send_replace(false);
+                campaign(options.clone(), poll, tx.clone(), s.clone())
+            },
+        );
         Leadership {
             leading,
             _fixed: None,
@@ -238,11 +249,13 @@ pub async fn run_singletons(
         }
         let (term, term_stopped) = watch::channel(false);
         let mut tasks = crate::channels::start_chat(&config, &gather, &term_stopped);
-        tasks.push(tokio::spawn(close_rounds_when_due(
-            gather.clone(),
+        let (g, s) = (gather.clone(), term_stopped.clone());
+        tasks.push(crate::supervise::spawn(
+            "round-timer",
+            crate::supervise::Backoff::DEFAULT,
             term_stopped.clone(),
-            ROUND_TIMER_INTERVAL,
-        )));
+            move || close_rounds_when_due(g.clone(), s.clone(), ROUND_TIMER_INTERVAL),
+        ));
         let stopping = tokio::select! {
             _ = leading.wait_for(|l| !*l) => false,
             _ = stopped.wait_for(|s| *s) => true,

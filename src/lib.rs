@@ -26,9 +26,11 @@
 //! injected time source), [`outbox`] (messages that are not a direct reply:
 //! a durable queue and the worker that sends it), [`http`] (`gather serve`),
 //! [`transcript`] (the readable conversation tests), [`leader`] (which
-//! instance runs the things that must run once) and [`cli`] (every `gather`
-//! command). The load generator is its own binary, `gather-bench` (bench/),
-//! which reaches `gather serve` from outside as providers do.
+//! instance runs the things that must run once), [`supervise`] (a panic
+//! stays in its turn, event or request; long-running tasks restart) and
+//! [`cli`] (every `gather` command). The load generator is its own binary,
+//! `gather-bench` (bench/), which reaches `gather serve` from outside as
+//! providers do.
 
 pub mod app;
 pub mod assets;
@@ -47,4 +49,5 @@ pub mod metrics;
 pub mod outbox;
 pub mod service;
 pub mod store;
+pub mod supervise;
 pub mod transcript;

@@ -70,7 +70,12 @@ pub static DELIVERY_REPORTS: Counter = Counter::new(
     "Delivery status callbacks received from providers.",
 );
 
-static ALL: [&Counter; 11] = [
+pub static TURN_PANICS: Counter = Counter::new(
+    "gather_turn_panics_total",
+    "Conversation turns that panicked and were answered with an apology.",
+);
+
+static ALL: [&Counter; 12] = [
     &MESSAGES_IN,
     &MESSAGES_OUT,
     &ISSUES_RAISED,
@@ -82,7 +87,24 @@ static ALL: [&Counter; 11] = [
     &OUTBOX_FAILED,
     &OUTBOX_CANCELLED,
     &DELIVERY_REPORTS,
+    &TURN_PANICS,
 ];
+
+/// Restarts of supervised tasks, by task name (see [`crate::supervise`]).
+static TASK_RESTARTS: std::sync::Mutex<std::collections::BTreeMap<&'static str, u64>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Counts one restart of the supervised task `task`.
+pub fn task_restarted(task: &'static str) {
+    let mut m = TASK_RESTARTS.lock().unwrap_or_else(|e| e.into_inner());
+    *m.entry(task).or_insert(0) += 1;
+}
+
+/// Restarts of the supervised task `task` so far.
+pub fn task_restarts(task: &str) -> u64 {
+    let m = TASK_RESTARTS.lock().unwrap_or_else(|e| e.into_inner());
+    m.get(task).copied().unwrap_or(0)
+}
 
 /// The Prometheus text exposition format.
 pub fn render() -> String {
@@ -91,6 +113,15 @@ pub fn render() -> String {
         let _ = writeln!(out, "# HELP {} {}", c.name, c.help);
         let _ = writeln!(out, "# TYPE {} counter", c.name);
         let _ = writeln!(out, "{} {}", c.name, c.get());
+    }
+    let _ = writeln!(
+        out,
+        "# HELP gather_task_restarts_total Long-running tasks restarted after a panic or an error."
+    );
+    let _ = writeln!(out, "# TYPE gather_task_restarts_total counter");
+    let restarts = TASK_RESTARTS.lock().unwrap_or_else(|e| e.into_inner());
+    for (task, n) in restarts.iter() {
+        let _ = writeln!(out, "gather_task_restarts_total{{task=\"{task}\"}} {n}");
     }
     out
 }

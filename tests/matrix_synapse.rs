@@ -902,3 +902,162 @@ async fn a_response_reaches_sms_matrix_and_discord_followers_in_their_own_langua
     let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
     drop(synapse);
 }
+
+/// Containment on Matrix (issue 16): a turn that panics gets the person an
+/// apology and the menu and the bot goes on answering the next person; an
+/// event that panics outside the turn ("poison") is tried a bounded number
+/// of times, across restarts, then recorded as failed and never again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_turn_and_a_poison_event_do_not_stop_the_bot() {
+    use gather::channels::matrix::{EVENT_TRIES, event_key};
+    use gather::engine::Content;
+    use gather::service::FaultPoint;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    gather::channels::install_crypto_provider();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let synapse = start_synapse(&http).await;
+    let c = Client {
+        http,
+        base: synapse.base.clone(),
+    };
+    c.register("gatherbot").await;
+    let alice = c.register("alice").await;
+    let bob = c.register("bob").await;
+    let bot_id = "@gatherbot:localhost";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut g = gather_app(dir.path()).await;
+    // The test-only fault hook: "PANIC" panics inside the turn, "POISON"
+    // panics before it (like a bug in the bot's own code would).
+    let turn_panics = Arc::new(AtomicU32::new(0));
+    let poison_tries = Arc::new(AtomicU32::new(0));
+    let (tp, pt) = (turn_panics.clone(), poison_tries.clone());
+    g.fault = Some(Arc::new(move |point, content: &Content| {
+        let Content::Text(t) = content else {
+            return false;
+        };
+        let counter = match point {
+            FaultPoint::Turn if t.contains("PANIC") => &tp,
+            FaultPoint::Inbound if t.contains("POISON") => &pt,
+            _ => return false,
+        };
+        counter.fetch_add(1, Ordering::SeqCst);
+        true
+    }));
+    let config = MatrixConfig {
+        homeserver: synapse.base.clone(),
+        auth: MatrixAuth::Password {
+            user: "gatherbot".into(),
+            password: "gatherbot-pw-123".into(),
+        },
+        organisers: vec![],
+        sync_timeout: Duration::from_millis(500),
+    };
+    let connect = || async {
+        MatrixBot::connect(g.clone(), &config)
+            .await
+            .expect("bot signs in")
+    };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(connect().await.run(stopped));
+
+    let alice_dm = c.create_room(&alice, &[bot_id], true).await;
+    let bob_dm = c.create_room(&bob, &[bot_id], true).await;
+    wait_members(&c, &alice, &alice_dm, 2).await;
+    wait_members(&c, &bob, &bob_dm, 2).await;
+    let (mut alice_seen, mut bob_seen) = (HashSet::new(), HashSet::new());
+
+    // Alice's turn panics: she gets the apology and the menu...
+    c.text(&alice, &alice_dm, "hello").await;
+    c.notice(&alice, &alice_dm, bot_id, "Welcome", &mut alice_seen)
+        .await;
+    c.text(&alice, &alice_dm, "PANIC now").await;
+    let apology = c
+        .notice(
+            &alice,
+            &alice_dm,
+            bot_id,
+            "Sorry, something went wrong",
+            &mut alice_seen,
+        )
+        .await;
+    c.notice(
+        &alice,
+        &alice_dm,
+        bot_id,
+        "What would you like to do?",
+        &mut alice_seen,
+    )
+    .await;
+    assert_eq!(turn_panics.load(Ordering::SeqCst), 1, "{apology}");
+    // ...and the bot answers the next person, and her next message.
+    c.text(&bob, &bob_dm, "hello").await;
+    c.notice(&bob, &bob_dm, bot_id, "Welcome", &mut bob_seen)
+        .await;
+    c.text(&alice, &alice_dm, "1").await;
+    c.notice(
+        &alice,
+        &alice_dm,
+        bot_id,
+        "What is the problem",
+        &mut alice_seen,
+    )
+    .await;
+    let _ = stop.send(true);
+    task.await.expect("the sync loop ends cleanly");
+    assert_eq!(turn_panics.load(Ordering::SeqCst), 1);
+
+    // A poison event: the first bot tries it once, then "crashes" (is
+    // dropped) before the batch's position is saved.
+    let poison = c.text(&alice, &alice_dm, "POISON").await;
+    let deadline = Instant::now() + WAIT;
+    {
+        let mut bot = connect().await;
+        while poison_tries.load(Ordering::SeqCst) == 0 {
+            assert!(Instant::now() < deadline, "the poison event never came");
+            let _ = bot.sync_once().await;
+        }
+    }
+    assert_eq!(poison_tries.load(Ordering::SeqCst), 1);
+    // After the restart it comes again with its batch, is tried until the
+    // limit, recorded as failed, and the position moves on.
+    {
+        let mut bot = connect().await;
+        while poison_tries.load(Ordering::SeqCst) < EVENT_TRIES {
+            assert!(
+                Instant::now() < deadline,
+                "the poison event was not retried"
+            );
+            let _ = bot.sync_once().await;
+        }
+    }
+    assert_eq!(
+        g.chat_state(&event_key(&poison))
+            .await
+            .expect("marker")
+            .as_deref(),
+        Some("failed")
+    );
+    // Another restart: the bot answers bob, and the poison never returns.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(connect().await.run(stopped));
+    c.text(&bob, &bob_dm, "HELP").await;
+    c.notice(&bob, &bob_dm, bot_id, "", &mut bob_seen).await;
+    c.text(&alice, &alice_dm, "MENU").await;
+    c.notice(
+        &alice,
+        &alice_dm,
+        bot_id,
+        "What would you like to do?",
+        &mut alice_seen,
+    )
+    .await;
+    let _ = stop.send(true);
+    task.await.expect("the sync loop ends cleanly");
+    assert_eq!(poison_tries.load(Ordering::SeqCst), EVENT_TRIES);
+    assert_eq!(turn_panics.load(Ordering::SeqCst), 1);
+}

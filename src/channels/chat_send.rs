@@ -304,8 +304,10 @@ impl DiscordSender {
         let after = v
             .get("retry_after")
             .and_then(Value::as_f64)
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|s| Duration::from_secs_f64(s).min(MAX_RETRY_AFTER));
+            .filter(|s| *s >= 0.0)
+            // `from_secs_f64` panics on a value too big for a Duration.
+            .map(|s| Duration::try_from_secs_f64(s).unwrap_or(MAX_RETRY_AFTER))
+            .map(|d| d.min(MAX_RETRY_AFTER));
         let code = v.get("code").and_then(Value::as_i64).unwrap_or(0);
         classify(status, format!("discord {what}: {status} {code}"), after)
     }
@@ -406,5 +408,24 @@ mod tests {
             SendError::Retry { after: None, .. }
         ));
         assert_eq!(clip(&"x".repeat(3000)).chars().count(), 2000);
+    }
+
+    /// Discord's `retry_after` is provider input: a huge, negative or
+    /// non-finite value is capped, never a panic.
+    #[test]
+    fn any_retry_after_is_capped_without_a_panic() {
+        for v in [1e30, f64::MAX, 1e20] {
+            assert!(
+                matches!(
+                    DiscordSender::error(429, &json!({"retry_after": v}), "send"),
+                    SendError::Retry { after: Some(d), .. } if d == MAX_RETRY_AFTER
+                ),
+                "{v}"
+            );
+        }
+        assert!(matches!(
+            DiscordSender::error(429, &json!({"retry_after": -1.0}), "send"),
+            SendError::Retry { after: None, .. }
+        ));
     }
 }

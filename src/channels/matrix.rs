@@ -18,13 +18,19 @@
 //!   sync; `!round results` asks at once).
 //!
 //! Network errors back off (1 s doubling to a minute) and resume;
-//! `M_LIMIT_EXCEEDED` waits `retry_after_ms`. A failure handling one event
-//! is logged and the loop goes on. Logs never carry tokens or full user ids.
+//! `M_LIMIT_EXCEEDED` waits `retry_after_ms`. Each event runs in its own
+//! catch boundary and is recorded per event (`matrix:event:<id>`): a try is
+//! counted before it runs, `done` after; one that panics or fails
+//! [`EVENT_TRIES`] times is recorded as `failed` and skipped, and `since`
+//! moves on only when every event of the batch is done or given up, so a
+//! restart neither repeats handled events nor stalls on a poison one. Logs
+//! never carry tokens or full user ids.
 
 use crate::domain::{Channel, Identity, IdentityKind};
 use crate::engine::Content;
 use crate::service::{ChatVote, Gather, InboundMessage};
 use crate::store::RoundStatus;
+use crate::supervise::CatchUnwind;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -293,6 +299,46 @@ pub fn mask_user(user: &str) -> String {
     format!("{head}…:{server}")
 }
 
+/// How often an event may panic or fail before it is given up.
+pub const EVENT_TRIES: u32 = 3;
+
+/// The store key of an event's marker: `try:N`, `done` or `failed`.
+pub fn event_key(event_id: &str) -> String {
+    format!("matrix:event:{event_id}")
+}
+
+/// What became of one event.
+enum Handled {
+    /// Acted on (and the key of its marker).
+    Acted(Option<String>),
+    /// Looked at, nothing to do.
+    Quiet(Option<String>),
+    /// Done before, given up, or not an event to record.
+    Skipped,
+    /// Failed this time; comes again with the batch.
+    Retry,
+}
+
+/// What a batch left behind.
+struct Batch {
+    /// Every event is done or given up: the position may move on.
+    complete: bool,
+    /// Markers of events done in this batch.
+    done: Vec<String>,
+}
+
+impl Incoming {
+    /// The event's id (a membership change has none worth recording).
+    pub fn event_id(&self) -> Option<&str> {
+        match self {
+            Incoming::Text { event_id, .. }
+            | Incoming::TooLong { event_id, .. }
+            | Incoming::Reaction { event_id, .. } => Some(event_id),
+            Incoming::Membership { .. } => None,
+        }
+    }
+}
+
 fn round_key(round: i64, room: &str) -> String {
     format!("matrix:round:{round}:{room}")
 }
@@ -524,10 +570,19 @@ impl MatrixBot {
         let v = self.call(reqwest::Method::GET, &path, None).await?;
         let sync: SyncResponse =
             serde_json::from_value(v).map_err(|e| MatrixError::Parse(e.to_string()))?;
-        let acted = self.process(&sync, since.is_none()).await;
-        self.gather
-            .set_chat_state(SINCE_KEY, Some(&sync.next_batch))
-            .await?;
+        let (acted, batch) = self.process_batch(&sync, since.is_none()).await;
+        // The position moves on only once every event of the batch is done
+        // or given up: an event still to retry comes again with the batch
+        // (the others are skipped by their markers).
+        if batch.complete {
+            self.gather
+                .set_chat_state(SINCE_KEY, Some(&sync.next_batch))
+                .await?;
+            // Behind the saved position now: their markers are not needed.
+            for key in batch.done {
+                self.gather.set_chat_state(&key, None).await?;
+            }
+        }
         if let Err(e) = self.post_due_results().await {
             tracing::warn!(error = %e, "matrix: posting results failed; will try again");
         }
@@ -537,6 +592,14 @@ impl MatrixBot {
     /// Acts on a sync response. On the first sync (`initial`) only invites
     /// are taken; history is never answered.
     pub async fn process(&mut self, sync: &SyncResponse, initial: bool) -> usize {
+        self.process_batch(sync, initial).await.0
+    }
+
+    async fn process_batch(&mut self, sync: &SyncResponse, initial: bool) -> (usize, Batch) {
+        let mut batch = Batch {
+            complete: true,
+            done: Vec::new(),
+        };
         let mut acted = 0;
         let mut invites: Vec<&String> = sync.rooms.invite.keys().collect();
         invites.sort();
@@ -547,7 +610,7 @@ impl MatrixBot {
             }
         }
         if initial {
-            return acted;
+            return (acted, batch);
         }
         let mut rooms: Vec<(&String, &JoinedRoom)> = sync.rooms.join.iter().collect();
         rooms.sort_by_key(|(id, _)| id.as_str());
@@ -556,16 +619,95 @@ impl MatrixBot {
                 let Some(incoming) = classify(room, ev, &self.user_id) else {
                     continue;
                 };
-                match self.handle(incoming).await {
-                    Ok(true) => acted += 1,
-                    Ok(false) => {}
-                    Err(e) => {
-                        tracing::warn!(error = %e, "matrix: one event failed; going on");
+                match self.handle_contained(incoming).await {
+                    Handled::Acted(key) => {
+                        acted += 1;
+                        batch.done.extend(key);
                     }
+                    Handled::Quiet(key) => batch.done.extend(key),
+                    Handled::Skipped => {}
+                    Handled::Retry => batch.complete = false,
                 }
             }
         }
-        acted
+        (acted, batch)
+    }
+
+    /// One event in its own catch boundary, recorded per event: the try is
+    /// counted in the store before the event is acted on (so even a crash
+    /// of the whole process counts), `done` after. An event that panicked
+    /// or failed [`EVENT_TRIES`] times is recorded as `failed` and skipped
+    /// from then on, so one poison event cannot stall the room or the bot.
+    async fn handle_contained(&mut self, incoming: Incoming) -> Handled {
+        let Some(key) = incoming.event_id().map(event_key) else {
+            // A membership change only forgets a cached count.
+            let _ = self.handle(incoming).await;
+            return Handled::Skipped;
+        };
+        let tries = match self.gather.chat_state(&key).await {
+            Ok(None) => 0,
+            Ok(Some(v)) => match v.strip_prefix("try:").and_then(|n| n.parse::<u32>().ok()) {
+                Some(n) => n,
+                // `done` (the batch came again) or `failed`.
+                None => return Handled::Skipped,
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "matrix: cannot read an event's marker; will retry");
+                return Handled::Retry;
+            }
+        };
+        if tries >= EVENT_TRIES {
+            return self.give_up(&key).await;
+        }
+        let tried = format!("try:{}", tries + 1);
+        if let Err(e) = self.gather.set_chat_state(&key, Some(&tried)).await {
+            tracing::warn!(error = %e, "matrix: cannot record an event's try; will retry");
+            return Handled::Retry;
+        }
+        // Unwind safety: a panic can leave at most the member-count cache
+        // stale; nothing else of the bot is changed while an event runs.
+        let why = match CatchUnwind::new(self.handle(incoming)).await {
+            Ok(Ok(acted)) => {
+                if let Err(e) = self.gather.set_chat_state(&key, Some("done")).await {
+                    // Acted on, but not marked: a retry is answered from the
+                    // dedupe record (direct messages, votes) at worst.
+                    tracing::warn!(error = %e, "matrix: cannot mark an event done");
+                }
+                return if acted {
+                    Handled::Acted(Some(key))
+                } else {
+                    Handled::Quiet(Some(key))
+                };
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "panicked".to_string(),
+        };
+        tracing::error!(
+            reason = %why,
+            tries = tries + 1,
+            of = EVENT_TRIES,
+            "matrix: an event failed"
+        );
+        if tries + 1 >= EVENT_TRIES {
+            self.give_up(&key).await
+        } else {
+            Handled::Retry
+        }
+    }
+
+    async fn give_up(&mut self, key: &str) -> Handled {
+        match self.gather.set_chat_state(key, Some("failed")).await {
+            Ok(()) => {
+                tracing::error!(
+                    "matrix: an event failed too often; recorded as failed and skipped"
+                );
+                Handled::Skipped
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "matrix: cannot record a failed event; will retry");
+                Handled::Retry
+            }
+        }
     }
 
     async fn handle(&mut self, incoming: Incoming) -> Result<bool, MatrixError> {

@@ -17,7 +17,8 @@ pub mod twilio_voice;
 
 /// Starts the community chat channels `config` turns on (the Matrix bot's
 /// sync loop), each stopping when `stopped` turns true, and says once which
-/// are on and which are off.
+/// are on and which are off. Each runs supervised (see
+/// [`crate::supervise`]): a panic or a failure restarts it.
 pub fn start_chat(
     config: &crate::config::Config,
     gather: &crate::service::Gather,
@@ -27,21 +28,21 @@ pub fn start_chat(
     match &config.chat.matrix {
         Some(m) => {
             tracing::info!(matrix = "on", "chat");
-            let (gather, m, mut stopped) = (gather.clone(), m.clone(), stopped.clone());
-            tasks.push(tokio::spawn(async move {
-                let mut wait = std::time::Duration::from_secs(1);
-                loop {
-                    match matrix::MatrixBot::connect(gather.clone(), &m).await {
-                        Ok(bot) => return bot.run(stopped).await,
-                        Err(e) => tracing::warn!(error = %e, "matrix: cannot sign in; retrying"),
+            let (gather, m, s) = (gather.clone(), m.clone(), stopped.clone());
+            // Signing in again is part of a restart.
+            tasks.push(crate::supervise::spawn(
+                "matrix",
+                crate::supervise::Backoff::DEFAULT,
+                stopped.clone(),
+                move || {
+                    let (gather, m, stopped) = (gather.clone(), m.clone(), s.clone());
+                    async move {
+                        let bot = matrix::MatrixBot::connect(gather, &m).await?;
+                        bot.run(stopped).await;
+                        Ok::<(), matrix::MatrixError>(())
                     }
-                    tokio::select! {
-                        _ = tokio::time::sleep(wait) => {}
-                        _ = stopped.changed() => return,
-                    }
-                    wait = (wait * 2).min(std::time::Duration::from_secs(300));
-                }
-            }));
+                },
+            ));
         }
         None => tracing::info!(
             matrix = "off (set GATHER_MATRIX_HOMESERVER and GATHER_MATRIX_ACCESS_TOKEN or _USER/_PASSWORD)",
@@ -62,12 +63,23 @@ pub fn start_chat(
     {
         let (d, t) = token;
         match discord_rounds::DiscordRest::new(&d.api_base, t, crate::app::SEND_TIMEOUT) {
-            Ok(rest) => tasks.push(tokio::spawn(discord_rounds::run(
-                gather.clone(),
-                std::sync::Arc::new(rest),
-                stopped.clone(),
-                discord_rounds::RESULTS_INTERVAL,
-            ))),
+            Ok(rest) => {
+                let (gather, rest, s) =
+                    (gather.clone(), std::sync::Arc::new(rest), stopped.clone());
+                tasks.push(crate::supervise::spawn(
+                    "discord-results",
+                    crate::supervise::Backoff::DEFAULT,
+                    stopped.clone(),
+                    move || {
+                        discord_rounds::run(
+                            gather.clone(),
+                            rest.clone(),
+                            s.clone(),
+                            discord_rounds::RESULTS_INTERVAL,
+                        )
+                    },
+                ))
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "discord: cannot build the HTTP client; round results are off")
             }
@@ -75,11 +87,13 @@ pub fn start_chat(
     }
     if let Some(settings) = discord_gateway {
         tracing::info!(discord = "on (gateway)", "chat");
-        tasks.push(tokio::spawn(discord_gateway::run(
-            gather.clone(),
-            settings,
+        let (gather, s) = (gather.clone(), stopped.clone());
+        tasks.push(crate::supervise::spawn(
+            "discord-gateway",
+            crate::supervise::Backoff::DEFAULT,
             stopped.clone(),
-        )));
+            move || discord_gateway::run(gather.clone(), settings.clone(), s.clone()),
+        ));
     } else {
         tracing::info!(
             discord = "off (set GATHER_DISCORD_BOT_TOKEN and GATHER_DISCORD_APPLICATION_ID)",

@@ -12,15 +12,17 @@ pub struct PostcodeDistrict(String);
 impl PostcodeDistrict {
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let upper: String = input.trim().to_uppercase();
-        let compact: String = upper.chars().filter(|c| !c.is_whitespace()).collect();
+        // Characters, not bytes: the answer may be in any script ("نعم").
+        let compact: Vec<char> = upper.chars().filter(|c| !c.is_whitespace()).collect();
         // A full postcode ends with a 3-character inward code (digit + 2 letters).
-        let outward = if compact.len() >= 5 && is_inward(&compact[compact.len() - 3..]) {
-            &compact[..compact.len() - 3]
-        } else {
-            compact.as_str()
+        let outward: String = match compact.len().checked_sub(3) {
+            Some(cut) if compact.len() >= 5 && is_inward(&compact[cut..]) => {
+                compact[..cut].iter().collect()
+            }
+            _ => compact.iter().collect(),
         };
-        if is_outward(outward) {
-            Ok(PostcodeDistrict(outward.to_string()))
+        if is_outward(&outward) {
+            Ok(PostcodeDistrict(outward))
         } else {
             Err(ParseError::PostcodeDistrict(
                 input.chars().take(20).collect(),
@@ -33,12 +35,8 @@ impl PostcodeDistrict {
     }
 }
 
-fn is_inward(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 3
-        && b[0].is_ascii_digit()
-        && b[1].is_ascii_alphabetic()
-        && b[2].is_ascii_alphabetic()
+fn is_inward(c: &[char]) -> bool {
+    matches!(c, [d, a, b] if d.is_ascii_digit() && a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
 }
 
 /// Outward code shapes: A9, A99, AA9, AA99, A9A, AA9A.
@@ -108,5 +106,39 @@ mod tests {
         for bad in ["", "15", "SEE15", "hello", "SE", "S", "SE15 4Q", "12345"] {
             assert!(PostcodeDistrict::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Answers at the area question in every locale's script (and then
+    /// some) are refused, never a panic (byte slicing panicked on them).
+    #[test]
+    fn any_script_is_refused_without_a_panic() {
+        for bad in [
+            "نعم",                  // Arabic: yes
+            "ہاں جی",               // Urdu
+            "হ্যাঁ",                   // Bengali (combining marks)
+            "ਹਾਂ ਜੀ",                // Punjabi (Gurmukhi)
+            "હા ભાઈ",               // Gujarati
+            "tak, proszę",          // Polish
+            "da, vă rog",           // Romanian
+            "sí señor",             // Spanish
+            "não sei",              // Portuguese
+            "sì grazie",            // Italian
+            "ＳＥ１５",             // full-width
+            "SE1 ٥QF",              // Arabic-Indic digit in the inward code
+            "SE15 4Qé",             // non-ASCII last letter
+            "👍🏽👍🏽👍🏽",               // emoji with skin tones
+            "👨‍👩‍👧 SE15",              // ZWJ family
+            "\u{200f}SE15\u{200e}", // RTL/LTR marks
+            "SE\u{0}15",            // NUL
+            "ab\u{301}cde",         // combining mark
+            "ßßßßß",                // uppercases to more characters
+        ] {
+            assert!(PostcodeDistrict::parse(bad).is_err(), "{bad:?}");
+        }
+        // Still a postcode when the inward code is ASCII.
+        assert_eq!(
+            PostcodeDistrict::parse(" se15 4qf ").unwrap().as_str(),
+            "SE15"
+        );
     }
 }

@@ -41,6 +41,8 @@ fn hint(id: &str, pairs: &[(&str, i64)]) -> Utterance {
 
 fn is_skip(run: &Run, text: &str) -> bool {
     text.trim() == "0"
+        // `٠`, `০`, `０`…: the 0 the prompt asks for, in the person's digits.
+        || numbers(text).as_deref() == Some(&[0][..])
         || run
             .engine()
             .locales()

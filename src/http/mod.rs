@@ -202,6 +202,31 @@ pub fn router_with(gather: Gather, webhooks: Webhooks) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(guard))
         .layer(middleware::from_fn(count_requests))
+        .layer(middleware::from_fn(catch_panic))
+}
+
+/// The last line of containment: a handler that panics is answered with a
+/// plain 500 that says nothing about why, logged at ERROR (method and path,
+/// never the body), and the server goes on.
+pub async fn catch_panic(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    match crate::supervise::CatchUnwind::new(next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!(%method, path, "a request panicked; answered 500");
+            panic_response()
+        }
+    }
+}
+
+/// What a request that panicked gets: no details.
+pub fn panic_response() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(json!({"error": "internal error"})),
+    )
+        .into_response()
 }
 
 /// Binds `listen` and serves until `shutdown` completes.

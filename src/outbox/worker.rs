@@ -237,7 +237,13 @@ impl Worker {
     /// Works until `shutdown` turns true (or its sender goes away). A send in
     /// flight is finished and recorded; messages claimed but not yet started
     /// go back to the queue at once.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        self.work(shutdown).await
+    }
+
+    /// [`Worker::run`] on a shared worker, so a supervisor can start it
+    /// again after a panic.
+    pub async fn work(&self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(
             worker = %self.id,
             provider = self.sender.name(),

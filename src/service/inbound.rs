@@ -1,14 +1,16 @@
 //! One inbound message, end to end, in one transaction.
 
-use super::{Gather, Result, ServiceError};
+use super::{FaultPoint, Gather, Result, ServiceError};
 use crate::channels::render;
 use crate::domain::{Channel, Identity, LanguageTag, Timestamp};
 use crate::engine::{
     Analysis, Content, Conversation, Event, Input, Parts, PersonView, RoundView, SequentialIds,
-    UpdateView, World,
+    Turn, UpdateView, Utterance, World,
 };
+use crate::i18n::Args;
 use crate::store::{Direction, NewIssue, PersonId, StoreError, Tx};
 use serde::{Deserialize, Serialize};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// A message from a person, whatever channel it came on.
 #[derive(Debug, Clone)]
@@ -52,10 +54,16 @@ impl Gather {
     pub async fn handle_inbound(&self, msg: InboundMessage) -> Result<Reply> {
         // Once per message, and before any write lock: the part of the turn
         // that needs nothing stored (language, safeguarding).
-        let analysis = self.engine.analyse(&msg.content);
+        if let Some(fault) = &self.fault
+            && fault(FaultPoint::Inbound, &msg.content)
+        {
+            panic!("injected fault before the turn");
+        }
+        // A panic here is contained like one in the turn itself (`None`).
+        let analysis = catch_unwind(AssertUnwindSafe(|| self.engine.analyse(&msg.content))).ok();
         let mut last = None;
         for _ in 0..MAX_ATTEMPTS {
-            match self.try_inbound(&msg, &analysis).await {
+            match self.try_inbound(&msg, analysis.as_ref()).await {
                 // Two new issues raced for one number: run the step again.
                 Err(ServiceError::Conflict(m)) => last = Some(ServiceError::Conflict(m)),
                 other => return other,
@@ -64,7 +72,11 @@ impl Gather {
         Err(last.unwrap_or_else(|| ServiceError::Internal("retries exhausted".into())))
     }
 
-    async fn try_inbound(&self, msg: &InboundMessage, analysis: &Analysis) -> Result<Reply> {
+    async fn try_inbound(
+        &self,
+        msg: &InboundMessage,
+        analysis: Option<&Analysis>,
+    ) -> Result<Reply> {
         let now = self.clock.now();
         let input = Input {
             channel: msg.channel,
@@ -133,10 +145,24 @@ impl Gather {
             opted_out: person.opted_out,
             is_new,
         };
-        let mut turn =
-            self.engine
-                .handle_analysed(&view, state.clone(), &input, analysis, &world, &mut ids);
-        loop {
+        // Containment: the engine is pure (no I/O, nothing shared is
+        // changed), so a panic inside it can leave nothing half done; it is
+        // caught here and the turn is replaced by an apology (`None`).
+        let guarded = |world: &World, ids: &mut SequentialIds, state: Option<Conversation>| {
+            let analysis = analysis?;
+            catch_unwind(AssertUnwindSafe(|| {
+                if let Some(fault) = &self.fault
+                    && fault(FaultPoint::Turn, &input.content)
+                {
+                    panic!("injected fault in the turn");
+                }
+                self.engine
+                    .handle_analysed(&view, state, &input, analysis, world, ids)
+            }))
+            .ok()
+        };
+        let mut turn = guarded(&world, &mut ids, state.clone());
+        while turn.is_some() {
             let wanted = world.wanted();
             if wanted.is_empty() {
                 break;
@@ -157,31 +183,30 @@ impl Gather {
                 };
                 world = world.with_voted_before(before);
             }
-            turn = self.engine.handle_analysed(
-                &view,
-                state.clone(),
-                &input,
-                analysis,
-                &world,
-                &mut ids,
-            );
+            turn = guarded(&world, &mut ids, state.clone());
         }
         // A step that raises an issue takes the issue numbers' lock (on
         // PostgreSQL; SQLite's write lock already serialises) and runs again
         // with the number it now holds (the engine is pure): concurrent
         // raisers wait instead of colliding. The lock comes last, after the
         // person's, so the order is the same in every transaction.
-        if turn
-            .events
-            .iter()
-            .any(|e| matches!(e, Event::IssueRaised { .. }))
-        {
+        if turn.as_ref().is_some_and(|t| {
+            t.events
+                .iter()
+                .any(|e| matches!(e, Event::IssueRaised { .. }))
+        }) {
             tx.lock_issue_numbers().await?;
             ids = SequentialIds(tx.next_issue_number().await?);
-            turn = self
-                .engine
-                .handle_analysed(&view, state, &input, analysis, &world, &mut ids);
+            turn = guarded(&world, &mut ids, state.clone());
         }
+        // A panicked turn changes nothing it meant to: none of its events is
+        // applied. The person hears an apology and the menu, and the
+        // provider's id is still recorded below, so a retried webhook gets
+        // the same apology instead of panicking again.
+        let turn = match turn {
+            Some(turn) => turn,
+            None => self.apology(&view, state.as_ref(), &input, &world),
+        };
 
         let mut forget = false;
         let mut merge_into = None;
@@ -296,6 +321,70 @@ impl Gather {
         crate::metrics::MESSAGES_IN.inc();
         crate::metrics::MESSAGES_OUT.add(reply.messages.len() as u64);
         Ok(reply)
+    }
+
+    /// The turn that replaces one that panicked: the engine's error
+    /// message, then the menu; the conversation starts again at the menu.
+    /// Counted and logged with the flow and step (never the text or who).
+    fn apology(
+        &self,
+        view: &PersonView,
+        state: Option<&Conversation>,
+        input: &Input,
+        world: &World,
+    ) -> Turn {
+        crate::metrics::TURN_PANICS.inc();
+        let (flow, step) = state.map_or(("-", "-"), |c| (c.flow.as_str(), c.step.as_str()));
+        tracing::error!(
+            flow,
+            step,
+            channel = %input.channel,
+            "a conversation turn panicked; answered with an apology and the menu"
+        );
+        let language = view.language.clone();
+        // Opted out: silence, as for anything else they send before START.
+        if view.opted_out {
+            return Turn {
+                events: vec![],
+                conversation: None,
+                language,
+            };
+        }
+        let mut events = vec![Event::Say(Utterance {
+            message: self.engine.flows().engine.error.clone(),
+            args: Args::new(),
+        })];
+        // The menu as the MENU command gives it (English command words work
+        // in every locale); contained too, in case the fault is in the menu.
+        let menu_input = Input {
+            channel: input.channel,
+            content: Content::Text("MENU".into()),
+            now: input.now,
+        };
+        let menu_view = PersonView {
+            is_new: false,
+            ..view.clone()
+        };
+        let menu = catch_unwind(AssertUnwindSafe(|| {
+            self.engine
+                .handle(&menu_view, None, &menu_input, world, &mut SequentialIds(0))
+        }));
+        let conversation = match menu {
+            Ok(menu) => {
+                events.extend(
+                    menu.events
+                        .into_iter()
+                        .filter(|e| matches!(e, Event::Say(_) | Event::Ask(_))),
+                );
+                menu.conversation
+            }
+            Err(_) => None,
+        };
+        Turn {
+            events,
+            conversation,
+            language,
+        }
     }
 
     /// The snapshot of the world the engine may ask about, without the

@@ -64,7 +64,34 @@ pub struct Gather {
     /// round across FORGET (see [`votes`]); read from the store on first use
     /// unless configured.
     pub vote_key: Arc<tokio::sync::OnceCell<votes::VoteKey>>,
+    /// Tests only: makes a turn panic (see [`Fault`]). Always `None` in the
+    /// product.
+    #[doc(hidden)]
+    pub fault: Option<Arc<Fault>>,
 }
+
+/// Where an injected panic goes off.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultPoint {
+    /// Inside the engine's turn, within its catch boundary.
+    Turn,
+    /// At the start of [`Gather::handle_inbound`], outside any boundary of
+    /// the service: what a bug in a channel's own code looks like.
+    Inbound,
+}
+
+/// A test hook that panics a turn whose text it picks.
+///
+/// Why a hook on the service and not another seam: after the postcode fix
+/// the engine has no known panic left to trigger, the injected clock and id
+/// source are made by the service itself (out of a test's reach through a
+/// channel), the language detector runs before the transaction (outside the
+/// turn being tested), and a cargo feature would have to be switched on for
+/// the integration tests, which CI builds without features. A field that is
+/// `None` in the product costs one branch per message and ships no panic.
+#[doc(hidden)]
+pub type Fault = dyn Fn(FaultPoint, &crate::engine::Content) -> bool + Send + Sync;
 
 impl Gather {
     pub fn new(store: Arc<dyn Store>, engine: Engine, clock: Arc<dyn Clock>) -> Self {
@@ -75,6 +102,7 @@ impl Gather {
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             inbound_limit: Arc::new(limit::InboundLimiter::default()),
             vote_key: Arc::new(tokio::sync::OnceCell::new()),
+            fault: None,
         }
     }
 
