@@ -14,10 +14,11 @@ impl PostcodeDistrict {
         let upper: String = input.trim().to_uppercase();
         let compact: String = upper.chars().filter(|c| !c.is_whitespace()).collect();
         // A full postcode ends with a 3-character inward code (digit + 2 letters).
-        let outward = if compact.len() >= 5 && is_inward(&compact[compact.len() - 3..]) {
-            &compact[..compact.len() - 3]
-        } else {
-            compact.as_str()
+        // `get`: the last 3 bytes may be inside a character (non-ASCII text).
+        let cut = compact.len().saturating_sub(3);
+        let outward = match compact.get(cut..) {
+            Some(inward) if compact.len() >= 5 && is_inward(inward) => &compact[..cut],
+            _ => compact.as_str(),
         };
         if is_outward(outward) {
             Ok(PostcodeDistrict(outward.to_string()))
