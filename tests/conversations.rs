@@ -52,7 +52,7 @@ use std::sync::{Arc, OnceLock};
 const SEED: u64 = 0x6a74_6865_7265_0016;
 /// Cases per property in CI (both properties together well under a minute
 /// in a debug build). `GATHER_PROPTEST_CASES` raises it for deep runs.
-const DEFAULT_CASES: u32 = 48;
+const DEFAULT_CASES: u32 = 128;
 /// Longest sequence of actions in one case.
 const MAX_ACTS: usize = 24;
 
