@@ -1067,6 +1067,13 @@ fn check_stored(after: Option<&(bool, Option<String>)>) -> Result<(), TestCaseEr
     Ok(())
 }
 
+/// The question a stored conversation waits at, as `flow:step`.
+fn step_of(json: &str) -> Option<String> {
+    serde_json::from_str::<Conversation>(json)
+        .ok()
+        .map(|c| format!("{}:{}", c.flow, c.step))
+}
+
 /// Everything that must hold after a turn.
 async fn check_turn(
     w: &World,
@@ -1124,8 +1131,32 @@ async fn check_turn(
         );
     }
 
-    // The conversation waits at a question of a loaded flow.
+    // The conversation waits at a question of a loaded flow, and a turn
+    // that moved it to another question asked that question.
     check_stored(after.as_ref())?;
+    let at_before = before
+        .as_ref()
+        .and_then(|b| b.1.as_deref())
+        .and_then(step_of);
+    let at_after = after
+        .as_ref()
+        .and_then(|a| a.1.as_deref())
+        .and_then(step_of);
+    if let Some(now_at) = &at_after
+        && at_before.as_ref() != Some(now_at)
+    {
+        // (A first text too long for an issue gets only the "too long"
+        // hint, at the menu, so that a shorter one raises it.)
+        prop_assert!(
+            reply.events.iter().any(|e| match e {
+                Event::Ask(_) | Event::Reask { .. } => true,
+                Event::Say(u) => u.message.starts_with("reask-"),
+                _ => false,
+            }),
+            "the conversation moved to {now_at} without asking it: {:?}",
+            reply.events
+        );
+    }
 
     // Re-asks: the second in a row offers HELP; with REASKS_MUST_VARY, the
     // same one is not sent more than MAX_IDENTICAL_REASKS times in a row.
