@@ -2,8 +2,9 @@
 //! store (migrated) and the system clock. Every command that needs the
 //! application starts here, so `serve` and `chat` always see the same thing.
 
+use crate::assets::Files;
 use crate::clock::SystemClock;
-use crate::config::{Config, redact_url};
+use crate::config::{Config, DEFAULT_FLOWS_DIR, DEFAULT_LOCALES_DIR, redact_url};
 use crate::engine::Engine;
 use crate::flow::{self, Flows, Problem, Severity};
 use crate::i18n::{LocaleError, Locales};
@@ -46,9 +47,16 @@ fn list<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
     out.trim_end().to_string()
 }
 
+/// The flows folder on disk, or the built-in copy when the default folder
+/// is not where Gather runs (see [`crate::assets`]).
+fn flow_files(config: &Config) -> Files {
+    Files::for_dir(&config.flows_dir, DEFAULT_FLOWS_DIR)
+}
+
 /// Loads `locales_dir` with the configured default language.
 pub fn load_locales(config: &Config) -> Result<Locales, AppError> {
-    Locales::load(&config.locales_dir, &config.default_language).map_err(|problems| {
+    let files = Files::for_dir(&config.locales_dir, DEFAULT_LOCALES_DIR);
+    Locales::load_from(files, &config.locales_dir, &config.default_language).map_err(|problems| {
         AppError::Locales {
             dir: config.locales_dir.clone(),
             problems,
@@ -61,7 +69,7 @@ pub fn load_locales(config: &Config) -> Result<Locales, AppError> {
 /// locale that cannot be loaded is reported as a problem too.
 pub fn load_flows(config: &Config) -> (Option<Flows>, Vec<Problem>) {
     match load_locales(config) {
-        Ok(locales) => flow::load(&config.flows_dir, &locales),
+        Ok(locales) => flow::load_from(flow_files(config), &config.flows_dir, &locales),
         Err(AppError::Locales { problems, .. }) => (None, locale_problems(problems)),
         Err(other) => (
             None,
@@ -90,7 +98,7 @@ fn locale_problems(errors: Vec<LocaleError>) -> Vec<Problem> {
 /// The engine for this configuration: locales and validated flows.
 pub fn engine(config: &Config) -> Result<Engine, AppError> {
     let locales = load_locales(config)?;
-    let (flows, problems) = flow::load(&config.flows_dir, &locales);
+    let (flows, problems) = flow::load_from(flow_files(config), &config.flows_dir, &locales);
     let flows = match flows {
         Some(f) if !problems.iter().any(|p| p.severity == Severity::Error) => f,
         _ => {

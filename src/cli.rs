@@ -79,11 +79,6 @@ pub enum Command {
     /// to end unless --reply). Sent by `gather serve` when a provider is
     /// configured.
     Send(SendArgs),
-    /// Measure Gather against a bare baseline, on this machine only.
-    Bench {
-        #[command(subcommand)]
-        command: BenchCommand,
-    },
     /// Language detection: how well Gather finds the language people write in.
     Languages {
         #[command(subcommand)]
@@ -130,39 +125,6 @@ pub enum LanguagesCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Signed Twilio SMS webhooks: Gather's full inbound path on a fresh
-    /// temporary SQLite file against a bare axum server returning static
-    /// TwiML, both started in this process on 127.0.0.1, with the same
-    /// load. Prints a markdown table with the ratios Gather/bare. Logs are
-    /// at `warn` unless GATHER_LOG is set.
-    Webhook(BenchWebhookArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct BenchWebhookArgs {
-    /// Open-loop rate, requests a second.
-    #[arg(long, default_value_t = 200.0, value_parser = parse_rate)]
-    pub rate: f64,
-    /// Seconds each measured phase lasts [default: 10, or 2 with --quick].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub seconds: Option<u64>,
-    /// Simulated people, each with their own From number.
-    #[arg(long, default_value_t = 500, value_parser = parse_people)]
-    pub people: usize,
-    /// Closed-loop workers (concurrent requests) for the maximum throughput.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub workers: u16,
-    /// Short phases (2 s) for a quick look.
-    #[arg(long)]
-    pub quick: bool,
-    /// Run Gather on this PostgreSQL server (postgres://…), in a fresh
-    /// schema dropped afterwards, instead of a temporary SQLite file.
-    #[arg(long, value_name = "URL")]
-    pub database_url: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
 pub enum FlowsCommand {
     /// Validate every flow against the locales; exit 1 if there is an error.
     Check,
@@ -170,6 +132,12 @@ pub enum FlowsCommand {
     Graph {
         /// The flow's name (its file name without .toml), e.g. raise.
         name: String,
+    },
+    /// Play the journeys in every locale and print what each SMS costs.
+    Cost {
+        /// Exit 1 when a message or a journey is over its budget.
+        #[arg(long)]
+        check: bool,
     },
 }
 
@@ -349,20 +317,6 @@ pub struct RespondArgs {
     pub progress: Option<u8>,
 }
 
-fn parse_rate(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 && r <= 100_000.0 => Ok(r),
-        _ => Err("expected requests a second, above 0 and at most 100000".to_string()),
-    }
-}
-
-fn parse_people(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(n) if (1..=crate::load::MAX_PEOPLE).contains(&n) => Ok(n),
-        _ => Err(format!("expected 1 to {}", crate::load::MAX_PEOPLE)),
-    }
-}
-
 fn parse_time(s: &str) -> Result<Timestamp, String> {
     Timestamp::parse_rfc3339(s.trim())
         .ok_or_else(|| "expected an RFC 3339 time such as 2025-03-01T18:00:00Z".to_string())
@@ -442,9 +396,20 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // A log line per request would measure the terminal, not Gather.
-    if matches!(cli.command, Command::Bench { .. }) && std::env::var_os("GATHER_LOG").is_none() {
+    // The cost report plays whole journeys: their INFO lines are noise.
+    if matches!(
+        cli.command,
+        Command::Flows {
+            command: FlowsCommand::Cost { .. }
+        }
+    ) && std::env::var_os("GATHER_LOG").is_none()
+    {
         config.log = "warn".to_string();
+    }
+    // The simulator's terminal is the conversation: only errors interrupt
+    // it, unless GATHER_LOG asks for more.
+    if matches!(cli.command, Command::Chat(_)) && std::env::var_os("GATHER_LOG").is_none() {
+        config.log = "error".to_string();
     }
     init_logging(&config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -493,6 +458,9 @@ pub async fn run(command: Command, config: &Config) -> CliResult {
         Command::Flows {
             command: FlowsCommand::Graph { name },
         } => flows_graph(config, &name),
+        Command::Flows {
+            command: FlowsCommand::Cost { check },
+        } => flows_cost(config, check).await,
         Command::Chat(args) => chat(config, args).await,
         Command::Issues { command } => issues(config, command).await,
         Command::Round { command } => round(config, command).await,
@@ -503,9 +471,6 @@ pub async fn run(command: Command, config: &Config) -> CliResult {
             command: OutboxCommand::Status,
         } => outbox_status(config).await,
         Command::Send(args) => send(config, args).await,
-        Command::Bench {
-            command: BenchCommand::Webhook(args),
-        } => bench_webhook(config, args).await,
         Command::Languages {
             command: LanguagesCommand::Report { cases },
         } => languages_report(config, &cases),
@@ -586,6 +551,30 @@ async fn migrate(config: &Config) -> CliResult {
         redact_url(&config.database_url)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `gather flows cost`: the segments of every journey, per locale.
+async fn flows_cost(config: &Config, check: bool) -> CliResult {
+    let engine = app::engine(config)?;
+    let costs = crate::cost::measure(&engine)
+        .await
+        .map_err(CliError::Failed)?;
+    outln!("{}", crate::cost::markdown(&costs));
+    let over = crate::cost::over_budget(&costs);
+    for line in &over {
+        outln!("over budget: {line}");
+    }
+    if over.is_empty() {
+        outln!("ok: every message and journey within the SMS budget");
+        Ok(ExitCode::SUCCESS)
+    } else if check {
+        Err(CliError::Failed(format!(
+            "{} over the SMS budget",
+            plural(over.len(), "message or journey")
+        )))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 fn flows_check(config: &Config) -> CliResult {
@@ -749,7 +738,8 @@ impl Style {
 }
 
 async fn chat(config: &Config, args: ChatArgs) -> CliResult {
-    let gather = app::build(config).await?;
+    // One person typing is not a flood: no inbound limit in the simulator.
+    let gather = app::build(config).await?.with_inbound_rate(0);
     let locales = gather.engine.locales();
     if let Some(lang) = &args.lang
         && !locales.has_language(lang)
@@ -1393,38 +1383,6 @@ async fn respond(config: &Config, args: RespondArgs) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-// --- benchmarks ------------------------------------------------------------
-
-async fn bench_webhook(config: &Config, args: BenchWebhookArgs) -> CliResult {
-    use crate::load::{WebhookBench, markdown, webhook_bench};
-    let base = if args.quick {
-        WebhookBench::quick()
-    } else {
-        WebhookBench::default()
-    };
-    let settings = WebhookBench {
-        rate: args.rate,
-        duration: args
-            .seconds
-            .map_or(base.duration, std::time::Duration::from_secs),
-        people: args.people,
-        workers: usize::from(args.workers),
-        database_url: args.database_url,
-        ..base
-    };
-    eprintln!(
-        "benchmarking bare axum and Gather on 127.0.0.1: 4 phases of {} s; flows {}, locales {}",
-        settings.duration.as_secs(),
-        config.flows_dir.display(),
-        config.locales_dir.display()
-    );
-    let results = webhook_bench(config, &settings)
-        .await
-        .map_err(|e| CliError::Failed(e.to_string()))?;
-    out(&markdown(&results));
-    Ok(ExitCode::SUCCESS)
-}
-
 fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
@@ -1563,28 +1521,6 @@ mod tests {
         };
         assert_eq!(c.from.as_str(), "+447700900123");
         assert_eq!(c.channel.channel(), Channel::Sms);
-
-        let cli =
-            Cli::try_parse_from(["gather", "bench", "webhook", "--rate", "50", "--quick"]).unwrap();
-        let Command::Bench {
-            command: BenchCommand::Webhook(b),
-        } = cli.command
-        else {
-            panic!("not bench webhook")
-        };
-        assert_eq!(
-            (b.rate, b.seconds, b.people, b.quick),
-            (50.0, None, 500, true)
-        );
-        for bad in [
-            vec!["gather", "bench", "webhook", "--rate", "0"],
-            vec!["gather", "bench", "webhook", "--rate", "NaN"],
-            vec!["gather", "bench", "webhook", "--people", "0"],
-            vec!["gather", "bench", "webhook", "--seconds", "0"],
-        ] {
-            let err = Cli::try_parse_from(&bad).unwrap_err();
-            assert_eq!(err.exit_code(), 2, "{bad:?}");
-        }
     }
 
     #[test]

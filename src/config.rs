@@ -25,8 +25,8 @@ pub const MIN_TOKEN_CHARS: usize = 16;
 
 const DEFAULT_DATABASE_URL: &str = "sqlite://gather.db";
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-const DEFAULT_FLOWS_DIR: &str = "flows";
-const DEFAULT_LOCALES_DIR: &str = "locales";
+pub const DEFAULT_FLOWS_DIR: &str = "flows";
+pub const DEFAULT_LOCALES_DIR: &str = "locales";
 const DEFAULT_LANGUAGE: &str = "en-GB";
 const DEFAULT_LOG: &str = "info";
 

@@ -20,27 +20,29 @@
 //! 7. [`store`]: the `Store` trait with its SQLite and PostgreSQL
 //!    implementations (migrations per database), the outbox, fan-out and reports.
 //!
-//! Around them: [`config`] (file + environment), [`app`] (config → a running
+//! Around them: [`config`] (file + environment), [`assets`] (the shipped flows
+//! and locales built into the binary), [`app`] (config → a running
 //! [`service::Gather`]: locales, flows, migrated store, clock), [`clock`] (the
 //! injected time source), [`outbox`] (messages that are not a direct reply:
 //! a durable queue and the worker that sends it), [`http`] (`gather serve`),
 //! [`transcript`] (the readable conversation tests), [`leader`] (which
-//! instance runs the things that must run once), [`load`] (the loopback
-//! load generator and `gather bench webhook`) and [`cli`] (every `gather`
-//! command).
+//! instance runs the things that must run once) and [`cli`] (every `gather`
+//! command). The load generator is its own binary, `gather-bench` (bench/),
+//! which reaches `gather serve` from outside as providers do.
 
 pub mod app;
+pub mod assets;
 pub mod channels;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod cost;
 pub mod domain;
 pub mod engine;
 pub mod flow;
 pub mod http;
 pub mod i18n;
 pub mod leader;
-pub mod load;
 pub mod metrics;
 pub mod outbox;
 pub mod service;

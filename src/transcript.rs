@@ -3,7 +3,8 @@
 //! ```text
 //! # A comment
 //! @ from +447700900123        who speaks next (default +447700900001)
-//! @ channel sms               sms | voice | chat
+//! @ channel sms               sms | voice | chat | matrix | discord (a chat
+//!                             account made from the number: `@p4477…:matrix.test`)
 //! @ lang pl                   language hint for a person seen the first time
 //! @ advance 8d                move the clock (s, m, h, d)
 //! @ approve G-1001            organiser: approve an issue
@@ -23,7 +24,9 @@
 //! With `GATHER_BLESS=1` it rewrites the file instead of failing.
 
 use crate::clock::ManualClock;
-use crate::domain::{Channel, Identity, IssueRef, LanguageTag, PhoneNumber, Timestamp};
+use crate::domain::{
+    Channel, Identity, IdentityKind, IssueRef, LanguageTag, PhoneNumber, Timestamp,
+};
 use crate::engine::{Content, Engine};
 use crate::flow::parse_duration;
 use crate::i18n::Locales;
@@ -116,7 +119,7 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
             };
             let reply = gather
                 .handle_inbound(InboundMessage {
-                    identity: Identity::phone(&from),
+                    identity: identity_for(channel, &from),
                     channel,
                     content,
                     provider_id: None,
@@ -249,6 +252,23 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
         }
     }
     Ok(out)
+}
+
+/// Who speaks on `channel`: the phone number, or on Matrix and Discord a
+/// chat account made from its digits (rendered as that channel renders).
+fn identity_for(channel: Channel, from: &PhoneNumber) -> Identity {
+    let digits: String = from.as_str().chars().filter(char::is_ascii_digit).collect();
+    match channel {
+        Channel::Matrix => Identity {
+            kind: IdentityKind::Matrix,
+            address: format!("@p{digits}:matrix.test"),
+        },
+        Channel::Discord => Identity {
+            kind: IdentityKind::Discord,
+            address: digits,
+        },
+        _ => Identity::phone(from),
+    }
 }
 
 /// What a line typed on a call means: `[recording 14s]`, or keys.

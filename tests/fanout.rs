@@ -39,7 +39,7 @@ async fn spawn() -> App {
     }
 }
 
-async fn say(app: &App, from: &str, lang: Option<&str>, text: &str) {
+async fn say(app: &App, from: &str, lang: Option<&str>, text: &str) -> Vec<String> {
     app.gather
         .handle_inbound(InboundMessage {
             identity: Identity::phone(&PhoneNumber::parse(from).unwrap()),
@@ -49,7 +49,8 @@ async fn say(app: &App, from: &str, lang: Option<&str>, text: &str) {
             language_hint: lang.map(|l| LanguageTag::parse(l).unwrap()),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .messages
 }
 
 async fn outbox(app: &App) -> Vec<(String, String, i64)> {
@@ -138,21 +139,33 @@ async fn an_update_reaches_raisers_followers_and_voters_once_in_their_language()
         .collect();
     let to: Vec<&str> = rows.iter().map(|(a, _, _)| a.as_str()).collect();
     assert_eq!(to, vec!["+447700900901", "+447700900902", "+447700900903"]);
+    // By SMS, one short notice in their language (plain Polish, GSM-7):
+    // the reference, the status, and UPDATES for the whole text.
     let english = &rows[0].1;
-    assert!(
-        english.starts_with("Latest from the NHS England Board:"),
+    assert_eq!(
+        english, "News on G-1001: the Board committed to act. Send UPDATES to read it.",
         "{english}"
     );
-    assert!(english.contains("The Board will restore the night bus."));
     let polish = &rows[1].1;
-    assert!(
-        polish.contains("The Board will restore the night bus."),
+    assert_eq!(
+        polish, "Nowosci w sprawie G-1001: Zarzad obiecal dzialac. Wyslij NOWOSCI, aby przeczytac.",
         "{polish}"
     );
+    for (_, text, _) in &rows {
+        assert_eq!(
+            gather::channels::segments::count(text).segments,
+            1,
+            "{text}"
+        );
+    }
+    // UPDATES has the whole text, with the note that the Polish is coming.
+    let replay = say(&app, "+447700900902", None, "NOWOSCI").await;
+    let replay = replay.join("\n");
     assert!(
-        polish.contains("Tłumaczenie wkrótce"),
-        "pending translation note: {polish}"
+        replay.contains("The Board will restore the night bus."),
+        "{replay}"
     );
+    assert!(replay.contains("Tlumaczenie wkrotce"), "{replay}");
 
     // Asking again is harmless; the status shows what is queued.
     let status = g.fanout_status(Some(recorded.fanout)).await.unwrap();

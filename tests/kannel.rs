@@ -28,6 +28,7 @@ const SENDSMS_PASSWORD: &str = "sendsms-test-password";
 const SHORT_CODE: &str = "4790";
 const ENGLISH_PHONE: &str = "+447700900123";
 const POLISH_PHONE: &str = "+48600111222";
+const ARABIC_PHONE: &str = "+447700900777";
 /// Bounds for every wait; the loops poll much more often than this.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 const REPLY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -555,8 +556,9 @@ async fn a_person_raises_an_issue_through_kannel() {
         "The lifts at the station near the hospital are always broken"
     );
 
-    // A Polish speaker writes in UCS-2; the replies need UCS-2 and arrive
-    // exactly as Gather wrote them.
+    // A Polish speaker writes in UCS-2. Polish SMS are plain (GSM-7,
+    // locales/pl/sms.toml): the replies arrive as GSM-7, exactly as Gather
+    // wrote them, half the price of UCS-2.
     let polish_mo = "Autobus do szpitala już nie jeździ, a ja nie mogę dojechać";
     let mut polish = step(&gather, &mut phone, POLISH_PHONE, "LANGUAGE polski", true).await;
     polish.extend(step(&gather, &mut phone, POLISH_PHONE, polish_mo, true).await);
@@ -566,6 +568,26 @@ async fn a_person_raises_an_issue_through_kannel() {
         "the UCS-2 message did not reach Gather intact"
     );
     for mt in &polish {
+        assert!(!mt.ucs2, "plain Polish sent as UCS-2: {mt:?}");
+        assert_eq!(segments::count(&mt.text).encoding, Encoding::Gsm7, "{mt:?}");
+        assert!(
+            stored.iter().any(|(_, v)| v == &mt.text),
+            "the phone got a text Gather never wrote: {:?}",
+            mt.text
+        );
+    }
+
+    // An Arabic speaker: the replies need UCS-2 (coding=2) and arrive
+    // exactly as Gather wrote them.
+    let arabic_mo = "الحافلة إلى المستشفى لم تعد تعمل ولا أستطيع الوصول إلى موعدي";
+    let arabic = step(&gather, &mut phone, ARABIC_PHONE, arabic_mo, true).await;
+    let stored = gather.store.dump_all_text().await.expect("dump");
+    assert!(
+        stored.iter().any(|(_, v)| v.contains(arabic_mo)),
+        "the UCS-2 message did not reach Gather intact"
+    );
+    assert!(!arabic.is_empty());
+    for mt in &arabic {
         assert!(mt.ucs2, "sent as GSM-7: {mt:?}");
         assert_eq!(segments::count(&mt.text).encoding, Encoding::Ucs2, "{mt:?}");
         assert!(

@@ -887,14 +887,14 @@ async fn a_response_reaches_sms_matrix_and_discord_followers_in_their_own_langua
     );
     assert_eq!(log[1].2["enforce_nonce"], true);
 
-    // SMS: the Italian text to the phone.
+    // SMS: one short Italian notice to the phone (the whole text is on
+    // UPDATES); chat got the whole text above.
     let texts_sent = sms.0.lock().unwrap().clone();
     assert_eq!(texts_sent.len(), 1);
     assert_eq!(texts_sent[0].0, "+447700900123");
-    assert!(
-        texts_sent[0]
-            .1
-            .contains("L'autobus notturno torna a maggio."),
+    assert_eq!(
+        texts_sent[0].1,
+        "Notizie su G-1001: il Consiglio si è impegnato ad agire. Invia NOTIZIE per leggerle.",
         "{texts_sent:?}"
     );
 

@@ -268,7 +268,10 @@ fn signposts_fit_in_two_segments_and_name_the_numbers() {
 async fn raise(gather: &Gather, from: &str, lang: &str, first: &str) -> (bool, bool) {
     let who = Identity::phone(&PhoneNumber::parse(from).expect("number"));
     let mut signposted = None;
-    for text in [first, "0", "0", "yes", "no"] {
+    let mut texts = vec![first, "0", "0", "yes", "no"];
+    let mut i = 0;
+    while let Some(text) = texts.get(i).copied() {
+        i += 1;
         let reply = gather
             .handle_inbound(InboundMessage {
                 identity: who.clone(),
@@ -283,6 +286,14 @@ async fn raise(gather: &Gather, from: &str, lang: &str, first: &str) -> (bool, b
             signposted = Some(reply.events.first().is_some_and(
                 |e| matches!(e, Event::Say(u) if u.message == "safeguarding-signpost"),
             ));
+        }
+        // After a signpost Gather asks whether to carry on: yes.
+        if reply
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::Ask(p) if p.utterance.message == "signposted-continue"))
+        {
+            texts.insert(i, "yes");
         }
     }
     let issues = gather.list_issues(None).await.expect("issues");

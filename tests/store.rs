@@ -2062,3 +2062,58 @@ async fn postgres_claims_skip_rows_locked_by_another_claimer() {
     assert_eq!(a, ids[..3].to_vec());
     assert_eq!(second, ids[3..].to_vec());
 }
+
+/// What a fan-out would reach, by language and by the identity it would
+/// use: phone first, so a linked chat account does not count twice; people
+/// who opted out are not counted.
+#[tokio::test]
+async fn audience_groups_by_language_and_channel() {
+    use gather::store::fanout::{Audience, AudienceGroup};
+    for b in backends().await {
+        let pl = LanguageTag::parse("pl").unwrap();
+        let mut tx = b.store.begin().await.unwrap();
+        let a = tx
+            .create_person(&phone("+447700900001"), &en(), ts(1))
+            .await
+            .unwrap();
+        let c = tx
+            .create_person(&phone("+48600111222"), &pl, ts(1))
+            .await
+            .unwrap();
+        let d = tx
+            .create_person(&phone("+48600111223"), &pl, ts(1))
+            .await
+            .unwrap();
+        let m = tx
+            .create_person(
+                &Identity {
+                    kind: IdentityKind::Matrix,
+                    address: "@ola:example.org".into(),
+                },
+                &pl,
+                ts(1),
+            )
+            .await
+            .unwrap();
+        tx.set_opted_out(d.id, true, ts(2)).await.unwrap();
+        let _ = (a, c, m);
+        let mut groups = tx.audience_groups(&Audience::Everyone).await.unwrap();
+        tx.commit().await.unwrap();
+        groups.sort_by(|x, y| (&x.language, &x.kind).cmp(&(&y.language, &y.kind)));
+        let group = |language: &str, kind: &str, people| AudienceGroup {
+            language: language.into(),
+            kind: kind.into(),
+            people,
+        };
+        assert_eq!(
+            groups,
+            vec![
+                group(en().as_str(), "phone", 1),
+                group("pl", "matrix", 1),
+                group("pl", "phone", 1)
+            ],
+            "{}",
+            b.name
+        );
+    }
+}

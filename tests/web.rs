@@ -512,6 +512,14 @@ async fn double_submitted_forms_act_once() {
     // Announcing twice with one nonce: one fan-out.
     let page = get(&app, &format!("/admin/rounds/{id}"), Some(&cookie)).await;
     assert!(page.body.contains("Results"), "{}", page.body);
+    // What the announcement costs, before it goes: the one voter by phone.
+    assert!(
+        page.body
+            .contains("about 1 SMS segment to 1 phone, 0 in chat (free)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("pl · 1 segment, GSM-7"), "{}", page.body);
     let nonce = page.field("nonce");
     let form = [
         ("csrf", csrf.as_str()),
@@ -643,6 +651,18 @@ async fn a_response_with_errors_keeps_what_was_typed_and_previews_each_language(
         "the English text with the note in Arabic: {b}"
     );
     assert!(b.contains("no translation yet"), "{b}");
+    // By SMS, the short notice; what it costs before it is sent (one
+    // person, the raiser, reached by phone: one segment).
+    assert!(
+        b.contains("News on G-1001: work is in progress. Send UPDATES to read it."),
+        "{b}"
+    );
+    assert!(
+        b.contains("Estimated cost: <strong>1 SMS segment</strong> to 1 phone, and 0 people in chat (free)."),
+        "{b}"
+    );
+    // Each text's own cost, kept live by the script as it is typed.
+    assert!(b.contains(r#"data-cost-of="text-pl""#), "{b}");
     assert!(
         b.contains(r#"<pre class="sms" lang="ur" dir="rtl">"#),
         "{b}"

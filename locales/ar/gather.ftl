@@ -17,7 +17,7 @@ language-name = العربية
 
 ## Engine lines
 
-welcome = أهلا وسهلا في Gather. أخبر NHS بما يهمك، وصوّت على ما يجب تغييره، واعرف ما يفعله مجلس إدارة NHS.
+welcome = أهلا بك في Gather: قل رأيك في NHS.
 conversation-expired = مر بعض الوقت، لذلك سنبدأ من جديد.
 error-generic = عذرا، حدث خطأ من جهتنا. أرسل «قائمة» للبدء من جديد.
 offer-help = أرسل «مساعدة» للمساعدة، أو «قائمة» للبدء من جديد.
@@ -54,12 +54,12 @@ reask-empty = وصلتنا رسالة فارغة. أرسل «قائمة» لتر
 
 ## Menu
 
-menu-prompt = ماذا تريد أن تفعل؟ أرسل رقما:
+menu-prompt = أرسل رقما:
     .voice = ماذا تريد أن تفعل؟
-menu-raise = طرح قضية
-menu-vote = التصويت
+menu-raise = قضية جديدة
+menu-vote = تصويت
 menu-updates = أخبار المجلس
-menu-language = تغيير اللغة
+menu-language = اللغة
 menu-help = مساعدة
 
 ## Raise an issue
@@ -67,7 +67,7 @@ menu-help = مساعدة
 raise-describe = ما المشكلة أو الفكرة؟ صفها بكلماتك.
     .voice = بعد الصافرة، قل ما المشكلة أو الفكرة. اضغط المربع عند الانتهاء.
 raise-noted = شكرا. سنرسل هذا إلى NHS كقضية جديدة. أولا، سؤالان سريعان.
-raise-area = ما المنطقة المعنية؟ أرسل الجزء الأول من الرمز البريدي، مثل SE15. أرسل 0 للتخطي.
+raise-area = أي منطقة؟ أرسل أول جزء من الرمز البريدي، مثل SE15، أو 0 للتخطي.
     .voice = اضغط 0 لتخطي المنطقة.
 raise-involvement = ما علاقتك بهذه القضية؟ أرسل رقما، أو 0 للتخطي:
     .voice = ما علاقتك بهذه القضية؟ اضغط 0 للتخطي.
@@ -77,9 +77,15 @@ involvement-staff = من موظفي NHS
 involvement-community = مجموعة مجتمعية
 involvement-other = غير ذلك
 raise-confirm = كتبت: «{ $description_short }»{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. أرسل «نعم» للإرسال أو «لا» للتغيير.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. نرسلها؟ أرسل «نعم» أو «تعديل».
     .voice = اضغط 1 لإرسال قضيتك، أو 2 لتغييرها.
 raise-fix = ماذا تريد أن تفعل؟
 raise-fix-rewrite = الكتابة من جديد

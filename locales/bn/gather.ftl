@@ -13,7 +13,7 @@ language-name = বাংলা
 
 ## Engine lines
 
-welcome = Gather-এ স্বাগতম। NHS-কে বলুন আপনার কাছে কী জরুরি, পরিবর্তনের জন্য ভোট দিন, আর জানুন বোর্ড কী করছে।
+welcome = Gather-এ স্বাগতম: NHS-কে আপনার মত জানান।
 conversation-expired = অনেকক্ষণ হয়ে গেছে, তাই আবার শুরু করা যাক।
 error-generic = দুঃখিত, আমাদের দিকে কিছু ভুল হয়েছে। আবার শুরু করতে MENU পাঠান।
 offer-help = সাহায্যের জন্য সাহায্য (HELP) পাঠান, বা আবার শুরু করতে MENU পাঠান।
@@ -46,12 +46,12 @@ reask-empty = আমরা একটি খালি মেসেজ পেয�
 
 ## Menu
 
-menu-prompt = আপনি কী করতে চান? একটি নম্বর পাঠান:
+menu-prompt = নম্বর পাঠান:
     .voice = আপনি কী করতে চান?
 menu-raise = বিষয় জানান
-menu-vote = ভোট দিন
+menu-vote = ভোট
 menu-updates = বোর্ডের খবর
-menu-language = ভাষা বদলান
+menu-language = ভাষা
 menu-help = সাহায্য
 
 ## Raise an issue
@@ -59,19 +59,25 @@ menu-help = সাহায্য
 raise-describe = সমস্যা বা পরামর্শটি কী? নিজের কথায় লিখুন।
     .voice = বিপ শব্দের পর বলুন, সমস্যা বা পরামর্শটি কী। কথা শেষ হলে হ্যাশ বোতাম চাপুন।
 raise-noted = ধন্যবাদ। আমরা এটি নতুন বিষয় হিসেবে NHS-কে পাঠাব। আগে দুটি ছোট প্রশ্ন।
-raise-area = এটা কোন এলাকার বিষয়? পোস্টকোডের প্রথম অংশ পাঠান, যেমন SE15। বাদ দিতে 0 পাঠান।
+raise-area = কোন এলাকা? পোস্টকোডের প্রথম অংশ পাঠান, যেমন SE15, বা 0।
     .voice = এলাকা বাদ দিতে 0 চাপুন।
-raise-involvement = এই বিষয়ের সাথে আপনার সম্পর্ক কী? একটি নম্বর পাঠান, বা বাদ দিতে 0:
+raise-involvement = আপনার সম্পর্ক? নম্বর পাঠান, বা 0:
     .voice = এই বিষয়ের সাথে আপনার সম্পর্ক কী? বাদ দিতে 0 চাপুন।
 involvement-patient = রোগী
-involvement-carer = দেখাশোনাকারী বা পরিবার
+involvement-carer = দেখাশোনাকারী
 involvement-staff = NHS কর্মী
-involvement-community = কমিউনিটি গ্রুপ
+involvement-community = কমিউনিটি দল
 involvement-other = অন্যান্য
 raise-confirm = আপনি লিখেছেন: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }। পাঠাতে হ্যাঁ (YES), বদলাতে না (NO) পাঠান।
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }। পাঠাব? হ্যাঁ বা বদলান।
     .voice = আপনার বিষয়টি পাঠাতে 1 চাপুন, বা বদলাতে 2 চাপুন।
 raise-fix = আপনি কী করতে চান?
 raise-fix-rewrite = আবার লিখুন

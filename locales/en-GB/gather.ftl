@@ -64,9 +64,15 @@ involvement-staff = NHS staff
 involvement-community = Community group
 involvement-other = Other
 raise-confirm = You said: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. Send YES to send it or NO to change it.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. Send YES to send it or EDIT to change it.
     .voice = Press 1 to send your issue, or 2 to change it.
 raise-fix = What would you like to do?
 raise-fix-rewrite = Write it again

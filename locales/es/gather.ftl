@@ -70,9 +70,15 @@ involvement-staff = Personal del NHS
 involvement-community = Grupo comunitario
 involvement-other = Otro
 raise-confirm = Ha escrito: «{ $description_short }»{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. Envíe SÍ para enviarlo o NO para cambiarlo.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. ¿Lo enviamos? SÍ o EDITAR.
     .voice = Pulse 1 para enviar su tema, o 2 para cambiarlo.
 raise-fix = ¿Qué quiere hacer?
 raise-fix-rewrite = Escribirlo de nuevo

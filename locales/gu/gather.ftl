@@ -14,7 +14,7 @@ language-name = ગુજરાતી
 
 ## Engine lines
 
-welcome = Gatherમાં સ્વાગત છે. NHSને જણાવો કે તમારા માટે શું મહત્વનું છે, બદલાવ માટે વોટ આપો, અને જાણો કે બોર્ડ શું કરે છે.
+welcome = Gatherમાં સ્વાગત છે: NHSને તમારો મત જણાવો.
 conversation-expired = ઘણો સમય થઈ ગયો છે, તો ચાલો ફરીથી શરૂ કરીએ.
 error-generic = માફ કરશો, અમારી બાજુએ કંઈક ખોટું થયું. ફરી શરૂ કરવા MENU મોકલો.
 offer-help = મદદ માટે મદદ (HELP) મોકલો, અથવા ફરી શરૂ કરવા MENU મોકલો.
@@ -47,12 +47,12 @@ reask-empty = અમને ખાલી મેસેજ મળ્યો. તમ�
 
 ## Menu
 
-menu-prompt = તમે શું કરવા માંગો છો? એક નંબર મોકલો:
+menu-prompt = નંબર મોકલો:
     .voice = તમે શું કરવા માંગો છો?
 menu-raise = મુદ્દો જણાવો
-menu-vote = વોટ આપો
+menu-vote = વોટ
 menu-updates = બોર્ડના સમાચાર
-menu-language = ભાષા બદલો
+menu-language = ભાષા
 menu-help = મદદ
 
 ## Raise an issue
@@ -60,26 +60,32 @@ menu-help = મદદ
 raise-describe = સમસ્યા કે સૂચન શું છે? તમારા પોતાના શબ્દોમાં લખો.
     .voice = બીપ પછી કહો કે સમસ્યા કે સૂચન શું છે. વાત પૂરી થાય ત્યારે હેશ બટન દબાવો.
 raise-noted = આભાર. અમે આને નવા મુદ્દા તરીકે NHSને મોકલીશું. પહેલાં બે નાના સવાલ.
-raise-area = આ કયા વિસ્તાર વિશે છે? પોસ્ટકોડનો પહેલો ભાગ મોકલો, જેમ કે SE15. છોડવા માટે 0 મોકલો.
+raise-area = કયો વિસ્તાર? પોસ્ટકોડનો પહેલો ભાગ મોકલો, જેમ કે SE15, અથવા 0.
     .voice = વિસ્તાર છોડવા માટે 0 દબાવો.
-raise-involvement = આ મુદ્દા સાથે તમારો શું સંબંધ છે? એક નંબર મોકલો, અથવા છોડવા માટે 0:
+raise-involvement = તમારો સંબંધ? નંબર મોકલો, અથવા 0:
     .voice = આ મુદ્દા સાથે તમારો શું સંબંધ છે? છોડવા માટે 0 દબાવો.
 involvement-patient = દર્દી
-involvement-carer = સંભાળ રાખનાર કે પરિવાર
+involvement-carer = સંભાળ રાખનાર
 involvement-staff = NHS સ્ટાફ
-involvement-community = કોમ્યુનિટી ગ્રુપ
+involvement-community = સમુદાય જૂથ
 involvement-other = અન્ય
 raise-confirm = તમે લખ્યું: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. મોકલવા હા (YES), બદલવા ના (NO) મોકલો.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. મોકલીએ? હા (YES) કે બદલો.
     .voice = તમારો મુદ્દો મોકલવા 1 દબાવો, અથવા બદલવા 2 દબાવો.
 raise-fix = તમે શું કરવા માંગો છો?
 raise-fix-rewrite = ફરીથી લખો
 raise-fix-cancel = ન મોકલો
 raise-cancelled = ઠીક છે, કંઈ મોકલ્યું નથી. ફરી શરૂ કરવા MENU મોકલો.
-raise-created = આભાર. તમારા મુદ્દાનો નંબર { $ref } છે. વોટ પહેલાં અમે તેને તપાસીશું.
-raise-follow = શું તમે { $ref } વિશે સમાચાર મેળવવા માંગો છો? હા (YES) અથવા ના (NO) મોકલો.
+raise-created = આભાર. તમારો નંબર { $ref } છે. વોટ પહેલાં અમે તેને તપાસીશું.
+raise-follow = { $ref } ના સમાચાર જોઈએ છે? YES અથવા NO મોકલો.
     .voice = શું તમે આ મુદ્દા વિશે સમાચાર મેળવવા માંગો છો? હા માટે 1 દબાવો, ના માટે 2 દબાવો.
 raise-following = તમને { $ref } વિશે સમાચાર મળશે. ક્યારેય પણ સમાચાર (UPDATES) મોકલો.
 raise-not-following = ઠીક છે. બીજું કંઈ કરવા MENU મોકલો.

@@ -71,9 +71,15 @@ involvement-staff = Personale NHS
 involvement-community = Gruppo di comunità
 involvement-other = Altro
 raise-confirm = Hai scritto: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. Invia SI per inviarla o NO per cambiarla.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. Invia SI per inviarla o MODIFICA per cambiarla.
     .voice = Premi 1 per inviare la questione, o 2 per cambiarla.
 raise-fix = Cosa vuoi fare?
 raise-fix-rewrite = Scrivi di nuovo

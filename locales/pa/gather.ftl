@@ -12,7 +12,7 @@ language-name = ਪੰਜਾਬੀ
 
 ## Engine lines
 
-welcome = Gather ਵਿੱਚ ਜੀ ਆਇਆਂ ਨੂੰ। NHS ਨੂੰ ਦੱਸੋ ਕਿ ਤੁਹਾਡੇ ਲਈ ਕੀ ਜ਼ਰੂਰੀ ਹੈ, ਬਦਲਾਅ ਲਈ ਵੋਟ ਪਾਓ, ਅਤੇ ਜਾਣੋ ਕਿ ਬੋਰਡ ਕੀ ਕਰਦਾ ਹੈ।
+welcome = Gather ਵਿੱਚ ਜੀ ਆਇਆਂ ਨੂੰ: NHS ਨੂੰ ਆਪਣੀ ਰਾਏ ਦੱਸੋ।
 conversation-expired = ਕਾਫ਼ੀ ਸਮਾਂ ਹੋ ਗਿਆ ਹੈ, ਇਸ ਲਈ ਆਓ ਦੁਬਾਰਾ ਸ਼ੁਰੂ ਕਰੀਏ।
 error-generic = ਮਾਫ਼ ਕਰਨਾ, ਸਾਡੇ ਪਾਸੇ ਕੁਝ ਗ਼ਲਤ ਹੋ ਗਿਆ। ਦੁਬਾਰਾ ਸ਼ੁਰੂ ਕਰਨ ਲਈ MENU ਭੇਜੋ।
 offer-help = ਮਦਦ ਲਈ ਮਦਦ (HELP) ਭੇਜੋ, ਜਾਂ ਦੁਬਾਰਾ ਸ਼ੁਰੂ ਕਰਨ ਲਈ MENU ਭੇਜੋ।
@@ -45,12 +45,12 @@ reask-empty = ਸਾਨੂੰ ਖ਼ਾਲੀ ਸੁਨੇਹਾ ਮਿਲਿਆ
 
 ## Menu
 
-menu-prompt = ਤੁਸੀਂ ਕੀ ਕਰਨਾ ਚਾਹੋਗੇ? ਇੱਕ ਨੰਬਰ ਭੇਜੋ:
+menu-prompt = ਨੰਬਰ ਭੇਜੋ:
     .voice = ਤੁਸੀਂ ਕੀ ਕਰਨਾ ਚਾਹੋਗੇ?
-menu-raise = ਮੁੱਦਾ ਉਠਾਓ
-menu-vote = ਵੋਟ ਪਾਓ
+menu-raise = ਮੁੱਦਾ ਦੱਸੋ
+menu-vote = ਵੋਟ
 menu-updates = ਬੋਰਡ ਦੀਆਂ ਖ਼ਬਰਾਂ
-menu-language = ਭਾਸ਼ਾ ਬਦਲੋ
+menu-language = ਭਾਸ਼ਾ
 menu-help = ਮਦਦ
 
 ## Raise an issue
@@ -58,7 +58,7 @@ menu-help = ਮਦਦ
 raise-describe = ਸਮੱਸਿਆ ਜਾਂ ਸੁਝਾਅ ਕੀ ਹੈ? ਆਪਣੇ ਸ਼ਬਦਾਂ ਵਿੱਚ ਦੱਸੋ।
     .voice = ਬੀਪ ਤੋਂ ਬਾਅਦ ਦੱਸੋ ਕਿ ਸਮੱਸਿਆ ਜਾਂ ਸੁਝਾਅ ਕੀ ਹੈ। ਗੱਲ ਪੂਰੀ ਹੋਣ ਤੇ ਹੈਸ਼ ਵਾਲਾ ਬਟਨ ਦਬਾਓ।
 raise-noted = ਧੰਨਵਾਦ। ਅਸੀਂ ਇਸਨੂੰ ਨਵੇਂ ਮੁੱਦੇ ਵਜੋਂ NHS ਨੂੰ ਭੇਜਾਂਗੇ। ਪਹਿਲਾਂ ਦੋ ਛੋਟੇ ਸਵਾਲ।
-raise-area = ਇਹ ਕਿਸ ਇਲਾਕੇ ਬਾਰੇ ਹੈ? ਪੋਸਟਕੋਡ ਦਾ ਪਹਿਲਾ ਹਿੱਸਾ ਭੇਜੋ, ਜਿਵੇਂ SE15। ਛੱਡਣ ਲਈ 0 ਭੇਜੋ।
+raise-area = ਕਿਹੜਾ ਇਲਾਕਾ? ਪੋਸਟਕੋਡ ਦਾ ਪਹਿਲਾ ਹਿੱਸਾ ਭੇਜੋ, ਜਿਵੇਂ SE15, ਜਾਂ 0।
     .voice = ਇਲਾਕਾ ਛੱਡਣ ਲਈ 0 ਦਬਾਓ।
 raise-involvement = ਤੁਹਾਡਾ ਇਸ ਨਾਲ ਕੀ ਸਬੰਧ ਹੈ? ਇੱਕ ਨੰਬਰ ਭੇਜੋ, ਜਾਂ ਛੱਡਣ ਲਈ 0:
     .voice = ਤੁਹਾਡਾ ਇਸ ਨਾਲ ਕੀ ਸਬੰਧ ਹੈ? ਛੱਡਣ ਲਈ 0 ਦਬਾਓ।
@@ -68,16 +68,22 @@ involvement-staff = NHS ਸਟਾਫ਼
 involvement-community = ਭਾਈਚਾਰਕ ਗਰੁੱਪ
 involvement-other = ਹੋਰ
 raise-confirm = ਤੁਸੀਂ ਲਿਖਿਆ: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }। ਭੇਜਣ ਲਈ ਹਾਂ (YES), ਬਦਲਣ ਲਈ ਨਹੀਂ (NO) ਭੇਜੋ।
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }। ਭੇਜੀਏ? ਹਾਂ (YES) ਜਾਂ ਬਦਲੋ।
     .voice = ਆਪਣਾ ਮੁੱਦਾ ਭੇਜਣ ਲਈ 1 ਦਬਾਓ, ਜਾਂ ਬਦਲਣ ਲਈ 2 ਦਬਾਓ।
 raise-fix = ਤੁਸੀਂ ਕੀ ਕਰਨਾ ਚਾਹੋਗੇ?
 raise-fix-rewrite = ਦੁਬਾਰਾ ਲਿਖੋ
 raise-fix-cancel = ਨਾ ਭੇਜੋ
 raise-cancelled = ਠੀਕ ਹੈ, ਕੁਝ ਨਹੀਂ ਭੇਜਿਆ ਗਿਆ। ਦੁਬਾਰਾ ਸ਼ੁਰੂ ਕਰਨ ਲਈ MENU ਭੇਜੋ।
-raise-created = ਧੰਨਵਾਦ। ਤੁਹਾਡੇ ਮੁੱਦੇ ਦਾ ਨੰਬਰ { $ref } ਹੈ। ਵੋਟ ਤੋਂ ਪਹਿਲਾਂ ਅਸੀਂ ਇਸਨੂੰ ਜਾਂਚਾਂਗੇ।
-raise-follow = ਕੀ ਤੁਸੀਂ { $ref } ਬਾਰੇ ਖ਼ਬਰਾਂ ਚਾਹੁੰਦੇ ਹੋ? ਹਾਂ (YES) ਜਾਂ ਨਹੀਂ (NO) ਭੇਜੋ।
+raise-created = ਧੰਨਵਾਦ। ਤੁਹਾਡਾ ਨੰਬਰ { $ref } ਹੈ। ਵੋਟ ਤੋਂ ਪਹਿਲਾਂ ਅਸੀਂ ਇਸਨੂੰ ਜਾਂਚਾਂਗੇ।
+raise-follow = { $ref } ਦੀਆਂ ਖ਼ਬਰਾਂ ਚਾਹੀਦੀਆਂ ਹਨ? YES ਜਾਂ NO ਭੇਜੋ।
     .voice = ਕੀ ਤੁਸੀਂ ਇਸ ਮੁੱਦੇ ਬਾਰੇ ਖ਼ਬਰਾਂ ਚਾਹੁੰਦੇ ਹੋ? ਹਾਂ ਲਈ 1 ਦਬਾਓ, ਨਹੀਂ ਲਈ 2 ਦਬਾਓ।
 raise-following = ਤੁਹਾਨੂੰ { $ref } ਬਾਰੇ ਖ਼ਬਰਾਂ ਮਿਲਣਗੀਆਂ। ਕਦੇ ਵੀ ਖ਼ਬਰਾਂ (UPDATES) ਭੇਜੋ।
 raise-not-following = ਠੀਕ ਹੈ। ਕੁਝ ਹੋਰ ਕਰਨ ਲਈ MENU ਭੇਜੋ।

@@ -69,9 +69,15 @@ involvement-staff = Personel NHS
 involvement-community = Grupa lokalna
 involvement-other = Inne
 raise-confirm = Zgłaszasz: „{ $description_short }”{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. Wyślij TAK, aby wysłać, lub NIE, aby zmienić.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. Wysłać? TAK lub ZMIEŃ.
     .voice = Naciśnij 1, aby wysłać zgłoszenie, lub 2, aby je zmienić.
 raise-fix = Co chcesz zrobić?
 raise-fix-rewrite = Napisz od nowa

@@ -71,9 +71,15 @@ involvement-staff = Profissional do NHS
 involvement-community = Grupo comunitário
 involvement-other = Outro
 raise-confirm = Escreveu: «{ $description_short }»{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. Envie SIM para enviar ou NÃO para alterar.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. Enviamos? SIM ou EDITAR.
     .voice = Prima 1 para enviar o seu assunto, ou 2 para o alterar.
 raise-fix = O que deseja fazer?
 raise-fix-rewrite = Escrever de novo

@@ -75,9 +75,15 @@ involvement-staff = Personal NHS
 involvement-community = Grup comunitar
 involvement-other = Altceva
 raise-confirm = Ați scris: „{ $description_short }”{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }. Trimitem? Trimiteți DA, sau NU ca s-o schimbați.
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }. Trimitem? DA sau MODIFICĂ.
     .voice = Apăsați 1 ca să trimiteți problema sau 2 ca s-o schimbați.
 raise-fix = Ce doriți să faceți?
 raise-fix-rewrite = Scrieți din nou

@@ -14,7 +14,7 @@ language-name = اردو
 
 ## Engine lines
 
-welcome = Gather میں خوش آمدید۔ NHS کو بتائیں کہ آپ کے لیے کیا اہم ہے، تبدیلی کے لیے ووٹ دیں، اور جانیں کہ بورڈ کیا کرتا ہے۔
+welcome = Gather میں خوش آمدید: NHS کو اپنی رائے دیں۔
 conversation-expired = کافی وقت گزر گیا ہے، اس لیے آئیں دوبارہ شروع کریں۔
 error-generic = معاف کیجیے، ہماری طرف سے کچھ غلط ہو گیا۔ دوبارہ شروع کرنے کے لیے MENU بھیجیں۔
 offer-help = مدد کے لیے مدد (HELP) بھیجیں، یا دوبارہ شروع کرنے کے لیے MENU بھیجیں۔
@@ -47,12 +47,12 @@ reask-empty = ہمیں خالی پیغام ملا۔ آپ کیا کر سکتے ہ
 
 ## Menu
 
-menu-prompt = آپ کیا کرنا چاہیں گے؟ ایک نمبر بھیجیں:
+menu-prompt = نمبر بھیجیں:
     .voice = آپ کیا کرنا چاہیں گے؟
 menu-raise = مسئلہ بتائیں
-menu-vote = ووٹ دیں
+menu-vote = ووٹ
 menu-updates = بورڈ کی خبریں
-menu-language = زبان بدلیں
+menu-language = زبان
 menu-help = مدد
 
 ## Raise an issue
@@ -60,26 +60,32 @@ menu-help = مدد
 raise-describe = مسئلہ یا تجویز کیا ہے؟ اپنے الفاظ میں بتائیں۔
     .voice = بیپ کے بعد بتائیں کہ مسئلہ یا تجویز کیا ہے۔ بات ختم ہونے پر ہیش والا بٹن دبائیں۔
 raise-noted = شکریہ۔ ہم اسے نئے مسئلے کے طور پر NHS کو بھیجیں گے۔ پہلے دو مختصر سوال۔
-raise-area = یہ کس علاقے کے بارے میں ہے؟ پوسٹ کوڈ کا پہلا حصہ بھیجیں، جیسے SE15۔ چھوڑنے کے لیے 0 بھیجیں۔
+raise-area = کون سا علاقہ؟ پوسٹ کوڈ کا پہلا حصہ بھیجیں، جیسے SE15، یا 0۔
     .voice = علاقہ چھوڑنے کے لیے 0 دبائیں۔
-raise-involvement = اس سے آپ کا کیا تعلق ہے؟ ایک نمبر بھیجیں، یا چھوڑنے کے لیے 0:
+raise-involvement = آپ کا تعلق؟ نمبر بھیجیں، یا 0:
     .voice = اس سے آپ کا کیا تعلق ہے؟ چھوڑنے کے لیے 0 دبائیں۔
 involvement-patient = مریض
-involvement-carer = دیکھ بھال کرنے والے یا گھر والے
-involvement-staff = NHS کا عملہ
+involvement-carer = دیکھ بھال کرنے والا
+involvement-staff = NHS عملہ
 involvement-community = کمیونٹی گروپ
 involvement-other = کوئی اور
 raise-confirm = آپ نے لکھا: "{ $description_short }"{ $area ->
-        [none] {""}
-       *[other] {" "}({ $area })
-    }۔ بھیجنے کو ہاں (YES)، بدلنے کو نہیں (NO) بھیجیں۔
+        [none] { $involvement ->
+            [none] {""}
+           *[other] {" "}({ $involvement_label })
+        }
+       *[other] { $involvement ->
+            [none] {" "}({ $area })
+           *[other] {" "}({ $area }, { $involvement_label })
+        }
+    }۔ بھیجیں؟ ہاں (YES) یا بدلیں۔
     .voice = اپنا مسئلہ بھیجنے کے لیے 1 دبائیں، یا بدلنے کے لیے 2 دبائیں۔
 raise-fix = آپ کیا کرنا چاہیں گے؟
 raise-fix-rewrite = دوبارہ لکھیں
 raise-fix-cancel = نہ بھیجیں
 raise-cancelled = ٹھیک ہے، کچھ نہیں بھیجا گیا۔ دوبارہ شروع کرنے کے لیے MENU بھیجیں۔
-raise-created = شکریہ۔ آپ کے مسئلے کا نمبر { $ref } ہے۔ ووٹ سے پہلے ہم اسے چیک کریں گے۔
-raise-follow = کیا آپ { $ref } کے بارے میں خبریں چاہتے ہیں؟ ہاں (YES) یا نہیں (NO) بھیجیں۔
+raise-created = شکریہ۔ آپ کا نمبر { $ref } ہے۔ ووٹ سے پہلے ہم اسے دیکھیں گے۔
+raise-follow = { $ref } کی خبریں چاہییں؟ YES یا NO بھیجیں۔
     .voice = کیا آپ اس مسئلے کے بارے میں خبریں چاہتے ہیں؟ ہاں کے لیے 1 دبائیں، نہیں کے لیے 2 دبائیں۔
 raise-following = آپ کو { $ref } کے بارے میں خبریں ملیں گی۔ کسی بھی وقت خبریں (UPDATES) بھیجیں۔
 raise-not-following = ٹھیک ہے۔ کچھ اور کرنے کے لیے MENU بھیجیں۔

@@ -8,7 +8,9 @@ pub mod discord_rounds;
 pub mod kannel;
 pub mod matrix;
 pub mod render;
-pub mod segments;
+/// SMS segments are a property of text (GSM-7 or UCS-2): they live in
+/// `i18n`, below the engine and the flow checks that count them.
+pub use crate::i18n::segments;
 pub mod twilio;
 pub mod twilio_rest;
 pub mod twilio_voice;

@@ -73,6 +73,24 @@ pub fn text_messages(locales: &Locales, lang: &LanguageTag, events: &[Event]) ->
                 out.push(lines.join("\n"));
             }
             Event::Reask {
+                offer_help,
+                repeat: true,
+                prompt,
+                ..
+            } => {
+                // Not the same hint yet again: the whole question, once more.
+                let mut lines = vec![format!(
+                    "{} {}",
+                    locales.format(lang, "reask-again", &Args::new()),
+                    format(locales, lang, &prompt.utterance, false)
+                )];
+                lines.extend(option_lines(locales, lang, prompt, false));
+                if *offer_help {
+                    lines.push(locales.format(lang, "offer-help", &Args::new()));
+                }
+                out.push(lines.join("\n"));
+            }
+            Event::Reask {
                 hint, offer_help, ..
             } => {
                 // The question is still on their screen: only the hint.
@@ -91,9 +109,16 @@ pub fn text_messages(locales: &Locales, lang: &LanguageTag, events: &[Event]) ->
 
 /// An SMS reply: a turn's messages joined into as few texts as fit, since
 /// people pay per segment and one 2-segment text beats three 1-segment ones.
+///
+/// Each message is written plainly where its locale asks for it and that
+/// makes it GSM-7 (`i18n::plain`): half the segments of UCS-2.
 pub fn sms_messages(locales: &Locales, lang: &LanguageTag, events: &[Event]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in text_messages(locales, lang, events) {
+        let m = match locales.sms_text(lang, &m) {
+            std::borrow::Cow::Borrowed(_) => m,
+            std::borrow::Cow::Owned(plain) => plain,
+        };
         match out.last_mut() {
             Some(last) if last.chars().count() + 1 + m.chars().count() <= MAX_SMS_CHARS => {
                 last.push('\n');

@@ -318,6 +318,7 @@ pub fn segments(
                 hint,
                 prompt,
                 offer_help,
+                ..
             } => {
                 let (text, message) = static_or_not(locales, lang, hint);
                 out.push(Segment {

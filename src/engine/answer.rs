@@ -15,8 +15,12 @@ pub(super) enum Answer {
     /// 1-based positions chosen from options that come from data.
     Positions(Vec<i64>),
     FreeText(String),
+    /// A few words where a choice was expected: asked about (`free_text.short`).
+    ShortText(String),
     Yes,
     No,
+    /// EDIT at a yes/no step that has an `edit` link.
+    Edit,
     Number(i64),
     Text(String),
     Postcode(PostcodeDistrict),
@@ -102,32 +106,32 @@ pub(super) fn parse_answer(run: &Run, step: &Step, text: &str) -> Result<Answer,
             }) {
                 return Ok(Answer::Option(i));
             }
-            if let Some(f) = free_text
-                && Run::word_count(text) >= f.min_words
-            {
-                if text.chars().count() > f.max_chars {
-                    return Err(hint("reask-text-long", &[("max", f.max_chars as i64)]));
+            if let Some(f) = free_text {
+                let words = Run::word_count(text);
+                if words >= f.min_words {
+                    if text.chars().count() > f.max_chars {
+                        return Err(hint("reask-text-long", &[("max", f.max_chars as i64)]));
+                    }
+                    return Ok(Answer::FreeText(text.to_string()));
                 }
-                return Ok(Answer::FreeText(text.to_string()));
+                if f.short.is_some() && is_short_text(run, text) {
+                    return Ok(Answer::ShortText(text.to_string()));
+                }
             }
             Err(hint("reask-choice", &[("max", count)]))
         }
-        Step::YesNo { .. } => {
-            match run
-                .engine()
-                .locales()
-                .keywords()
-                .answer(text, run.language())
+        Step::YesNo { edit, .. } => {
+            if edit.is_some()
+                && run
+                    .engine()
+                    .locales()
+                    .keywords()
+                    .answer(text, run.language())
+                    == Some(Word::Edit)
             {
-                Some(Word::Yes) => return Ok(Answer::Yes),
-                Some(Word::No) => return Ok(Answer::No),
-                _ => {}
+                return Ok(Answer::Edit);
             }
-            match text.trim() {
-                "1" => Ok(Answer::Yes),
-                "2" => Ok(Answer::No),
-                _ => Err(hint("reask-yes-no", &[])),
-            }
+            yes_no(run, text).ok_or_else(|| hint("reask-yes-no", &[]))
         }
         Step::Number { min, max, .. } => match numbers(text).as_deref() {
             Some([n]) if (*min..=*max).contains(n) => Ok(Answer::Number(*n)),
@@ -179,4 +183,85 @@ pub(super) fn parse_answer(run: &Run, step: &Step, text: &str) -> Result<Answer,
             Err(hint("reask-empty", &[]))
         }
     }
+}
+
+/// Emoji that mean yes or no, wherever they are in the message (skin
+/// tones and variation selectors do not matter).
+fn emoji_word(c: char) -> Option<Word> {
+    match c {
+        '👍' | '✅' | '✔' | '☑' | '👌' | '🆗' | '🙆' => Some(Word::Yes),
+        '👎' | '❌' | '✖' | '❎' | '🚫' | '🙅' => Some(Word::No),
+        _ => None,
+    }
+}
+
+/// The most words that may follow a yes or no ("yes please send it now").
+const MAX_TRAILING_WORDS: usize = 4;
+
+/// Reads yes or no the way people write it: a yes/no word of their language
+/// (or English) alone, or first and followed by a few words ("yes please",
+/// "ok send it", "tak, proszę"), `1`/`2`, or an emoji (👍 ✅ 👎 ❌). Both a
+/// yes and a no in one message ("yes no", "👍 no") is neither.
+pub(super) fn yes_no(run: &Run, text: &str) -> Option<Answer> {
+    let keywords = run.engine().locales().keywords();
+    let lang = run.language();
+    let word = |t: &str| match keywords.answer(t, lang) {
+        Some(w @ (Word::Yes | Word::No)) => Some(w),
+        _ => None,
+    };
+    match text.trim() {
+        "1" => return Some(Answer::Yes),
+        "2" => return Some(Answer::No),
+        _ => {}
+    }
+    let mut found: Vec<Word> = text.chars().filter_map(emoji_word).collect();
+    let form = keyword_form(text);
+    let words: Vec<&str> = form.split(' ').filter(|w| !w.is_empty()).collect();
+    if let Some(w) = word(&form) {
+        found.push(w);
+    } else if !words.is_empty() {
+        // The longest yes/no phrase the message starts with ("de acuerdo").
+        let lead = (1..=words.len().min(3))
+            .rev()
+            .find_map(|n| word(&words[..n].join(" ")).map(|w| (n, w)));
+        match lead {
+            Some((n, w)) if words.len() - n <= MAX_TRAILING_WORDS => {
+                found.push(w);
+                // A yes or no later on ("yes, I mean no") makes it unclear.
+                found.extend(words[n..].iter().filter_map(|t| word(t)));
+            }
+            Some(_) => return None,
+            // Words that are not yes or no, beside an emoji: not an answer.
+            None if words.iter().any(|t| t.chars().any(char::is_alphabetic)) => return None,
+            None => {}
+        }
+    }
+    let first = *found.first()?;
+    found
+        .iter()
+        .all(|w| *w == first)
+        .then_some(if first == Word::Yes {
+            Answer::Yes
+        } else {
+            Answer::No
+        })
+}
+
+/// A few words that could be an issue ("no GP appointments"): a letter in
+/// them, and not a greeting or an answer word.
+fn is_short_text(run: &Run, text: &str) -> bool {
+    let keywords = run.engine().locales().keywords();
+    let form = keyword_form(text);
+    let words: Vec<&str> = form.split(' ').collect();
+    // "hi", "hello again", "thank you so much": a greeting first.
+    let greeting = (1..=words.len().min(3)).any(|n| keywords.is_greeting(&words[..n].join(" ")));
+    // A postcode on its own ("SE15") is an answer to an old question.
+    let postcode = text.is_ascii() && PostcodeDistrict::parse(text).is_ok();
+    // "stop it", "menu please": a command word first is not an issue.
+    let command = words.first().is_some_and(|w| keywords.command(w).is_some());
+    text.chars().any(char::is_alphabetic)
+        && keywords.answer(text, run.language()).is_none()
+        && !greeting
+        && !postcode
+        && !command
 }

@@ -31,6 +31,11 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "reask-postcode",
     "reask-language",
     "reask-empty",
+    "reask-again",
+    // A conversation set aside by a command (locales/<tag>/journeys.ftl).
+    "draft-kept",
+    "draft-waiting",
+    "draft-resume",
     "vote-out-of-range",
     "vote-too-many",
     // Language detection (locales/<tag>/languages.ftl).
@@ -292,6 +297,9 @@ pub enum Event {
         hint: Utterance,
         prompt: Prompt,
         offer_help: bool,
+        /// Text channels show the whole question again, after a short
+        /// "once more" line, instead of the hint: re-asks vary.
+        repeat: bool,
     },
     IssueRaised {
         number: u32,

@@ -1,6 +1,6 @@
 //! One turn: commands, answers, and running steps until the next question.
 
-use super::answer::{Answer, parse_answer};
+use super::answer::{Answer, parse_answer, yes_no};
 use super::{
     Analysis, Content, Conversation, Engine, Event, Expect, IdSource, Input, Label, OptionView,
     PersonView, Prompt, Turn, Utterance, World, short_title,
@@ -8,7 +8,7 @@ use super::{
 use crate::domain::{Channel, IssueRef, LanguageTag, PostcodeDistrict};
 use crate::flow::{Action, Condition, ListSource, OptionSource, Step, StepRef};
 use crate::i18n::detect::MIN_WORDS;
-use crate::i18n::normalize::{clean, numbers, word_count};
+use crate::i18n::normalize::{clean, keyword_form, numbers, word_count};
 use crate::i18n::{ArgValue, Args, Command, Guess};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -32,6 +32,10 @@ pub(super) struct Run<'a> {
     link: Option<Condition>,
     /// A safeguarding phrase came up in this conversation.
     safeguarding: bool,
+    /// This message was answered with a safeguarding signpost.
+    signposted: bool,
+    /// The message answered the question asked after a signpost.
+    after_signpost: bool,
     /// Said last, after the turn's reply: the offer of another language.
     offer: Option<Event>,
 }
@@ -93,6 +97,8 @@ impl<'a> Run<'a> {
             round_changed: false,
             link: None,
             safeguarding: false,
+            signposted: false,
+            after_signpost: false,
             offer: None,
         }
     }
@@ -102,6 +108,27 @@ impl<'a> Run<'a> {
     }
 
     fn finish(mut self, conversation: Option<Conversation>) -> Turn {
+        let mut conversation = conversation;
+        // A journey ended: take up the one a command set aside (an unsent
+        // issue), unless the person left altogether.
+        let left = self
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::OptedOut | Event::Forgotten | Event::Error { .. }));
+        if conversation.is_none()
+            && !left
+            && let Some(parked) = self.parked()
+        {
+            if conv_has_draft(&parked) {
+                self.say("draft-resume", Args::new());
+            }
+            conversation = self.resume_parked();
+        }
+        // After a signpost, the next question waits: first ask whether to
+        // carry on at all.
+        if self.signposted && !self.after_signpost && !left {
+            conversation = self.ask_after_signpost(conversation);
+        }
         if let Some(offer) = self.offer.take() {
             self.events.push(offer);
         }
@@ -160,6 +187,8 @@ impl<'a> Run<'a> {
         let command = self.engine.locales.keywords().command(&text);
         // Keys that always work on a call (`0` menu, `9` help).
         let command = command.or_else(|| self.key_command(&text, state.as_ref()));
+        // "help me", "?": HELP, whatever the question was.
+        let command = command.or_else(|| self.help_request(&text));
 
         // After STOP: silence, except START (and HELP, which carriers require).
         if self.person.opted_out {
@@ -182,8 +211,12 @@ impl<'a> Run<'a> {
                 "safeguarding phrase: signposting"
             );
             self.safeguarding = true;
+            self.signposted = true;
             self.say("safeguarding-signpost", Args::new());
         }
+        self.after_signpost = state.as_ref().is_some_and(|s| {
+            self.engine.flows.engine.signposted.as_deref() == Some(s.flow.as_str())
+        });
 
         // What the language of the message suggests; commands are words
         // every locale knows and say nothing about the person's language.
@@ -388,9 +421,33 @@ impl<'a> Run<'a> {
                 _ => {}
             }
         }
+        // A command sets aside an unsent issue (and one already set aside):
+        // unless the question is asked again straight away (HELP), it is
+        // offered again when the command's journey ends, and STOP says it
+        // was not sent.
+        let parked = state.as_ref().and_then(to_park);
+        let kept = parked
+            .as_ref()
+            .and_then(|p| serde_json::from_value::<Conversation>(p.clone()).ok())
+            .is_some_and(|c| conv_has_draft(&c));
+        if let Some(p) = parked {
+            self.vars.insert(PARKED_VAR.into(), p);
+        }
+        let said = self.events.len();
         let resume_to = if spec.resume { state } else { None };
         match self.run_from(entry) {
-            Flowed::Waiting(conv) => Some(conv),
+            Flowed::Waiting(conv) => {
+                if kept && !self.is_default_start(&conv) && cmd != Command::Stop {
+                    self.events.insert(
+                        said,
+                        Event::Say(Utterance {
+                            message: "draft-kept".into(),
+                            args: Args::new(),
+                        }),
+                    );
+                }
+                Some(conv)
+            }
             Flowed::Ended => match resume_to {
                 Some(mut conv) => {
                     // Ask the interrupted question again, with its own variables.
@@ -453,6 +510,15 @@ impl<'a> Run<'a> {
             // The flows changed under a waiting conversation: start afresh.
             return self.start_idle(text);
         };
+        // YES at the menu takes up the issue set aside.
+        if self.is_default_start(&conv)
+            && self.parked().is_some()
+            && numbers(text).is_none()
+            && yes_no(self, text) == Some(Answer::Yes)
+        {
+            self.say("draft-resume", Args::new());
+            return self.resume_parked();
+        }
         match parse_answer(self, &step, text) {
             Ok(answer) => self.apply_answer(conv, &step, answer),
             Err(hint) => {
@@ -463,11 +529,16 @@ impl<'a> Run<'a> {
                     step: conv.step.clone(),
                 };
                 let prompt = self.prompt(&at, &step);
-                let offer_help = conv.failures >= self.engine.flows.engine.offer_help_after;
+                // Never the same re-ask twice in a row: the hint, then the
+                // hint and HELP, then the whole question again, and so on.
+                let after = self.engine.flows.engine.offer_help_after.max(1);
+                let repeat = conv.failures > after && (conv.failures - after) % 2 == 1;
+                let offer_help = conv.failures >= after && !repeat;
                 self.events.push(Event::Reask {
                     hint,
                     prompt,
                     offer_help,
+                    repeat,
                 });
                 Some(conv)
             }
@@ -514,6 +585,16 @@ impl<'a> Run<'a> {
                 self.vars.insert(f.save.clone(), Value::from(t));
                 Some(f.next.clone())
             }
+            (
+                Step::Choice {
+                    free_text: Some(f), ..
+                },
+                Answer::ShortText(t),
+            ) => {
+                self.vars.insert(f.save.clone(), Value::from(t));
+                f.short.clone()
+            }
+            (Step::YesNo { edit, .. }, Answer::Edit) => edit.clone(),
             (Step::YesNo { yes, .. }, Answer::Yes) => Some(yes.clone()),
             (Step::YesNo { no, .. }, Answer::No) => Some(no.clone()),
             (Step::Number { save, next, .. }, Answer::Number(n)) => {
@@ -654,6 +735,13 @@ impl Run<'_> {
                     }
                     next.clone()
                 }
+                Step::Action {
+                    action: Action::Resume,
+                    next,
+                } => match self.resume_parked() {
+                    Some(conv) => return Flowed::Waiting(conv),
+                    None => next.clone(),
+                },
                 Step::Action { action, next } => {
                     if let Err(reason) = self.act(*action) {
                         self.error(reason);
@@ -685,26 +773,28 @@ impl Run<'_> {
                     self.engine.flows.get(&at.flow).map(|f| f.start.clone())
                 }
                 waiting => {
-                    let prompt = self.prompt(&at, waiting);
-                    self.events.push(Event::Ask(prompt));
-                    let expiry = self
+                    let menu = self
                         .engine
                         .flows
-                        .get(&at.flow)
-                        .map(|f| f.expires_after_secs)
-                        .unwrap_or(crate::flow::DEFAULT_EXPIRY_SECS);
+                        .start_of(&self.engine.flows.engine.default_flow)
+                        .is_some_and(|m| m == at);
+                    if menu {
+                        // The menu is a fresh start: nothing is carried to
+                        // it but an issue set aside, which it mentions.
+                        self.vars.retain(|k, _| k == PARKED_VAR);
+                        if self.parked().is_some_and(|c| conv_has_draft(&c)) {
+                            self.say("draft-waiting", Args::new());
+                        }
+                    }
+                    let prompt = self.prompt(&at, waiting);
+                    self.events.push(Event::Ask(prompt));
+                    let expires_at = self.expires_at(&at.flow);
                     return Flowed::Waiting(Conversation {
                         flow: at.flow,
                         step: at.step,
                         vars: self.vars.clone(),
                         failures: 0,
-                        expires_at: self.input.now.plus_secs(
-                            if self.input.channel == Channel::Voice {
-                                expiry.min(VOICE_EXPIRY_SECS)
-                            } else {
-                                expiry
-                            },
-                        ),
+                        expires_at,
                     });
                 }
             };
@@ -716,7 +806,8 @@ impl Run<'_> {
                     if next.flow != at.flow {
                         // A new flow starts with its own variables, except
                         // what the link was made to carry.
-                        self.vars.retain(|k, _| k == "description");
+                        self.vars
+                            .retain(|k, _| k == "description" || k == PARKED_VAR);
                     }
                     at = next;
                 }
@@ -756,6 +847,7 @@ impl Run<'_> {
             | Condition::LinkCodeOk
             | Condition::LinkCodeWrong
             | Condition::LinkCodeExpired => self.link == Some(c),
+            Condition::HasDraft => self.parked().is_some_and(|p| conv_has_draft(&p)),
         }
     }
 
@@ -848,6 +940,11 @@ impl Run<'_> {
             Action::OptOut => self.events.push(Event::OptedOut),
             Action::OptIn => self.events.push(Event::OptedIn),
             Action::Forget => self.events.push(Event::Forgotten),
+            // Handled in `run_from`: it may wait at the question it resumes.
+            Action::Resume => {}
+            Action::Discard => {
+                self.vars.remove(PARKED_VAR);
+            }
             Action::RequestLinkCode => {
                 let phone = self
                     .var_str("phone")
@@ -908,14 +1005,38 @@ impl Run<'_> {
                 _ => {}
             }
         }
+        // A choice's answer by its label too (`involvement_label`: "Carer
+        // or family"), for read-backs.
+        for (k, v) in &self.vars {
+            if let Value::String(value) = v
+                && let Some(label) = self.option_label(k, value)
+            {
+                a.insert(
+                    format!("{k}_label"),
+                    ArgValue::from(self.engine.locales.format(
+                        &self.language,
+                        &label,
+                        &Args::new(),
+                    )),
+                );
+            }
+        }
         for optional in ["area", "involvement"] {
             a.entry(optional.to_string())
                 .or_insert_with(|| ArgValue::from("none"));
         }
         if let Some(d) = self.var_str("description") {
+            // A read-back quotes the person's own words. By SMS, words in a
+            // script outside GSM-7 cost 67 characters a segment, so the
+            // quote is shorter there to keep the read-back within two.
+            let sms_ucs2 = self.input.channel == Channel::Sms
+                && crate::i18n::segments::count(&self.engine.locales.sms_text(&self.language, &d))
+                    .encoding
+                    == crate::i18n::segments::Encoding::Ucs2;
+            let max = if sms_ucs2 { 50 } else { 80 };
             a.insert(
                 "description_short".into(),
-                ArgValue::from(short_title(&d, 80)),
+                ArgValue::from(short_title(&d, max)),
             );
         }
         if let Some(r) = &self.world.round {
@@ -1127,6 +1248,162 @@ impl Run<'_> {
 
     pub(super) fn word_count(text: &str) -> usize {
         word_count(text)
+    }
+
+    /// "help me", "help please", "?" (a few words starting with a HELP
+    /// word, or only question marks): HELP, not a re-ask.
+    fn help_request(&self, text: &str) -> Option<(Command, Option<String>)> {
+        if !matches!(self.input.content, Content::Text(_)) {
+            return None;
+        }
+        let form = keyword_form(text);
+        if form.is_empty() {
+            return text
+                .chars()
+                .any(|c| matches!(c, '?' | '？' | '؟' | '¿'))
+                .then_some((Command::Help, None));
+        }
+        let words: Vec<&str> = form.split(' ').collect();
+        if words.len() > 3 {
+            return None;
+        }
+        let keywords = self.engine.locales.keywords();
+        (1..words.len())
+            .any(|n| keywords.command(&words[..n].join(" ")) == Some((Command::Help, None)))
+            .then_some((Command::Help, None))
+    }
+
+    /// True when `conv` waits at the menu (the default flow's first step).
+    fn is_default_start(&self, conv: &Conversation) -> bool {
+        self.engine
+            .flows
+            .start_of(&self.engine.flows.engine.default_flow)
+            .is_some_and(|m| m.flow == conv.flow && m.step == conv.step)
+    }
+
+    /// When a conversation waiting in `flow` now expires.
+    fn expires_at(&self, flow: &str) -> crate::domain::Timestamp {
+        let expiry = self
+            .engine
+            .flows
+            .get(flow)
+            .map(|f| f.expires_after_secs)
+            .unwrap_or(crate::flow::DEFAULT_EXPIRY_SECS);
+        self.input
+            .now
+            .plus_secs(if self.input.channel == Channel::Voice {
+                expiry.min(VOICE_EXPIRY_SECS)
+            } else {
+                expiry
+            })
+    }
+
+    /// The conversation set aside, if any.
+    fn parked(&self) -> Option<Conversation> {
+        self.vars
+            .get(PARKED_VAR)
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
+
+    /// Takes up the conversation set aside: its variables, and its question
+    /// asked again. `None` (and nothing said) when there is none, or its
+    /// step is gone.
+    fn resume_parked(&mut self) -> Option<Conversation> {
+        let parked = self.parked();
+        self.vars.remove(PARKED_VAR);
+        let parked = parked?;
+        let step = self.step_of(&parked).filter(|s| s.waits()).cloned()?;
+        self.vars = parked.vars.clone();
+        let at = StepRef {
+            flow: parked.flow.clone(),
+            step: parked.step.clone(),
+        };
+        let prompt = self.prompt(&at, &step);
+        self.events.push(Event::Ask(prompt));
+        Some(Conversation {
+            failures: 0,
+            expires_at: self.expires_at(&parked.flow),
+            ..parked
+        })
+    }
+
+    /// After a signpost: the question the turn ends on waits (set aside),
+    /// and the signposted flow asks whether to carry on.
+    fn ask_after_signpost(&mut self, conversation: Option<Conversation>) -> Option<Conversation> {
+        let Some(flow) = self.engine.flows.engine.signposted.clone() else {
+            return conversation;
+        };
+        let Some(start) = self.engine.flows.start_of(&flow) else {
+            return conversation;
+        };
+        let mut conv = conversation?;
+        if conv.flow == flow {
+            return Some(conv);
+        }
+        conv.vars.insert(SAFEGUARDING_VAR.into(), Value::Bool(true));
+        conv.failures = 0;
+        let Ok(parked) = serde_json::to_value(&conv) else {
+            return Some(conv);
+        };
+        // Its question is asked when the person says to carry on.
+        if let Some(i) = self
+            .events
+            .iter()
+            .rposition(|e| matches!(e, Event::Ask(_) | Event::Reask { .. }))
+        {
+            self.events.remove(i);
+        }
+        self.vars = BTreeMap::new();
+        self.vars.insert(PARKED_VAR.into(), parked);
+        match self.run_from(start) {
+            Flowed::Waiting(c) => Some(c),
+            Flowed::Ended => None,
+        }
+    }
+
+    /// The label message of the option `value` saved as `var` by a choice.
+    fn option_label(&self, var: &str, value: &str) -> Option<String> {
+        self.engine.flows.flows().find_map(|f| {
+            f.steps.values().find_map(|s| match s {
+                Step::Choice {
+                    save: Some(save),
+                    options,
+                    ..
+                } if save == var => options
+                    .iter()
+                    .find(|o| o.value == value)
+                    .map(|o| o.label.clone()),
+                _ => None,
+            })
+        })
+    }
+}
+
+/// The conversation variable that holds a conversation set aside.
+const PARKED_VAR: &str = "parked";
+
+/// An issue described but not sent yet.
+fn has_draft(vars: &BTreeMap<String, Value>) -> bool {
+    vars.contains_key("description") && !vars.contains_key("ref")
+}
+
+/// `conv`, or a conversation it set aside, holds an unsent issue.
+fn conv_has_draft(conv: &Conversation) -> bool {
+    has_draft(&conv.vars)
+        || conv
+            .vars
+            .get(PARKED_VAR)
+            .and_then(|v| serde_json::from_value::<Conversation>(v.clone()).ok())
+            .is_some_and(|c| conv_has_draft(&c))
+}
+
+/// What a command sets aside from the conversation it interrupts: the whole
+/// conversation when it holds an unsent issue, else what it set aside.
+fn to_park(state: &Conversation) -> Option<Value> {
+    if has_draft(&state.vars) {
+        serde_json::to_value(state).ok()
+    } else {
+        state.vars.get(PARKED_VAR).cloned()
     }
 }
 

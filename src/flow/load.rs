@@ -2,8 +2,9 @@
 
 use super::model::{CommandsFile, FlowFile, Step};
 use super::{Flow, Flows, StepRef, parse_duration, parse_link};
-use crate::channels::segments;
+use crate::assets::Files;
 use crate::engine::REQUIRED_MESSAGES;
+use crate::i18n::segments;
 use crate::i18n::{ArgValue, Args, Category, Command, Locales};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -93,12 +94,17 @@ impl Checker<'_> {
 /// validates everything against `locales`. Returns the flows (if there are no
 /// errors) and every problem found; warnings do not stop loading.
 pub fn load(dir: &Path, locales: &Locales) -> (Option<Flows>, Vec<Problem>) {
+    load_from(Files::Disk, dir, locales)
+}
+
+/// [`load`] from a disk folder or the built-in copy.
+pub fn load_from(source: Files, dir: &Path, locales: &Locales) -> (Option<Flows>, Vec<Problem>) {
     let mut ck = Checker {
         problems: Vec::new(),
         locales,
     };
     let commands_path = dir.join("commands.toml");
-    let commands: Option<CommandsFile> = match std::fs::read_to_string(&commands_path) {
+    let commands: Option<CommandsFile> = match source.read_to_string(&commands_path) {
         Ok(s) => match toml::from_str(&s) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -112,9 +118,11 @@ pub fn load(dir: &Path, locales: &Locales) -> (Option<Flows>, Vec<Problem>) {
         }
     };
 
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
+    let mut files: Vec<PathBuf> = match source.entries(dir) {
+        Ok(entries) => entries
+            .into_iter()
+            .filter(|e| !e.is_dir)
+            .map(|e| e.path)
             .filter(|p| p.extension().is_some_and(|e| e == "toml") && *p != commands_path)
             .collect(),
         Err(e) => {
@@ -126,7 +134,7 @@ pub fn load(dir: &Path, locales: &Locales) -> (Option<Flows>, Vec<Problem>) {
 
     let mut flows = BTreeMap::new();
     for file in &files {
-        let text = match std::fs::read_to_string(file) {
+        let text = match source.read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
                 ck.error(file, None, format!("cannot read: {e}"));
@@ -208,6 +216,19 @@ pub fn load(dir: &Path, locales: &Locales) -> (Option<Flows>, Vec<Problem>) {
         }
         for id in [&c.engine.welcome, &c.engine.expired, &c.engine.error] {
             ck.message(file, None, id);
+        }
+        if let Some(name) = &c.engine.signposted {
+            match flows.get(name) {
+                Some(f) => roots.push(StepRef {
+                    flow: f.name.clone(),
+                    step: f.start.clone(),
+                }),
+                None => ck.error(
+                    file,
+                    None,
+                    format!("signposted flow `{name}` does not exist"),
+                ),
+            }
         }
         for tag in &c.engine.languages {
             let known =
@@ -554,6 +575,7 @@ pub fn sample_args() -> Args {
         ),
         ("area", ArgValue::from("SE15")),
         ("involvement", ArgValue::from("patient")),
+        ("involvement_label", ArgValue::from("Carer or family")),
         ("previous", ArgValue::from("2 Mental health support")),
         ("round_title", ArgValue::from("Spring vote")),
         ("choices", ArgValue::from("2 Mental health support")),
@@ -684,7 +706,7 @@ fn check_locale_files(ck: &mut Checker) {
             .folder(lang)
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        if !folder.join("README.md").is_file() {
+        if !locales.has_readme(lang) {
             ck.error(
                 &folder,
                 None,

@@ -6,7 +6,7 @@ mod load;
 pub mod model;
 
 pub use graph::mermaid;
-pub use load::{Problem, Severity, load, sample_args};
+pub use load::{Problem, Severity, load, load_from, sample_args};
 pub use model::{Action, Condition, ListSource, OptionSource, Step};
 
 use model::{CommandSpec, EngineSettings};

@@ -52,6 +52,9 @@ pub enum Step {
         prompt: String,
         yes: String,
         no: String,
+        /// Where EDIT (in the person's language) leads, at a read-back.
+        #[serde(default)]
+        edit: Option<String>,
     },
     Number {
         prompt: String,
@@ -125,6 +128,11 @@ pub struct FreeText {
     pub max_chars: usize,
     pub save: String,
     pub next: String,
+    /// Shorter text (fewer than `min_words` words, with a letter, not a
+    /// greeting or a yes/no word) is saved too and leads here: a step that
+    /// asks whether it is meant as an issue.
+    #[serde(default)]
+    pub short: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -170,6 +178,9 @@ pub enum Condition {
     LinkCodeWrong,
     /// LINK: no code is pending any more (expired, or never sent).
     LinkCodeExpired,
+    /// A conversation set aside by a command (see `Action::Resume`) holds
+    /// an issue that was not sent yet.
+    HasDraft,
 }
 
 impl Condition {
@@ -186,6 +197,7 @@ impl Condition {
             Condition::LinkCodeOk => "link_code_ok",
             Condition::LinkCodeWrong => "link_code_wrong",
             Condition::LinkCodeExpired => "link_code_expired",
+            Condition::HasDraft => "has_draft",
         }
     }
 }
@@ -204,6 +216,12 @@ pub enum Action {
     RequestLinkCode,
     /// LINK: check the code saved as `code`.
     ConfirmLink,
+    /// Go back to the conversation set aside (by a command that interrupted
+    /// an unsent issue, or by a safeguarding signpost) and ask its question
+    /// again; without one, go on to `next`.
+    Resume,
+    /// Drop the conversation set aside, if any.
+    Discard,
 }
 
 impl Action {
@@ -218,6 +236,8 @@ impl Action {
             Action::Forget => "forget",
             Action::RequestLinkCode => "request_link_code",
             Action::ConfirmLink => "confirm_link",
+            Action::Resume => "resume",
+            Action::Discard => "discard",
         }
     }
 }
@@ -277,14 +297,20 @@ impl Step {
                 }
                 if let Some(f) = free_text {
                     out.push(("free text".to_string(), f.next.as_str()));
+                    if let Some(short) = &f.short {
+                        out.push(("short text".to_string(), short.as_str()));
+                    }
                 }
                 if let Some(n) = next {
                     out.push(("next".to_string(), n.as_str()));
                 }
             }
-            Step::YesNo { yes, no, .. } => {
+            Step::YesNo { yes, no, edit, .. } => {
                 out.push(("yes".to_string(), yes.as_str()));
                 out.push(("no".to_string(), no.as_str()));
+                if let Some(e) = edit {
+                    out.push(("edit".to_string(), e.as_str()));
+                }
             }
             Step::Branch { cases, otherwise } => {
                 for c in cases {
@@ -339,6 +365,10 @@ pub struct EngineSettings {
     /// listed follow in tag order.
     #[serde(default)]
     pub languages: Vec<String>,
+    /// The flow that asks, after a safeguarding signpost, whether to carry
+    /// on (its `resume` action goes back to the interrupted question).
+    #[serde(default)]
+    pub signposted: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -62,6 +62,8 @@ pub enum Word {
     Yes,
     No,
     Skip,
+    /// Change an answer before it is sent (EDIT at a read-back).
+    Edit,
 }
 
 /// `locales/<tag>/keywords.toml`.
@@ -92,6 +94,12 @@ pub struct KeywordFile {
     pub no: Vec<String>,
     #[serde(default)]
     pub skip: Vec<String>,
+    /// EDIT: change an answer at a read-back.
+    #[serde(default)]
+    pub edit: Vec<String>,
+    /// Greetings and thanks ("hi", "thank you"): never taken for an issue.
+    #[serde(default)]
+    pub greeting: Vec<String>,
 }
 
 impl KeywordFile {
@@ -119,6 +127,8 @@ pub struct KeywordTable {
     commands: BTreeMap<String, Command>,
     answers: BTreeMap<LanguageTag, BTreeMap<String, Word>>,
     default: Option<LanguageTag>,
+    /// Greetings of every locale, in keyword form.
+    greetings: std::collections::BTreeSet<String>,
 }
 
 /// Two commands claim the same word.
@@ -162,6 +172,7 @@ impl KeywordTable {
             (Word::Yes, &file.yes),
             (Word::No, &file.no),
             (Word::Skip, &file.skip),
+            (Word::Edit, &file.edit),
         ] {
             for w in words {
                 let key = keyword_form(w);
@@ -185,7 +196,18 @@ impl KeywordTable {
                 }
             }
         }
+        for g in &file.greeting {
+            let key = keyword_form(g);
+            if !key.is_empty() {
+                self.greetings.insert(key);
+            }
+        }
         clashes
+    }
+
+    /// A greeting or thanks in any locale ("hi", "cześć", "سلام").
+    pub fn is_greeting(&self, text: &str) -> bool {
+        self.greetings.contains(&keyword_form(text))
     }
 
     /// Recognises a command: the whole message is a command word, or (for

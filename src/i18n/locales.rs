@@ -1,10 +1,13 @@
 //! Fluent bundles, one per locale folder.
 
 use super::keywords::{KeywordFile, KeywordTable};
+use super::plain::{PlainLetters, SmsFile, sms_text};
 use super::safeguarding::{SafeguardingFile, SafeguardingTable};
+use crate::assets::Files;
 use crate::domain::LanguageTag;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -56,6 +59,10 @@ struct Locale {
     /// `.ftl` file name → the message ids it defines.
     files: BTreeMap<String, BTreeSet<String>>,
     folder: PathBuf,
+    /// The folder has the README.md a translator starts from.
+    has_readme: bool,
+    /// Plain spellings for SMS, when the locale's SMS are plain.
+    plain: Option<PlainLetters>,
 }
 
 /// Every locale Gather speaks. The default locale is complete by
@@ -81,11 +88,20 @@ impl Locales {
     /// Loads `dir/<tag>/*.ftl` and `dir/<tag>/keywords.toml` for every folder.
     /// Returns every problem found, not just the first.
     pub fn load(dir: &Path, default: &LanguageTag) -> Result<Locales, Vec<LocaleError>> {
+        Self::load_from(Files::Disk, dir, default)
+    }
+
+    /// [`Locales::load`] from a disk folder or the built-in copy.
+    pub fn load_from(
+        files: Files,
+        dir: &Path,
+        default: &LanguageTag,
+    ) -> Result<Locales, Vec<LocaleError>> {
         let mut errors = Vec::new();
         let mut locales = BTreeMap::new();
         let mut keywords = KeywordTable::new(default.clone());
         let mut safeguarding = SafeguardingTable::default();
-        let entries = match std::fs::read_dir(dir) {
+        let entries = match files.entries(dir) {
             Ok(e) => e,
             Err(e) => {
                 return Err(vec![LocaleError {
@@ -95,8 +111,9 @@ impl Locales {
             }
         };
         let mut folders: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir())
+            .into_iter()
+            .filter(|e| e.is_dir)
+            .map(|e| e.path)
             .collect();
         folders.sort();
         for folder in folders {
@@ -114,7 +131,7 @@ impl Locales {
                     continue;
                 }
             };
-            match load_locale(&folder, &tag) {
+            match load_locale(files, &folder, &tag) {
                 Ok((locale, kw, phrases)) => {
                     for problem in safeguarding.add(&tag, &phrases) {
                         errors.push(LocaleError {
@@ -181,6 +198,22 @@ impl Locales {
             .get(tag)
             .map(|l| l.files.clone())
             .unwrap_or_default()
+    }
+
+    /// `text` as an SMS to a person of `tag`: in GSM-7 where the locale's
+    /// plain spellings and typographic replacements make it so.
+    pub fn sms_text<'a>(&self, tag: &LanguageTag, text: &'a str) -> Cow<'a, str> {
+        sms_text(text, self.locales.get(tag).and_then(|l| l.plain.as_ref()))
+    }
+
+    /// Whether the locale's SMS are written plainly (`sms.toml`).
+    pub fn sms_plain(&self, tag: &LanguageTag) -> bool {
+        self.locales.get(tag).is_some_and(|l| l.plain.is_some())
+    }
+
+    /// Whether the locale's folder has its README.md.
+    pub fn has_readme(&self, tag: &LanguageTag) -> bool {
+        self.locales.get(tag).is_some_and(|l| l.has_readme)
     }
 
     pub fn folder(&self, tag: &LanguageTag) -> Option<&Path> {
@@ -283,6 +316,7 @@ fn to_fluent(args: &Args) -> FluentArgs<'_> {
 }
 
 fn load_locale(
+    source: Files,
     folder: &Path,
     tag: &LanguageTag,
 ) -> Result<(Locale, KeywordFile, SafeguardingFile), Vec<LocaleError>> {
@@ -302,8 +336,15 @@ fn load_locale(
     let mut messages = BTreeMap::new();
     let mut variables = BTreeMap::new();
     let mut ids_by_file: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+    let mut files: Vec<PathBuf> = source
+        .entries(folder)
+        .map(|entries| {
+            entries
+                .into_iter()
+                .filter(|e| !e.is_dir)
+                .map(|e| e.path)
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     let mut any_ftl = false;
@@ -312,7 +353,7 @@ fn load_locale(
         .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
     {
         any_ftl = true;
-        let source = match std::fs::read_to_string(file) {
+        let text = match source.read_to_string(file) {
             Ok(s) => s,
             Err(e) => {
                 errors.push(LocaleError {
@@ -322,7 +363,7 @@ fn load_locale(
                 continue;
             }
         };
-        let resource = match FluentResource::try_new(source) {
+        let resource = match FluentResource::try_new(text) {
             Ok(r) => r,
             Err((_, errs)) => {
                 for e in errs {
@@ -371,7 +412,7 @@ fn load_locale(
         });
     }
     let kw_path = folder.join("keywords.toml");
-    let keywords = match std::fs::read_to_string(&kw_path) {
+    let keywords = match source.read_to_string(&kw_path) {
         Ok(s) => match toml::from_str::<KeywordFile>(&s) {
             Ok(k) => k,
             Err(e) => {
@@ -385,7 +426,7 @@ fn load_locale(
         Err(_) => KeywordFile::default(),
     };
     let phrases_path = folder.join("safeguarding.toml");
-    let phrases = match std::fs::read_to_string(&phrases_path) {
+    let phrases = match source.read_to_string(&phrases_path) {
         Ok(s) => match toml::from_str::<SafeguardingFile>(&s) {
             Ok(p) => p,
             Err(e) => {
@@ -399,6 +440,32 @@ fn load_locale(
         // `gather flows check` reports a locale without phrases.
         Err(_) => SafeguardingFile::default(),
     };
+    let sms_path = folder.join("sms.toml");
+    let plain = match source.read_to_string(&sms_path) {
+        Ok(s) => match toml::from_str::<SmsFile>(&s) {
+            Ok(file) => match PlainLetters::from_file(&file) {
+                Ok(p) => p,
+                Err(problems) => {
+                    for message in problems {
+                        errors.push(LocaleError {
+                            file: sms_path.clone(),
+                            message,
+                        });
+                    }
+                    None
+                }
+            },
+            Err(e) => {
+                errors.push(LocaleError {
+                    file: sms_path,
+                    message: format!("invalid SMS file: {e}"),
+                });
+                None
+            }
+        },
+        // No file: the full text.
+        Err(_) => None,
+    };
     if errors.is_empty() {
         Ok((
             Locale {
@@ -407,6 +474,8 @@ fn load_locale(
                 variables,
                 files: ids_by_file,
                 folder: folder.to_path_buf(),
+                has_readme: source.is_file(&folder.join("README.md")),
+                plain,
             },
             keywords,
             phrases,

@@ -8,7 +8,9 @@ pub mod detect;
 mod keywords;
 mod locales;
 pub mod normalize;
+pub mod plain;
 pub mod safeguarding;
+pub mod segments;
 
 pub use detect::{Detected, Detector, Guess, LanguageDetector};
 pub use keywords::{Command, KeywordTable, Word};

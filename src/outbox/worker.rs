@@ -29,9 +29,9 @@
 use super::quiet::QuietHours;
 use super::rate::RateLimiter;
 use super::{Outgoing, SendError, Sender, backoff_secs};
-use crate::channels::segments;
 use crate::clock::Clock;
 use crate::domain::{Channel, Timestamp, phone::mask};
+use crate::i18n::segments;
 use crate::store::{ClaimCheck, Direction, OutboundKind, OutboxItem, Store, StoreError, Tx};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -12,7 +12,7 @@ pub mod voice;
 
 pub use chat::ChatVote;
 pub use inbound::{InboundMessage, Reply};
-pub use organiser::{ResponseInput, ResponseRecorded, RoundInput};
+pub use organiser::{FanOutEstimate, ResponseInput, ResponseRecorded, RoundInput};
 pub use outbox::DeliveryRecorded;
 
 use crate::clock::Clock;

@@ -7,6 +7,17 @@ use crate::i18n::{ArgValue, Args};
 use crate::store::fanout::{Audience, FanOutKind, FanOutSpec, FanOutStatus};
 use crate::store::{Issue, IssueStatus, NewResponse, ResponseStatus, ResultRow, Round, RoundId};
 
+/// What a fan-out would cost, before it is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FanOutEstimate {
+    /// People reached by SMS.
+    pub sms_people: i64,
+    /// SMS segments they would be sent, all together.
+    pub sms_segments: i64,
+    /// People reached in chat (Matrix, Discord) instead.
+    pub chat_people: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct RoundInput {
     pub title: String,
@@ -292,6 +303,9 @@ impl Gather {
                     response_id: Some(id),
                     round_id: None,
                     audience: Audience::Issue(input.issue),
+                    // By SMS, one short notice; UPDATES, chat and the
+                    // public page have the whole text.
+                    sms_texts: self.update_sms_texts(&issue, input.status, &messages),
                     texts: messages,
                     default_text,
                     not_before: now,
@@ -312,6 +326,43 @@ impl Gather {
             fanout,
             recipients,
         })
+    }
+
+    /// The SMS notice of a Board response, for each language of `texts`:
+    /// the reference and the status, and how to read the rest (UPDATES).
+    pub(crate) fn update_sms_texts(
+        &self,
+        issue: &crate::store::Issue,
+        status: ResponseStatus,
+        texts: &[(String, String)],
+    ) -> Vec<(String, String)> {
+        let locales = self.engine.locales();
+        let mut args = Args::new();
+        args.insert("ref".into(), ArgValue::from(issue.issue_ref.to_string()));
+        args.insert("status".into(), ArgValue::from(status.as_str()));
+        let notices: Vec<(String, String)> = texts
+            .iter()
+            .map(|(lang, text)| match LanguageTag::parse(lang) {
+                Ok(tag) => (lang.clone(), locales.format(&tag, "update-notice", &args)),
+                Err(_) => (lang.clone(), text.clone()),
+            })
+            .collect();
+        self.sms_texts(&notices)
+    }
+
+    /// Per-language texts as SMS spell them (plain where the locale asks).
+    pub(crate) fn sms_texts(&self, texts: &[(String, String)]) -> Vec<(String, String)> {
+        let locales = self.engine.locales();
+        texts
+            .iter()
+            .map(|(lang, text)| {
+                let sms = match LanguageTag::parse(lang) {
+                    Ok(tag) => locales.sms_text(&tag, text).into_owned(),
+                    Err(_) => text.clone(),
+                };
+                (lang.clone(), sms)
+            })
+            .collect()
     }
 
     /// The update as each locale says it: the organiser's text in that
@@ -365,6 +416,34 @@ impl Gather {
         (all, render(&default))
     }
 
+    /// A round's results as each locale says them, and in the default
+    /// language (for a recipient whose language has no locale).
+    pub(crate) fn announce_texts(
+        &self,
+        round_title: &str,
+        results: &[ResultRow],
+    ) -> (Vec<(String, String)>, String) {
+        let locales = self.engine.locales();
+        let render = |lang: &LanguageTag| {
+            let mut args = Args::new();
+            args.insert("round_title".into(), ArgValue::from(round_title));
+            let mut lines = vec![locales.format(lang, "round-results", &args)];
+            for row in results {
+                let mut a = Args::new();
+                a.insert("rank".into(), ArgValue::Number(i64::from(row.rank)));
+                a.insert("title".into(), ArgValue::from(row.title.clone()));
+                a.insert("votes".into(), ArgValue::Number(row.votes));
+                lines.push(locales.format(lang, "round-results-line", &a));
+            }
+            lines.join("\n")
+        };
+        let texts = locales
+            .languages()
+            .map(|l| (l.as_str().to_string(), render(l)))
+            .collect();
+        (texts, render(locales.default_language()))
+    }
+
     /// Tells the people who voted in a round (or everyone) its results.
     pub async fn announce(&self, round: RoundId, everyone: bool) -> Result<ResponseRecorded> {
         let now = self.clock.now();
@@ -379,25 +458,7 @@ impl Gather {
             )));
         }
         let results = tx.results(round).await?;
-        let locales = self.engine.locales();
-        let render = |lang: &LanguageTag| {
-            let mut args = Args::new();
-            args.insert("round_title".into(), ArgValue::from(r.title.clone()));
-            let mut lines = vec![locales.format(lang, "round-results", &args)];
-            for row in &results {
-                let mut a = Args::new();
-                a.insert("rank".into(), ArgValue::Number(i64::from(row.rank)));
-                a.insert("title".into(), ArgValue::from(row.title.clone()));
-                a.insert("votes".into(), ArgValue::Number(row.votes));
-                lines.push(locales.format(lang, "round-results-line", &a));
-            }
-            lines.join("\n")
-        };
-        let texts: Vec<(String, String)> = locales
-            .languages()
-            .map(|l| (l.as_str().to_string(), render(l)))
-            .collect();
-        let default_text = render(locales.default_language());
+        let (texts, default_text) = self.announce_texts(&r.title, &results);
         let (fanout, recipients) = tx
             .fan_out(
                 &FanOutSpec {
@@ -409,6 +470,7 @@ impl Gather {
                     } else {
                         Audience::RoundVoters(round)
                     },
+                    sms_texts: self.sms_texts(&texts),
                     texts,
                     default_text,
                     not_before: now,
@@ -431,6 +493,36 @@ impl Gather {
         let n = tx.audience_size(audience).await?;
         tx.commit().await?;
         Ok(n)
+    }
+
+    /// What a fan-out to `audience` would cost now: SMS segments for the
+    /// people reached by phone (each in their language, `sms_texts` by
+    /// language tag, `default_sms` for a language without one), and how
+    /// many are reached in chat instead (free).
+    pub async fn fanout_estimate(
+        &self,
+        audience: &Audience,
+        sms_texts: &[(String, String)],
+        default_sms: &str,
+    ) -> Result<FanOutEstimate> {
+        let mut tx = self.store.begin().await?;
+        let groups = tx.audience_groups(audience).await?;
+        tx.commit().await?;
+        let mut estimate = FanOutEstimate::default();
+        for g in groups {
+            if g.kind == "phone" {
+                let text = sms_texts
+                    .iter()
+                    .find(|(l, _)| *l == g.language)
+                    .map_or(default_sms, |(_, t)| t.as_str());
+                let segments = crate::i18n::segments::count(text).segments as i64;
+                estimate.sms_people += g.people;
+                estimate.sms_segments += g.people * segments;
+            } else {
+                estimate.chat_people += g.people;
+            }
+        }
+        Ok(estimate)
     }
 
     /// Progress of one fan-out, or all of them.

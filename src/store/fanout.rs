@@ -45,8 +45,25 @@ pub struct FanOutSpec {
     pub texts: Vec<(String, String)>,
     /// For a recipient whose language has no entry.
     pub default_text: String,
+    /// `texts` as SMS spell them (plain where the locale asks, see
+    /// `i18n::plain`), in the same order; empty: SMS get `texts`.
+    pub sms_texts: Vec<(String, String)>,
     pub not_before: Timestamp,
 }
+
+/// Part of an audience: the people of one language reached through one
+/// kind of identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AudienceGroup {
+    pub language: String,
+    /// `phone` (an SMS), `matrix` or `discord`.
+    pub kind: String,
+    pub people: i64,
+}
+
+/// Each person's preferred identity kind, ranked as `KINDS` orders them.
+const KIND_RANK_SQL: &str = "(SELECT MIN(CASE i.kind WHEN 'phone' THEN 1 WHEN 'matrix' THEN 2 WHEN 'discord' THEN 3 ELSE 4 END) \
+      FROM identities i WHERE i.person_id = p.id)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FanOutStatus {
@@ -185,7 +202,12 @@ macro_rules! fanout_for {
                         .bind(now.millis())
                         .bind(spec.not_before.millis())
                         .bind(spec.default_text.as_str());
-                    for (lang, text) in &spec.texts {
+                    let texts = if kind == "phone" && spec.sms_texts.len() == spec.texts.len() {
+                        &spec.sms_texts
+                    } else {
+                        &spec.texts
+                    };
+                    for (lang, text) in texts {
                         q = q.bind(lang.as_str()).bind(text.as_str());
                     }
                     n += q.execute(&mut *conn).await?.rows_affected() as i64;
@@ -223,6 +245,29 @@ macro_rules! fanout_for {
                     .fetch_one(&mut *conn)
                     .await?;
                 Ok(n)
+            }
+
+            /// The audience by language and preferred identity kind.
+            pub async fn audience_groups(conn: &mut $conn, audience: &Audience) -> Result<Vec<AudienceGroup>> {
+                let fix: fn(&str) -> String = $fix;
+                let sql = format!(
+                    "SELECT g.language, CAST(g.k AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM \
+                       (SELECT p.language AS language, {KIND_RANK_SQL} AS k \
+                        FROM ({}) a JOIN people p ON p.id = a.pid WHERE NOT p.opted_out) g \
+                     WHERE g.k IS NOT NULL GROUP BY g.language, g.k ORDER BY g.language, g.k",
+                    audience_sql(audience)
+                );
+                let rows: Vec<(String, i64, i64)> = dbq::query_as(dbq::AssertSqlSafe(fix(&sql)))
+                    .bind(audience_param(audience))
+                    .fetch_all(&mut *conn)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .filter_map(|(language, k, people)| {
+                        let kind = usize::try_from(k - 1).ok().and_then(|i| KINDS.get(i))?;
+                        Some(AudienceGroup { language, kind: (*kind).to_string(), people })
+                    })
+                    .collect())
             }
         }
     };

@@ -306,6 +306,12 @@ pub trait Tx: Send {
     async fn fanout_status(&mut self, id: Option<i64>) -> Result<Vec<fanout::FanOutStatus>>;
     /// How many people an audience would reach now.
     async fn audience_size(&mut self, audience: &fanout::Audience) -> Result<i64>;
+    /// Who an audience would reach now, by language and by the identity a
+    /// fan-out would use (phone first, then Matrix, then Discord).
+    async fn audience_groups(
+        &mut self,
+        audience: &fanout::Audience,
+    ) -> Result<Vec<fanout::AudienceGroup>>;
 
     // --- inbound dedupe -------------------------------------------------
     /// The stored reply if this provider message was already handled.

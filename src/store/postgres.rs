@@ -650,6 +650,15 @@ impl Tx for PgTx {
         r
     }
 
+    async fn audience_groups(
+        &mut self,
+        audience: &super::fanout::Audience,
+    ) -> Result<Vec<super::fanout::AudienceGroup>> {
+        let r = super::fanout::postgres::audience_groups(self.conn(), audience).await;
+        self.failed |= r.is_err();
+        r
+    }
+
     async fn seen_inbound(&mut self, provider: &str, provider_id: &str) -> Result<Option<String>> {
         self.xact_lock(LOCK_INBOUND, &format!("{provider}:{provider_id}"))
             .await?;

@@ -838,6 +838,13 @@ impl Tx for SqliteTx {
         super::fanout::sqlite::audience_size(self.conn(), audience).await
     }
 
+    async fn audience_groups(
+        &mut self,
+        audience: &super::fanout::Audience,
+    ) -> Result<Vec<super::fanout::AudienceGroup>> {
+        super::fanout::sqlite::audience_groups(self.conn(), audience).await
+    }
+
     async fn seen_inbound(&mut self, provider: &str, provider_id: &str) -> Result<Option<String>> {
         lite::query_scalar(
             "SELECT reply FROM inbound_dedupe WHERE provider = ?1 AND provider_id = ?2",

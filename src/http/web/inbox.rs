@@ -6,8 +6,8 @@
 use super::WebState;
 use super::page::{self, Nav, WebError};
 use super::session::{Organiser, Posted};
-use crate::channels::segments;
 use crate::domain::IssueRef;
+use crate::i18n::segments;
 use crate::i18n::{ArgValue, Args, Locales};
 use crate::service::ServiceError;
 use crate::store::{Issue, IssueStatus};

@@ -3,8 +3,8 @@
 //! given; nothing here builds HTML from strings by hand.
 
 use super::session::{Flash, Organiser};
-use crate::channels::segments;
 use crate::domain::Timestamp;
+use crate::i18n::segments;
 use crate::service::ServiceError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

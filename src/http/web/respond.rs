@@ -205,14 +205,47 @@ async fn render(
     let r = issue.issue_ref;
     let zone = state.config.zone();
     let texts: Vec<(LanguageTag, String)> = draft.texts().unwrap_or_default();
-    let previews: Vec<(String, String)> = match (preview, draft.status) {
+    // What each language gets: the SMS notice, the UPDATES reply as SMS
+    // spell it, and what a fan-out to the issue's people would cost.
+    let previews: Vec<Preview> = match (preview, draft.status) {
         (true, Some(status)) => {
-            state
-                .gather
-                .update_texts(issue, status, draft.progress().ok().flatten(), &texts)
-                .0
+            let (full, _) =
+                state
+                    .gather
+                    .update_texts(issue, status, draft.progress().ok().flatten(), &texts);
+            let notices = state.gather.update_sms_texts(issue, status, &full);
+            let replies = state.gather.sms_texts(&full);
+            full.into_iter()
+                .zip(notices)
+                .zip(replies)
+                .map(|(((tag, full), (_, notice)), (_, reply))| Preview {
+                    tag,
+                    notice,
+                    reply,
+                    full,
+                })
+                .collect()
         }
         _ => Vec::new(),
+    };
+    let estimate = match previews.iter().find(|p| p.tag == default.as_str()) {
+        Some(fallback) => {
+            let notices: Vec<(String, String)> = previews
+                .iter()
+                .map(|p| (p.tag.clone(), p.notice.clone()))
+                .collect();
+            Some(
+                state
+                    .gather
+                    .fanout_estimate(
+                        &Audience::Issue(issue.issue_ref),
+                        &notices,
+                        &fallback.notice,
+                    )
+                    .await?,
+            )
+        }
+        None => None,
     };
     let name = |tag: &LanguageTag| locales.format(tag, "language-name", &Args::new());
     let body = html! {
@@ -275,7 +308,8 @@ async fn render(
                             @if *lang == default { " – required" }
                             @else if missing { span.missing-note { " – missing" } }
                         }
-                        textarea id=(id) name={ "text_" (tag) } lang=(tag) dir=(page::dir(tag)) rows="3" maxlength="1000" required[*lang == default] { (value) }
+                        textarea id=(id) name={ "text_" (tag) } lang=(tag) dir=(page::dir(tag)) rows="3" maxlength="1000" required[*lang == default] data-live-cost { (value) }
+                        p.hint.live-cost data-cost-of=(id) aria-live="polite" { (page::segment_label(&value)) }
                     }
                 }
             }
@@ -291,15 +325,28 @@ async fn render(
                 @if previews.is_empty() {
                     p { "Choose what the Board decided to see the messages." }
                 }
-                @for (tag, text) in &previews {
+                @if let Some(e) = &estimate {
+                    p.estimate #estimate {
+                        "Estimated cost: " strong { (count(e.sms_segments, "SMS segment", "SMS segments")) }
+                        " to " (count(e.sms_people, "phone", "phones")) ", and "
+                        (count(e.chat_people, "person", "people")) " in chat (free)."
+                    }
+                }
+                @for p in &previews {
+                    @let tag = &p.tag;
                     @let own = draft.texts.contains_key(tag.as_str());
                     div.preview.missing[!own] {
                         h3 {
                             @if let Ok(t) = LanguageTag::parse(tag) { span lang=(tag) dir=(page::dir(tag)) { (name(&t)) } }
-                            " (" (tag) ") · " (page::segment_label(text))
+                            " (" (tag) ")"
                             @if !own { " · " span.missing-note { "no translation yet" } }
                         }
-                        pre.sms lang=(tag) dir=(page::dir(tag)) { (text) }
+                        p.hint { "By SMS · " (page::segment_label(&p.notice)) }
+                        pre.sms lang=(tag) dir=(page::dir(tag)) { (p.notice) }
+                        p.hint { "Their reply to UPDATES, by SMS · " (page::segment_label(&p.reply)) }
+                        pre.sms lang=(tag) dir=(page::dir(tag)) { (p.reply) }
+                        p.hint { "In chat and on the public page" }
+                        pre lang=(tag) dir=(page::dir(tag)) { (p.full) }
                     }
                 }
             }
@@ -318,6 +365,22 @@ async fn render(
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(resp)
+}
+
+/// "1 phone", "3 phones".
+fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One language's preview of a Board response.
+struct Preview {
+    tag: String,
+    /// The SMS notice everyone reached by phone gets.
+    notice: String,
+    /// The reply to UPDATES, as SMS spell it.
+    reply: String,
+    /// The whole text, as chat and the public page show it.
+    full: String,
 }
 
 fn handled(f: &FanOutStatus) -> i64 {

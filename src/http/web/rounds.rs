@@ -269,12 +269,33 @@ pub async fn detail(
     } else {
         (0, 0)
     };
+    // The announcement as SMS spell it, per language, and what it would
+    // cost to each audience before it is sent.
+    let (announce_texts, announce_default) = state.gather.announce_texts(&round.title, &results);
+    let announce_sms = state.gather.sms_texts(&announce_texts);
+    let (cost_voters, cost_everyone) = if round.status == RoundStatus::Closed {
+        (
+            Some(
+                state
+                    .gather
+                    .fanout_estimate(&Audience::RoundVoters(id), &announce_sms, &announce_default)
+                    .await?,
+            ),
+            Some(
+                state
+                    .gather
+                    .fanout_estimate(&Audience::Everyone, &announce_sms, &announce_default)
+                    .await?,
+            ),
+        )
+    } else {
+        (None, None)
+    };
     let nonce = if round.status == RoundStatus::Closed {
         Some(state.sessions.issue_nonce(&org.session, state.now_ms())?)
     } else {
         None
     };
-    let locales = state.gather.engine.locales();
     let body = html! {
         h1 { bdi { (round.title) } " " span.badge.(round.status.as_str()) { (status_label(round.status)) } }
         dl.meta {
@@ -329,17 +350,22 @@ pub async fn detail(
                     p {
                         input #aud-voters type="radio" name="audience" value="voters" checked;
                         label for="aud-voters" { "People who voted in this round (" (voters) ")" }
+                        @if let Some(e) = &cost_voters { " · " span.estimate { (estimate_label(e)) } }
                     }
                     p {
                         input #aud-everyone type="radio" name="audience" value="everyone";
                         label for="aud-everyone" { "Everyone who has not opted out (" (everyone) ")" }
+                        @if let Some(e) = &cost_everyone { " · " span.estimate { (estimate_label(e)) } }
                     }
                 }
                 button.primary type="submit" { "Send the results" }
             }
             details {
-                summary { "What the English message says" }
-                pre.sms lang=(locales.default_language().as_str()) { (announce_preview(&state, &round.title, &results)) }
+                summary { "What each language's SMS says, and what it costs" }
+                @for (tag, text) in &announce_sms {
+                    h3 { (tag) " · " (page::segment_label(text)) }
+                    pre.sms lang=(tag) dir=(page::dir(tag)) { (text) }
+                }
             }
         }
         h2 { "Shortlist" }
@@ -358,21 +384,16 @@ pub async fn detail(
     )))
 }
 
-fn announce_preview(state: &WebState, title: &str, results: &[crate::store::ResultRow]) -> String {
-    use crate::i18n::{ArgValue, Args};
-    let locales = state.gather.engine.locales();
-    let lang = locales.default_language();
-    let mut a = Args::new();
-    a.insert("round_title".into(), ArgValue::from(title));
-    let mut lines = vec![locales.format(lang, "round-results", &a)];
-    for row in results {
-        let mut a = Args::new();
-        a.insert("rank".into(), ArgValue::Number(i64::from(row.rank)));
-        a.insert("title".into(), ArgValue::from(row.title.clone()));
-        a.insert("votes".into(), ArgValue::Number(row.votes));
-        lines.push(locales.format(lang, "round-results-line", &a));
-    }
-    lines.join("\n")
+/// "12 SMS segments to 4 phones, 2 in chat".
+fn estimate_label(e: &crate::service::FanOutEstimate) -> String {
+    format!(
+        "about {} SMS segment{} to {} phone{}, {} in chat (free)",
+        e.sms_segments,
+        if e.sms_segments == 1 { "" } else { "s" },
+        e.sms_people,
+        if e.sms_people == 1 { "" } else { "s" },
+        e.chat_people
+    )
 }
 
 /// The numbered shortlist, with what each title costs by SMS.

@@ -40,6 +40,17 @@
     input.addEventListener("input", function () { update(input); });
   });
 
+  // Board responses: what the typed text alone costs by SMS, as it is typed
+  // (the SMS itself is a short notice; the text is read on UPDATES).
+  document.querySelectorAll("textarea[data-live-cost]").forEach(function (area) {
+    var out = document.querySelector('[data-cost-of="' + area.id + '"]');
+    if (!out) { return; }
+    area.addEventListener("input", function () {
+      var c = count(area.value.trim());
+      out.textContent = c.segments + (c.segments === 1 ? " segment, " : " segments, ") + c.encoding;
+    });
+  });
+
   document.querySelectorAll("[data-translation]").forEach(function (box) {
     var area = box.querySelector("textarea");
     if (!area || area.required) { return; }

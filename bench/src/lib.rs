@@ -1,5 +1,7 @@
-//! A load generator for webhooks on loopback, and the webhook benchmark
-//! built on it (`gather bench webhook`, `cargo bench --bench webhook`).
+//! Gather's load generator for webhooks on loopback, and the webhook
+//! benchmark built on it (`gather-bench webhook`, `cargo bench -p
+//! gather-bench --bench webhook`). It is its own binary, outside the product:
+//! it reaches `gather serve` from a separate process, as providers do.
 //!
 //! [`run`] sends signed Twilio-style SMS webhooks for many simulated people,
 //! each walking through a conversation [`Plan::script`] in order, either
@@ -9,20 +11,18 @@
 //! can take). It refuses any host but `127.0.0.1`, `::1` and `localhost`:
 //! this tool never loads anything but the machine it runs on.
 //!
-//! [`webhook_bench`] starts, in this process on `127.0.0.1:0`, a bare axum
-//! server that answers a static TwiML reply and Gather's real router (real
-//! signature check) on a fresh SQLite file, drives both with the same load,
-//! and [`markdown`] prints the figures with the ratios Gather/bare. Speed is
-//! only ever reported as a ratio against that baseline, measured in the same
-//! run; nothing here asserts a time.
+//! [`webhook_bench`] starts two servers, each in a process of its own on a
+//! free loopback port: a bare axum server that answers a static TwiML reply
+//! (this executable again, with [`SERVE_BARE`]) and the real `gather serve`
+//! (real signature check) on a fresh SQLite file or PostgreSQL schema. It
+//! drives both with the same load, and [`markdown`] prints the figures with
+//! the ratios Gather/bare. Speed is only ever reported as a ratio against
+//! that baseline, measured in the same run; nothing here asserts a time.
 
-use crate::channels::twilio::signature;
-use crate::config::Config;
-use crate::http::Webhooks;
-use crate::http::twilio::TwilioWebhookConfig;
 use axum::body::Bytes;
 use axum::http::header;
 use axum::routing::post;
+use gather::channels::twilio::signature;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -618,6 +618,9 @@ pub struct WebhookBench {
     /// schema of its own that is dropped afterwards; `None` for a fresh
     /// temporary SQLite file.
     pub database_url: Option<String>,
+    /// More `GATHER_*` settings for `gather serve` (flows and locales
+    /// folders, say); by default it uses the ones built into it.
+    pub gather_env: Vec<(String, String)>,
 }
 
 impl Default for WebhookBench {
@@ -630,6 +633,7 @@ impl Default for WebhookBench {
             max_in_flight: 256,
             warm_up: Duration::from_secs(1),
             database_url: None,
+            gather_env: Vec::new(),
         }
     }
 }
@@ -691,7 +695,7 @@ impl BenchSchema {
         let fail = |e: sqlx::Error| {
             LoadError::Server(format!(
                 "PostgreSQL at {}: {e}",
-                crate::config::redact_url(server)
+                gather::config::redact_url(server)
             ))
         };
         let mut conn = sqlx::PgConnection::connect(server).await.map_err(fail)?;
@@ -740,97 +744,187 @@ impl Drop for TempDir {
     }
 }
 
-/// A server running in this process until `stop` is sent.
+/// The argument that makes this executable serve the bare baseline:
+/// `<exe> --serve-bare` prints `http://127.0.0.1:PORT` on stdout and serves
+/// until stdin closes. Every `main` using this crate calls
+/// [`serve_bare_if_asked`] first.
+pub const SERVE_BARE: &str = "--serve-bare";
+
+/// A server in a process of its own, stopped (killed) when dropped.
 struct Running {
     url: String,
-    stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    child: tokio::process::Child,
 }
 
 impl Running {
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.task.await;
+    async fn stop(mut self) {
+        // Closing stdin ends the bare server; `gather serve` is killed (its
+        // database is a throwaway one).
+        drop(self.child.stdin.take());
+        let _ = self.child.start_kill();
+        let _ = self.child.wait().await;
     }
 }
 
-async fn loopback_listener() -> Result<(TcpListener, String), LoadError> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| LoadError::Server(e.to_string()))?;
-    let addr = listener
+/// A free loopback port: bound, read and released for the child to bind.
+fn free_port() -> Result<u16, LoadError> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| LoadError::Server(format!("no free port: {e}")))?;
+    listener
         .local_addr()
-        .map_err(|e| LoadError::Server(e.to_string()))?;
-    Ok((listener, format!("http://{addr}")))
+        .map(|a| a.port())
+        .map_err(|e| LoadError::Server(e.to_string()))
 }
 
-/// The baseline: one POST route that reads the body and returns static TwiML.
-async fn start_bare() -> Result<Running, LoadError> {
-    let (listener, base) = loopback_listener().await?;
-    let app = axum::Router::new().route(
-        SMS_PATH,
-        post(|_body: Bytes| async {
-            (
-                [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-                BARE_TWIML,
-            )
-        }),
-    );
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
+/// If this process was started with [`SERVE_BARE`], serves the bare
+/// baseline and exits; otherwise returns at once.
+pub fn serve_bare_if_asked() {
+    if std::env::args().nth(1).as_deref() != Some(SERVE_BARE) {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the bare server");
+    let code = runtime.block_on(async {
+        let Ok(listener) = TcpListener::bind("127.0.0.1:0").await else {
+            return 1;
+        };
+        let Ok(addr) = listener.local_addr() else {
+            return 1;
+        };
+        println!("http://{addr}");
+        let app = axum::Router::new().route(
+            SMS_PATH,
+            post(|_body: Bytes| async {
+                (
+                    [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+                    BARE_TWIML,
+                )
+            }),
+        );
+        // Serve until the parent closes our stdin (or dies).
+        let stdin_closed = async {
+            let mut sink = Vec::new();
+            let _ = tokio::io::AsyncReadExt::read_to_end(&mut tokio::io::stdin(), &mut sink).await;
+        };
+        match axum::serve(listener, app)
+            .with_graceful_shutdown(stdin_closed)
             .await
+        {
+            Ok(()) => 0,
+            Err(_) => 1,
+        }
     });
+    std::process::exit(code);
+}
+
+/// The baseline, in a child process: one POST route that reads the body
+/// and returns static TwiML.
+async fn start_bare() -> Result<Running, LoadError> {
+    use tokio::io::AsyncBufReadExt;
+    let exe = std::env::current_exe().map_err(|e| LoadError::Server(e.to_string()))?;
+    let mut child = tokio::process::Command::new(exe)
+        .arg(SERVE_BARE)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| LoadError::Server(format!("cannot start the bare server: {e}")))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| LoadError::Server("the bare server has no stdout".into()))?;
+    let mut line = String::new();
+    tokio::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .await
+        .map_err(|e| LoadError::Server(e.to_string()))?;
+    let base = line.trim().to_string();
+    if !base.starts_with("http://127.0.0.1:") {
+        return Err(LoadError::Server(format!(
+            "the bare server did not say where it listens: {base:?}"
+        )));
+    }
     Ok(Running {
         url: format!("{base}{SMS_PATH}"),
-        stop,
-        task,
+        child,
     })
 }
 
-/// Gather's real router with Twilio webhooks on, its signature checked.
+/// Where the `gather` binary is: `GATHER_BIN`, else beside this executable
+/// (`target/release/gather` next to `target/release/gather-bench`, or one
+/// folder up from a bench in `target/release/deps`).
+pub fn gather_binary() -> Result<PathBuf, LoadError> {
+    if let Some(path) = std::env::var_os("GATHER_BIN") {
+        return Ok(PathBuf::from(path));
+    }
+    let exe = std::env::current_exe().map_err(|e| LoadError::Server(e.to_string()))?;
+    let name = format!("gather{}", std::env::consts::EXE_SUFFIX);
+    exe.ancestors()
+        .skip(1)
+        .take(2)
+        .map(|dir| dir.join(&name))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            LoadError::Server(
+                "no gather binary beside this one: build it (cargo build --release --workspace) or set GATHER_BIN".into(),
+            )
+        })
+}
+
+/// `gather serve` in a child process with Twilio webhooks on (real
+/// signature check), on the benchmark's database.
 async fn start_gather(
-    config: &Config,
+    settings: &WebhookBench,
     dir: &TempDir,
     auth_token: &str,
-) -> Result<(Running, crate::service::Gather), LoadError> {
-    let (listener, base) = loopback_listener().await?;
-    let mut config = config.clone();
-    config.database_url = match &dir.1 {
+) -> Result<Running, LoadError> {
+    let port = free_port()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let database_url = match &dir.1 {
         Some(schema) => schema.url.clone(),
         None => format!("sqlite://{}", dir.0.join("gather.db").display()),
     };
-    let gather = crate::app::build(&config)
-        .await
-        .map_err(|e| LoadError::Server(e.to_string()))?;
-    let webhooks = Webhooks {
-        twilio: Some(TwilioWebhookConfig {
-            auth_token: auth_token.to_string(),
-            public_url: base.clone(),
-            skip_signature: false,
-            numbers: vec![TO_NUMBER.to_string()],
-        }),
-        ..Default::default()
+    let mut command = tokio::process::Command::new(gather_binary()?);
+    command
+        .arg("serve")
+        .current_dir(&dir.0)
+        .env("GATHER_DATABASE_URL", &database_url)
+        .env("GATHER_LISTEN", format!("127.0.0.1:{port}"))
+        .env("GATHER_PUBLIC_URL", &base)
+        .env("GATHER_TWILIO_AUTH_TOKEN", auth_token)
+        .env("GATHER_TWILIO_NUMBERS", TO_NUMBER)
+        .env("GATHER_LOG", "error")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    for (key, value) in &settings.gather_env {
+        command.env(key, value);
+    }
+    let child = command
+        .spawn()
+        .map_err(|e| LoadError::Server(format!("cannot start gather serve: {e}")))?;
+    let running = Running {
+        url: format!("{base}{SMS_PATH}"),
+        child,
     };
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = gather.clone();
-    let task = tokio::spawn(async move {
-        crate::http::serve_on(listener, served, webhooks, async {
-            let _ = stopped.await;
-        })
-        .await
-    });
-    Ok((
-        Running {
-            url: format!("{base}{SMS_PATH}"),
-            stop,
-            task,
-        },
-        gather,
-    ))
+    // Ready when /healthz answers; a bench tool may poll (no test waits here).
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+            && r.status().is_success()
+        {
+            return Ok(running);
+        }
+        if Instant::now() > deadline {
+            running.stop().await;
+            return Err(LoadError::Server(
+                "gather serve did not answer /healthz within 60 s".into(),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Runs the webhook benchmark: both servers, the same load, four phases
@@ -838,10 +932,8 @@ async fn start_gather(
 /// after a short warm-up. `config` gives the flows, locales and default
 /// language; the database is a fresh temporary SQLite file, or a fresh
 /// schema on `settings.database_url` (PostgreSQL).
-pub async fn webhook_bench(
-    config: &Config,
-    settings: &WebhookBench,
-) -> Result<WebhookResults, LoadError> {
+pub async fn webhook_bench(settings: &WebhookBench) -> Result<WebhookResults, LoadError> {
+    gather::channels::install_crypto_provider();
     let load_average = load_average();
     let mut dir = TempDir::new().map_err(|e| LoadError::Server(format!("temp dir: {e}")))?;
     if let Some(url) = &settings.database_url {
@@ -849,7 +941,7 @@ pub async fn webhook_bench(
     }
     let auth_token = format!("bench-token-{:08x}{:08x}", run_id(), std::process::id());
     let bare = start_bare().await?;
-    let (gather, app) = start_gather(config, &dir, &auth_token).await?;
+    let gather = start_gather(settings, &dir, &auth_token).await?;
     let targets = [
         Target {
             name: "bare axum".into(),
@@ -911,11 +1003,10 @@ pub async fn webhook_bench(
         } else {
             "SQLite (a fresh file)"
         },
-        describe_database(&app).await
+        describe_database(settings, &dir).await
     );
     bare.stop().await;
     gather.stop().await;
-    drop(app);
     if let Some(schema) = dir.1.take() {
         schema.drop_now().await;
     }
@@ -933,10 +1024,37 @@ pub async fn webhook_bench(
     })
 }
 
-/// A line on what the benchmark left in Gather's database.
-async fn describe_database(gather: &crate::service::Gather) -> String {
-    match gather.list_issues(None).await {
-        Ok(issues) => format!("{} issues raised", issues.len()),
+/// A line on what the benchmark left in Gather's database, as the
+/// organiser's own command sees it (`gather issues list`).
+async fn describe_database(settings: &WebhookBench, dir: &TempDir) -> String {
+    let Ok(gather) = gather_binary() else {
+        return "(no gather binary)".into();
+    };
+    let database_url = match &dir.1 {
+        Some(schema) => schema.url.clone(),
+        None => format!("sqlite://{}", dir.0.join("gather.db").display()),
+    };
+    let mut command = tokio::process::Command::new(gather);
+    command
+        .args(["issues", "list"])
+        .current_dir(&dir.0)
+        .env("GATHER_DATABASE_URL", database_url)
+        .env("GATHER_LOG", "error");
+    for (key, value) in &settings.gather_env {
+        command.env(key, value);
+    }
+    match command.output().await {
+        Ok(out) if out.status.success() => {
+            let issues = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter(|l| l.starts_with("G-") || l.starts_with("!"))
+                .count();
+            format!("{issues} issues raised")
+        }
+        Ok(out) => format!(
+            "(cannot read the database: {})",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
         Err(e) => format!("(cannot read the database: {e})"),
     }
 }
@@ -1066,6 +1184,122 @@ pub fn markdown(results: &WebhookResults) -> String {
     out
 }
 
+/// The command line of `gather-bench webhook` and of `cargo bench -p
+/// gather-bench --bench webhook`: runs the benchmark and prints the table.
+/// `smoke`: a fraction of a second at a low rate (`cargo test --benches`),
+/// failing if any request fails.
+pub fn cli(args: &[String], smoke: bool) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let usage = || {
+        eprintln!(
+            "usage: gather-bench webhook [--quick] [--rate N] [--seconds N] [--people N] [--workers N] [--database-url postgres://…] [--flows DIR] [--locales DIR]\n\
+             (needs the gather binary beside it: cargo build --release --workspace; or GATHER_BIN)"
+        );
+        ExitCode::from(2)
+    };
+    let mut settings = if args.iter().any(|a| a == "--quick") {
+        WebhookBench::quick()
+    } else {
+        WebhookBench::default()
+    };
+    if smoke {
+        settings = WebhookBench {
+            rate: 50.0,
+            duration: Duration::from_millis(400),
+            people: 20,
+            workers: 2,
+            warm_up: Duration::from_millis(100),
+            ..settings
+        };
+    }
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| -> Option<f64> {
+            let v = it.next().and_then(|v| v.parse::<f64>().ok());
+            if v.is_none() {
+                eprintln!("{name} needs a number");
+            }
+            v.filter(|v| v.is_finite() && *v > 0.0)
+        };
+        match arg.as_str() {
+            "--rate" => match value("--rate") {
+                Some(v) => settings.rate = v,
+                None => return usage(),
+            },
+            "--seconds" => match value("--seconds") {
+                Some(v) => settings.duration = Duration::from_secs_f64(v),
+                None => return usage(),
+            },
+            "--people" => match value("--people") {
+                Some(v) if v.fract() == 0.0 && (1.0..=MAX_PEOPLE as f64).contains(&v) => {
+                    settings.people = v as usize
+                }
+                _ => return usage(),
+            },
+            "--workers" => match value("--workers") {
+                Some(v) if v.fract() == 0.0 => settings.workers = v as usize,
+                _ => return usage(),
+            },
+            "--database-url" => match it.next() {
+                Some(url) => settings.database_url = Some(url.clone()),
+                None => return usage(),
+            },
+            "--flows" | "--locales" => match it.next() {
+                Some(dir) => {
+                    let key = if arg == "--flows" {
+                        "GATHER_FLOWS_DIR"
+                    } else {
+                        "GATHER_LOCALES_DIR"
+                    };
+                    settings.gather_env.push((key.into(), dir.clone()));
+                }
+                None => return usage(),
+            },
+            // cargo's and libtest's own flags.
+            "--bench" | "--quick" | "--nocapture" | "--exact" | "--ignored" => {}
+            other if other.starts_with("--") => {
+                eprintln!("unknown option {other}");
+                return usage();
+            }
+            // A test-name filter from cargo, or the command name: nothing to do.
+            _ => {}
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    eprintln!(
+        "benchmarking bare axum and gather serve, each in its own process on 127.0.0.1: 4 phases of {:.1} s",
+        settings.duration.as_secs_f64()
+    );
+    let results = match runtime.block_on(webhook_bench(&settings)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    print!("{}", markdown(&results));
+    let failed: u64 = results
+        .open
+        .iter()
+        .chain(results.closed.iter())
+        .map(|r| r.errors + r.unsent)
+        .sum();
+    if smoke && failed > 0 {
+        eprintln!("error: {failed} requests failed");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1148,7 +1382,7 @@ mod tests {
         for n in [0, 999, 1000, MAX_PEOPLE - 1] {
             let number = person_number(n);
             assert!(
-                crate::domain::PhoneNumber::parse(&number).is_ok(),
+                gather::domain::PhoneNumber::parse(&number).is_ok(),
                 "{number}"
             );
             assert_ne!(number, TO_NUMBER);
