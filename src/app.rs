@@ -37,6 +37,8 @@ pub enum AppError {
     Migrate { url: String, source: StoreError },
     #[error("cannot start the outbox: {0}")]
     Outbox(String),
+    #[error("cannot read or make the vote secret: {0}")]
+    VoteSecret(String),
 }
 
 fn list<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
@@ -145,7 +147,17 @@ pub async fn build(config: &Config) -> Result<Gather, AppError> {
         languages = ?engine.locales().languages().collect::<Vec<_>>(),
         "application ready"
     );
-    Ok(Gather::new(store, engine, Arc::new(SystemClock)).with_inbound_rate(config.inbound_rate))
+    let gather =
+        Gather::new(store, engine, Arc::new(SystemClock)).with_inbound_rate(config.inbound_rate);
+    let gather = match &config.vote_secret {
+        Some(secret) => gather.with_vote_secret(secret.expose()),
+        None => gather,
+    };
+    gather
+        .load_vote_key()
+        .await
+        .map_err(|e| AppError::VoteSecret(e.to_string()))?;
+    Ok(gather)
 }
 
 /// How long one provider request may take. Far below the outbox's

@@ -65,6 +65,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("outbox_max_attempts", "GATHER_OUTBOX_MAX_ATTEMPTS", "8"),
     ("outbox_stale_secs", "GATHER_OUTBOX_STALE_SECS", "300"),
     ("inbound_rate", "GATHER_INBOUND_RATE", "20"),
+    ("vote_secret", "GATHER_VOTE_SECRET", ""),
     ("kannel_secret", "GATHER_KANNEL_SECRET", ""),
     ("kannel_sendsms_url", "GATHER_KANNEL_SENDSMS_URL", ""),
     ("kannel_username", "GATHER_KANNEL_USERNAME", ""),
@@ -297,6 +298,10 @@ pub struct Config {
     /// Inbound messages a minute per sender (`GATHER_INBOUND_RATE`, 0 for
     /// no limit); see `service::limit`.
     pub inbound_rate: u32,
+    /// The key of the identity hashes that keep one vote per person per
+    /// round across FORGET (`GATHER_VOTE_SECRET`); unset, Gather makes one
+    /// and keeps it in the database (see `service::votes`).
+    pub vote_secret: Option<Secret>,
     /// How phone calls speak.
     pub voice: VoiceConfig,
 }
@@ -320,6 +325,7 @@ impl fmt::Debug for Config {
             .field("contact", &self.contact)
             .field("chat", &self.chat)
             .field("voice", &self.voice)
+            .field("vote_secret", &self.vote_secret)
             .finish()
     }
 }
@@ -349,6 +355,7 @@ struct FileConfig {
     outbox_max_attempts: Option<u32>,
     outbox_stale_secs: Option<u64>,
     inbound_rate: Option<u32>,
+    vote_secret: Option<String>,
     kannel_secret: Option<String>,
     kannel_sendsms_url: Option<String>,
     kannel_username: Option<String>,
@@ -679,6 +686,23 @@ impl Config {
             )
         })?;
 
+        let vote_secret = {
+            let (raw, from_env) = pick("vote_secret", parsed.vote_secret, "");
+            let raw = raw.trim();
+            if raw.is_empty() {
+                None
+            } else if raw.chars().count() < MIN_TOKEN_CHARS {
+                return Err(invalid(
+                    "vote_secret",
+                    from_env,
+                    "[redacted]",
+                    &format!("it must be at least {MIN_TOKEN_CHARS} characters"),
+                ));
+            } else {
+                Some(Secret(raw.to_string()))
+            }
+        };
+
         let kannel = kannel_config(
             pick("kannel_secret", parsed.kannel_secret, "").0,
             pick("kannel_sendsms_url", parsed.kannel_sendsms_url, "").0,
@@ -801,6 +825,7 @@ impl Config {
         Ok(Config {
             voice,
             inbound_rate,
+            vote_secret,
             chat,
             contact,
             kannel,

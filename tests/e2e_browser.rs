@@ -194,6 +194,8 @@ async fn organiser_journey_in_headless_chromium() {
         None,
         &[
             "I feel suicidal and my GP has no appointments for weeks",
+            // After the signpost: carry on raising it.
+            "YES",
             "0",
             "1",
             "YES",

@@ -494,6 +494,7 @@ async fn sends_within_the_rate_limit_and_records_each_send() {
                 .await,
         );
     }
+    let started = std::time::Instant::now();
     let drained = worker.drain_until_idle().await.unwrap();
     assert_eq!(drained.sent, 10);
 
@@ -510,17 +511,19 @@ async fn sends_within_the_rate_limit_and_records_each_send() {
         );
     }
     assert_eq!(requests[0].body, "Your issue G-1001 was answered 🎉");
-    // Never above the limit: consecutive requests at least one interval
-    // apart (less a little for jitter on the loopback), and so the whole
-    // run at least nine intervals long. How fast it went is not asserted.
+    // Never above the limit: the tenth send cannot reach the provider
+    // before nine intervals after the worker started. Only a lower bound,
+    // which a loaded machine cannot break (delays only add): the gaps
+    // between arrivals are not compared, since one late arrival shortens
+    // the next gap without any send going early. The limiter's exact
+    // spacing is tested with paused time in `outbox::rate`. How fast it
+    // went is not asserted.
     let interval = Duration::from_secs_f64(1.0 / rate);
-    let epsilon = Duration::from_millis(12);
+    let span = requests[9].at.duration_since(started);
+    assert!(span >= interval * 9, "ten sends within {span:?}");
     for pair in requests.windows(2) {
-        let gap = pair[1].at.duration_since(pair[0].at);
-        assert!(gap + epsilon >= interval, "two sends {gap:?} apart");
+        assert!(pair[1].at >= pair[0].at, "sent in order");
     }
-    let span = requests[9].at.duration_since(requests[0].at);
-    assert!(span + epsilon >= interval * 9, "ten sends within {span:?}");
 
     // What was recorded: the provider's id, segments and encoding.
     let first = app.row(ids[0]).await;

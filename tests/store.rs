@@ -2063,6 +2063,155 @@ async fn postgres_claims_skip_rows_locked_by_another_claimer() {
     assert_eq!(second, ids[3..].to_vec());
 }
 
+// --- one vote per identity; opt-out (issue 17) -------------------------------
+
+/// The vote secret is made once and then always the same; identity hashes
+/// are kept per round, idempotently, and outlive FORGET.
+#[tokio::test]
+async fn vote_secret_and_round_voters_outlive_forget() {
+    for b in backends().await {
+        let s = &b.store;
+        let p = new_person(s, "+447700903001").await;
+        let mut tx = s.begin().await.unwrap();
+        assert_eq!(
+            tx.server_secret("vote_secret", "first", ts(1))
+                .await
+                .unwrap(),
+            "first",
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            tx.server_secret("vote_secret", "second", ts(2))
+                .await
+                .unwrap(),
+            "first",
+            "the first secret stays ({})",
+            b.name
+        );
+        approved(&mut tx, &[1001, 1002]).await;
+        let round = open_round(&mut tx, &[1001, 1002], 1).await;
+        let hashes = vec!["h-one".to_string(), "h-two".to_string()];
+        assert!(!tx.round_voted(round, &hashes).await.unwrap());
+        assert!(!tx.round_voted(round, &[]).await.unwrap());
+        tx.add_round_voters(round, &hashes).await.unwrap();
+        tx.add_round_voters(round, &hashes[1..]).await.unwrap();
+        assert!(
+            tx.round_voted(round, &["x".to_string(), "h-two".to_string()])
+                .await
+                .unwrap(),
+            "{}",
+            b.name
+        );
+        assert!(!tx.round_voted(round + 1, &hashes).await.unwrap());
+        assert_eq!(
+            tx.identities_of(p).await.unwrap(),
+            vec![phone("+447700903001")],
+            "{}",
+            b.name
+        );
+        assert_eq!(tx.ballot_rounds(p).await.unwrap(), Vec::<RoundId>::new());
+        tx.commit().await.unwrap();
+
+        vote(s, round, p, &[1001]).await;
+        let mut tx = s.begin().await.unwrap();
+        assert_eq!(tx.ballot_rounds(p).await.unwrap(), vec![round]);
+        tx.forget_person(p).await.unwrap();
+        assert!(tx.round_voted(round, &hashes).await.unwrap(), "{}", b.name);
+        assert!(tx.identities_of(p).await.unwrap().is_empty());
+        tx.commit().await.unwrap();
+    }
+}
+
+/// An opt-out (STOP on any channel, or the carrier's 21610) stops every
+/// queued message to the person: a fan-out's rows, and messages queued to
+/// their number before it was anyone's. The one exempt message (the STOP
+/// confirmation, HELP) still goes.
+#[tokio::test]
+async fn opt_out_stops_every_queued_message_to_the_person() {
+    use gather::store::fanout::{Audience, FanOutKind, FanOutSpec};
+    const A: &str = "+447700903101";
+    const B: &str = "+447700903102";
+    for b in backends().await {
+        let s = &b.store;
+        // Queued to A's number before A was a person (e.g. `gather send`).
+        let early = enqueue(s, &outbound(None, A, "early notice", ts(1)))
+            .await
+            .unwrap();
+        let a = new_person(s, A).await;
+        let bp = new_person(s, B).await;
+        let mut tx = s.begin().await.unwrap();
+        let (_, queued) = tx
+            .fan_out(
+                &FanOutSpec {
+                    kind: FanOutKind::Announce,
+                    response_id: None,
+                    round_id: None,
+                    audience: Audience::Everyone,
+                    texts: vec![("en".into(), "Board update".into())],
+                    default_text: "Board update".into(),
+                    sms_texts: Vec::new(),
+                    not_before: ts(1),
+                },
+                ts(1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(queued, 2, "{}", b.name);
+        let confirmation = tx
+            .enqueue(
+                &NewOutbound {
+                    kind: OutboundKind::Reply,
+                    ..outbound(None, A, "You will get no more messages", ts(1))
+                },
+                ts(1),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        // A's carrier says they unsubscribed; B opts out with STOP, then the
+        // confirmation of A's opt-out is queued and marked exempt.
+        let mut tx = s.begin().await.unwrap();
+        assert_eq!(
+            tx.opt_out_address(IdentityKind::Phone, A, ts(2))
+                .await
+                .unwrap(),
+            Some(a)
+        );
+        tx.exempt_from_opt_out(confirmation).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = s.begin().await.unwrap();
+        let items = tx
+            .claim_outbox(Channel::Sms, ts(5), 100, STALE_MS, "w")
+            .await
+            .unwrap();
+        tx.set_opted_out(bp, true, ts(6)).await.unwrap();
+        let mut to_send = Vec::new();
+        for i in &items {
+            let check = tx.check_claim(i.id, "w", i.attempts, ts(7)).await.unwrap();
+            if !i.opted_out && check == ClaimCheck::Send {
+                to_send.push(i.text.clone());
+            }
+        }
+        tx.commit().await.unwrap();
+        assert_eq!(items.len(), 4, "{}", b.name);
+        assert!(
+            items.iter().any(|i| i.id == early && i.person == Some(a)),
+            "the early message is A's now ({})",
+            b.name
+        );
+        assert_eq!(
+            to_send,
+            vec!["You will get no more messages".to_string()],
+            "only the exempt confirmation goes ({})",
+            b.name
+        );
+    }
+}
+
 /// What a fan-out would reach, by language and by the identity it would
 /// use: phone first, so a linked chat account does not count twice; people
 /// who opted out are not counted.

@@ -939,12 +939,17 @@ async fn the_inbox_puts_safeguarding_first_and_shows_title_costs() {
         "Buses to the hospital stop running at six",
     )
     .await;
-    raise(
-        &app,
-        "+447700900902",
+    // After the safeguarding signpost, the person carries on (YES).
+    for t in [
         "I feel suicidal and my GP has no appointments for weeks",
-    )
-    .await;
+        "YES",
+        "0",
+        "0",
+        "YES",
+        "YES",
+    ] {
+        say(&app, "+447700900902", t).await;
+    }
     let (cookie, csrf) = login(&app).await;
     let r = get(&app, "/admin", Some(&cookie)).await;
     let b = &r.body;

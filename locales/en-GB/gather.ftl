@@ -107,6 +107,7 @@ vote-too-many = You can choose up to { $max_choices } in this vote.
 vote-round-changed = That vote has closed. Send VOTE to see what is open now.
 vote-counted = Thank you, your vote is counted. We will tell you the results.
 vote-replaced = Thank you. Your new vote replaces your earlier one. It still counts once.
+vote-voted-before = You already voted in this round. Your vote still counts, once.
 
 ## Updates from the Board
 

@@ -113,6 +113,7 @@ vote-too-many = En esta votación puede elegir hasta { $max_choices }.
 vote-round-changed = Esa votación ya ha cerrado. Envíe VOTAR para ver lo que está abierto ahora.
 vote-counted = Gracias, su voto se ha contado. Le diremos los resultados.
 vote-replaced = Gracias. Su nuevo voto sustituye al anterior. Sigue contando una sola vez.
+vote-voted-before = Ya ha votado en esta ronda. Su voto sigue contando.
 
 ## Updates from the Board
 

@@ -114,6 +114,7 @@ vote-too-many = In questa votazione puoi sceglierne fino a { $max_choices }.
 vote-round-changed = Quella votazione è chiusa. Invia VOTA per vedere cosa è aperto ora.
 vote-counted = Grazie, il tuo voto è stato contato. Ti diremo i risultati.
 vote-replaced = Grazie. Il nuovo voto sostituisce quello di prima. Conta sempre una volta sola.
+vote-voted-before = Hai già votato in questo turno. Il tuo voto conta ancora.
 
 ## Updates from the Board
 

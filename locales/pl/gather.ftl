@@ -114,6 +114,7 @@ vote-too-many = W tym głosowaniu możesz wybrać najwyżej { $max_choices }.
 vote-round-changed = To głosowanie jest już zamknięte. Wyślij GŁOSUJ, aby zobaczyć, co jest teraz otwarte.
 vote-counted = Dziękujemy, Twój głos jest policzony. Damy Ci znać o wynikach.
 vote-replaced = Dziękujemy. Nowy głos zastąpił poprzedni. Nadal liczy się tylko raz.
+vote-voted-before = Już oddano głos w tym głosowaniu. Nadal liczy się raz.
 
 ## Updates from the Board
 

@@ -114,6 +114,7 @@ vote-too-many = Nesta votação pode escolher até { $max_choices }.
 vote-round-changed = Essa votação já fechou. Envie VOTAR para ver o que está aberto agora.
 vote-counted = Obrigado, o seu voto foi contado. Avisamos quando houver resultados.
 vote-replaced = Obrigado. O novo voto substitui o anterior. Continua a contar só uma vez.
+vote-voted-before = Já votou nesta ronda. O seu voto continua a contar.
 
 ## Updates from the Board
 

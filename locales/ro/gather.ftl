@@ -120,6 +120,7 @@ vote-too-many = În acest vot puteți alege cel mult { $max_choices }.
 vote-round-changed = Acel vot s-a închis. Trimiteți VOT ca să vedeți ce este deschis acum.
 vote-counted = Vă mulțumim, votul dvs. a fost numărat. Vă vom anunța rezultatele.
 vote-replaced = Vă mulțumim. Noul vot îl înlocuiește pe cel vechi. Contează tot o singură dată.
+vote-voted-before = Ați votat deja în această rundă. Votul dvs. contează în continuare.
 
 ## Updates from the Board
 

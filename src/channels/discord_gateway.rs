@@ -656,6 +656,7 @@ mod tests {
                 "Is this about your GP surgery? YES or NO".into(),
             ],
             duplicate: false,
+            opt_out_exempt: false,
             events: vec![Event::Ask(Prompt {
                 utterance: Utterance {
                     message: "confirm".into(),

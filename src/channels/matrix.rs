@@ -728,7 +728,9 @@ impl MatrixBot {
                 Ok(true)
             }
             ChatVote::Duplicate => Ok(false),
-            ChatVote::NoRound { text } | ChatVote::OutOfRange { text } => {
+            ChatVote::NoRound { text }
+            | ChatVote::OutOfRange { text }
+            | ChatVote::VotedBefore { text } => {
                 self.say(room, &text, &txn_id(event_id, 0)).await?;
                 Ok(true)
             }

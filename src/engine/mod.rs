@@ -105,6 +105,10 @@ pub struct World {
     pub updates: Vec<UpdateView>,
     /// What LINK needs to know. Read it through [`World::link`].
     pub link: LinkView,
+    /// The person has no ballot in the open round, but one of their
+    /// identities voted in it before a FORGET: they may not vote again.
+    /// Read it through [`World::voted_before`].
+    pub voted_before: bool,
     /// Parts left out of this snapshot (see [`World::without`]).
     missing: Parts,
     /// Parts the engine looked at while they were missing.
@@ -128,6 +132,7 @@ pub struct Parts(u8);
 impl Parts {
     pub const UPDATES: Parts = Parts(1);
     pub const LINK: Parts = Parts(2);
+    pub const VOTED_BEFORE: Parts = Parts(4);
 
     pub fn contains(self, other: Parts) -> bool {
         self.0 & other.0 == other.0
@@ -168,6 +173,13 @@ impl World {
         self
     }
 
+    /// Adds a part read after all.
+    pub fn with_voted_before(mut self, voted_before: bool) -> World {
+        self.voted_before = voted_before;
+        self.missing = Parts(self.missing.0 & !Parts::VOTED_BEFORE.0);
+        self
+    }
+
     /// The parts the engine looked at that are still missing.
     pub fn wanted(&self) -> Parts {
         Parts(self.wanted.load(std::sync::atomic::Ordering::Relaxed) & self.missing.0)
@@ -188,6 +200,11 @@ impl World {
     pub fn link(&self) -> &LinkView {
         self.touch(Parts::LINK);
         &self.link
+    }
+
+    pub fn voted_before(&self) -> bool {
+        self.touch(Parts::VOTED_BEFORE);
+        self.voted_before
     }
 }
 

@@ -190,15 +190,26 @@ impl<'a> Run<'a> {
         // "help me", "?": HELP, whatever the question was.
         let command = command.or_else(|| self.help_request(&text));
 
-        // After STOP: silence, except START (and HELP, which carriers require).
+        // After STOP: silence, except START (and HELP, which carriers
+        // require), and FORGET with the answer to its question: erasure is
+        // a right whether or not someone has opted out.
         if self.person.opted_out {
-            return match command {
-                Some((Command::Start, _)) | Some((Command::Help, _)) => {
-                    let (cmd, arg) = command.unwrap_or((Command::Help, None));
+            let forgetting = state.as_ref().is_some_and(|s| {
+                self.engine
+                    .flows
+                    .command(Command::Forget.name())
+                    .is_some_and(|spec| spec.flow == s.flow)
+            });
+            return match (command, state) {
+                (Some((cmd @ (Command::Start | Command::Help | Command::Forget), arg)), _) => {
                     let next = self.command(cmd, arg, None);
                     self.finish(next)
                 }
-                _ => self.finish(state),
+                (None, Some(conv)) if forgetting => {
+                    let next = self.answer(conv, &text);
+                    self.finish(next)
+                }
+                (_, state) => self.finish(state),
             };
         }
 
@@ -836,6 +847,11 @@ impl Run<'_> {
         match c {
             Condition::RoundOpen => self.world.round.is_some(),
             Condition::HasVoted => self.world.my_ballot.is_some(),
+            Condition::VotedBefore => {
+                self.world.round.is_some()
+                    && self.world.my_ballot.is_none()
+                    && self.world.voted_before()
+            }
             Condition::HasUpdates => !self.world.updates().is_empty(),
             Condition::RoundChanged => self.round_changed,
             Condition::VoteReplaced => self.vote_replaced,
@@ -910,6 +926,11 @@ impl Run<'_> {
                         }
                         if refs.is_empty() {
                             return Err("vote without choices");
+                        }
+                        // Voted before a FORGET: the flow says so after
+                        // this step (`voted_before`); nothing is cast.
+                        if self.world.my_ballot.is_none() && self.world.voted_before() {
+                            return Ok(());
                         }
                         self.vote_replaced = self.world.my_ballot.is_some();
                         self.events.push(Event::VoteCast {

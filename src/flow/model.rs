@@ -161,6 +161,9 @@ pub enum ListSource {
 pub enum Condition {
     RoundOpen,
     HasVoted,
+    /// No ballot in the open round, but one of the person's identities
+    /// voted in it before a FORGET: no second vote.
+    VotedBefore,
     HasUpdates,
     /// The round chosen in this conversation is no longer the open one.
     RoundChanged,
@@ -188,6 +191,7 @@ impl Condition {
         match self {
             Condition::RoundOpen => "round_open",
             Condition::HasVoted => "has_voted",
+            Condition::VotedBefore => "voted_before",
             Condition::HasUpdates => "has_updates",
             Condition::RoundChanged => "round_changed",
             Condition::VoteReplaced => "vote_replaced",

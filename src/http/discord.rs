@@ -359,7 +359,8 @@ pub async fn handle_interaction_with(
                 {
                     ChatVote::Counted { text, .. }
                     | ChatVote::NoRound { text }
-                    | ChatVote::OutOfRange { text } => text,
+                    | ChatVote::OutOfRange { text }
+                    | ChatVote::VotedBefore { text } => text,
                     ChatVote::Duplicate => locale_text(g, "vote-counted"),
                 };
                 return Ok(ephemeral(g, "", Some(text), Vec::new()));

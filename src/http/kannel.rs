@@ -193,6 +193,15 @@ async fn queue_replies(
             )
             .await
             .map_err(ServiceError::from)?;
+        // The STOP confirmation and HELP after STOP go although the person
+        // has opted out: the outbox's opt-out re-check lets them through.
+        if let Some(id) = id
+            && reply.opt_out_exempt
+        {
+            tx.exempt_from_opt_out(id)
+                .await
+                .map_err(ServiceError::from)?;
+        }
         queued += usize::from(id.is_some());
     }
     tx.commit().await.map_err(ServiceError::from)?;

@@ -3,7 +3,36 @@
 use super::normalize::keyword_form;
 use crate::domain::LanguageTag;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use unicode_normalization::UnicodeNormalization;
+
+/// The opt-out words every SMS service must honour (the carriers' list),
+/// in every language, whatever the locale files say.
+pub const INDUSTRY_OPT_OUT: [&str; 8] = [
+    "STOP",
+    "STOPALL",
+    "UNSUBSCRIBE",
+    "CANCEL",
+    "END",
+    "QUIT",
+    "REVOKE",
+    "OPTOUT",
+];
+
+/// A message longer than this many words is never a command with polite
+/// words around it: "the bus stop was moved" is not STOP.
+const MAX_POLITE_WORDS: usize = 4;
+
+/// The form commands are compared in: NFKC first (full-width `ＳＴＯＰ` is
+/// `STOP`), then [`keyword_form`] (case, accents, punctuation and hyphens
+/// dropped, spaces collapsed).
+pub fn command_form(text: &str) -> String {
+    if text.is_ascii() {
+        keyword_form(text)
+    } else {
+        keyword_form(&text.nfkc().collect::<String>())
+    }
+}
 
 /// A global command. What each one *does* is a flow (see `flows/commands.toml`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,6 +129,10 @@ pub struct KeywordFile {
     /// Greetings and thanks ("hi", "thank you"): never taken for an issue.
     #[serde(default)]
     pub greeting: Vec<String>,
+    /// Polite words around a command that do not change it: "STOP please",
+    /// "please STOP" (at most a few words in all).
+    #[serde(default)]
+    pub polite: Vec<String>,
 }
 
 impl KeywordFile {
@@ -125,6 +158,11 @@ impl KeywordFile {
 #[derive(Debug, Clone, Default)]
 pub struct KeywordTable {
     commands: BTreeMap<String, Command>,
+    /// The command words again without their spaces (`OPT OUT` = `OPTOUT`,
+    /// `STOP ALL` = `STOPALL`); a form two commands share is left out.
+    compact: BTreeMap<String, Option<Command>>,
+    /// Polite words and phrases, in comparison form.
+    polite: BTreeSet<String>,
     answers: BTreeMap<LanguageTag, BTreeMap<String, Word>>,
     default: Option<LanguageTag>,
     /// Greetings of every locale, in keyword form.
@@ -141,17 +179,71 @@ pub struct KeywordClash {
 
 impl KeywordTable {
     pub fn new(default: LanguageTag) -> Self {
-        KeywordTable {
+        let mut table = KeywordTable {
             default: Some(default),
             ..Default::default()
+        };
+        for w in INDUSTRY_OPT_OUT {
+            table.insert_command(command_form(w), Command::Stop);
         }
+        table
+    }
+
+    fn insert_command(&mut self, key: String, command: Command) {
+        let compact: String = key.chars().filter(|c| *c != ' ').collect();
+        match self.compact.get(&compact) {
+            Some(Some(c)) if *c != command => {
+                self.compact.insert(compact, None);
+            }
+            Some(_) => {}
+            None => {
+                self.compact.insert(compact, Some(command));
+            }
+        }
+        self.commands.insert(key, command);
+    }
+
+    /// A command word with polite words around it, or typed with its
+    /// spaces left out or added (`OPT OUT`, `STOP ALL`). Only short
+    /// messages: a sentence that contains a command word is not a command.
+    fn tolerant(&self, form: &str) -> Option<Command> {
+        if form.split(' ').count() > MAX_POLITE_WORDS {
+            return None;
+        }
+        let mut core = form;
+        loop {
+            let before = core;
+            for p in &self.polite {
+                if let Some(rest) = core.strip_prefix(p.as_str())
+                    && let Some(rest) = rest.strip_prefix(' ')
+                {
+                    core = rest;
+                }
+                if let Some(rest) = core.strip_suffix(p.as_str())
+                    && let Some(rest) = rest.strip_suffix(' ')
+                {
+                    core = rest;
+                }
+            }
+            if core == before {
+                break;
+            }
+        }
+        if core.is_empty() {
+            return None;
+        }
+        if let Some(c) = self.commands.get(core) {
+            return Some(*c);
+        }
+        let compact: String = core.chars().filter(|c| *c != ' ').collect();
+        self.compact.get(&compact).copied().flatten()
     }
 
     pub fn add(&mut self, tag: &LanguageTag, file: &KeywordFile) -> Vec<KeywordClash> {
         let mut clashes = Vec::new();
         for (command, words) in file.command_words() {
             for w in words {
-                let key = keyword_form(w);
+                let key = command_form(w);
                 if key.is_empty() {
                     continue;
                 }
@@ -161,10 +253,14 @@ impl KeywordTable {
                         first: existing.name().to_string(),
                         second: command.name().to_string(),
                     }),
-                    _ => {
-                        self.commands.insert(key, command);
-                    }
+                    _ => self.insert_command(key, command),
                 }
+            }
+        }
+        for w in &file.polite {
+            let key = command_form(w);
+            if !key.is_empty() {
+                self.polite.insert(key);
             }
         }
         let answers = self.answers.entry(tag.clone()).or_default();
@@ -175,7 +271,7 @@ impl KeywordTable {
             (Word::Edit, &file.edit),
         ] {
             for w in words {
-                let key = keyword_form(w);
+                let key = command_form(w);
                 if let Some(cmd) = self.commands.get(&key) {
                     clashes.push(KeywordClash {
                         word: w.clone(),
@@ -214,12 +310,16 @@ impl KeywordTable {
     /// commands that take one) a command word followed by an argument.
     /// "Stop the closure of our clinic" is not STOP.
     pub fn command(&self, text: &str) -> Option<(Command, Option<String>)> {
-        let form = keyword_form(text);
+        let form = command_form(text);
         if form.is_empty() {
             return None;
         }
         if let Some(c) = self.commands.get(&form) {
             return Some((*c, None));
+        }
+        // "stop please", "OPT OUT", "STOP ALL".
+        if let Some(c) = self.tolerant(&form) {
+            return Some((c, None));
         }
         let (first, rest) = form.split_once(' ')?;
         let c = *self.commands.get(first)?;
@@ -237,7 +337,7 @@ impl KeywordTable {
 
     /// Recognises YES / NO / SKIP in the person's language or English.
     pub fn answer(&self, text: &str, language: &LanguageTag) -> Option<Word> {
-        let form = keyword_form(text);
+        let form = command_form(text);
         if form.is_empty() {
             return None;
         }

@@ -24,6 +24,8 @@ pub enum ChatVote {
     NoRound { text: String },
     /// The number is not on the shortlist.
     OutOfRange { text: String },
+    /// This identity voted in the round before a FORGET: no second vote.
+    VotedBefore { text: String },
 }
 
 impl Gather {
@@ -65,10 +67,16 @@ impl Gather {
         let outcome = match open {
             Some(r) if round.is_none_or(|want| want == r.id) => {
                 match r.items.iter().find(|i| i.position == position) {
+                    Some(_) if self.voted_before(tx.as_mut(), r.id, person.id).await? => {
+                        ChatVote::VotedBefore {
+                            text: locales.format(&language, "vote-voted-before", &Args::new()),
+                        }
+                    }
                     Some(item) => {
                         let replaced = tx
                             .cast_ballot(r.id, person.id, &[item.issue_ref], channel, now)
                             .await?;
+                        self.remember_voter(tx.as_mut(), r.id, person.id).await?;
                         crate::metrics::VOTES_CAST.inc();
                         let id = if replaced {
                             "vote-replaced"

@@ -35,6 +35,12 @@ pub struct Reply {
     /// The engine's events (empty for a duplicate).
     #[serde(skip)]
     pub events: Vec<Event>,
+    /// These replies go to someone who has opted out: the one confirmation
+    /// of their opt-out, or a HELP reply after it (carriers require both).
+    /// A channel that queues its replies in the outbox marks them exempt
+    /// from the opt-out re-check ([`crate::store::Tx::exempt_from_opt_out`]).
+    #[serde(default)]
+    pub opt_out_exempt: bool,
 }
 
 const MAX_ATTEMPTS: usize = 5;
@@ -74,6 +80,7 @@ impl Gather {
                 messages: vec![],
                 duplicate: true,
                 events: vec![],
+                opt_out_exempt: false,
             });
             reply.duplicate = true;
             return Ok(reply);
@@ -117,7 +124,7 @@ impl Gather {
         let mut world = self
             .world(tx.as_mut(), person.id)
             .await?
-            .without(Parts::UPDATES | Parts::LINK);
+            .without(Parts::UPDATES | Parts::LINK | Parts::VOTED_BEFORE);
         // The turn first runs with a placeholder number: most turns raise no
         // issue, and those never touch the issue numbers at all.
         let mut ids = SequentialIds(0);
@@ -141,6 +148,14 @@ impl Gather {
             if wanted.contains(Parts::LINK) {
                 let link = self.link_view(tx.as_mut(), person.id).await?;
                 world = world.with_link(link);
+            }
+            if wanted.contains(Parts::VOTED_BEFORE) {
+                let round = world.round.as_ref().map(|r| r.id);
+                let before = match round {
+                    Some(r) => self.voted_before(tx.as_mut(), r, person.id).await?,
+                    None => false,
+                };
+                world = world.with_voted_before(before);
             }
             turn = self.engine.handle_analysed(
                 &view,
@@ -200,6 +215,8 @@ impl Gather {
                 } => {
                     tx.cast_ballot(*round_id, person.id, choices, msg.channel, now)
                         .await?;
+                    self.remember_voter(tx.as_mut(), *round_id, person.id)
+                        .await?;
                     crate::metrics::VOTES_CAST.inc();
                 }
                 Event::Followed { issue } => tx.follow(person.id, *issue, now).await?,
@@ -231,14 +248,26 @@ impl Gather {
             msg.channel,
             &turn.events,
         );
+        // After this turn, has the person opted out? Then the engine said
+        // only what may be said to them (the STOP confirmation, HELP).
+        let opted_out_after = turn.events.iter().fold(person.opted_out, |o, e| match e {
+            Event::OptedOut => true,
+            Event::OptedIn => false,
+            _ => o,
+        });
         let reply = Reply {
             language: turn.language.clone(),
+            opt_out_exempt: opted_out_after && !forget && !messages.is_empty(),
             messages,
             duplicate: false,
             events: turn.events.clone(),
         };
 
         if forget {
+            // Their votes stay counted, unlinked: what keeps the number
+            // from voting again in those rounds is kept first.
+            self.remember_votes_before_forget(tx.as_mut(), person.id)
+                .await?;
             tx.forget_person(person.id).await?;
         } else {
             let state_json = match &turn.conversation {

@@ -10,6 +10,10 @@
 //! safeguarding, runs before the limit is known: it is done outside the
 //! write lock, and a limited message's analysis is thrown away.)
 //!
+//! STOP (and every other opt-out word), START, HELP and FORGET, and the
+//! answer to FORGET's question, are never limited: they are recognised
+//! before the limit and always handled.
+//!
 //! The counts live in the memory of the process: a restart forgets them,
 //! and behind a load balancer each instance counts only what it saw (so the
 //! effective limit is N times the setting for N instances that share the
@@ -19,7 +23,8 @@
 use super::inbound::{InboundMessage, Reply};
 use super::{Gather, Result, ServiceError};
 use crate::domain::{Channel, Identity, Timestamp};
-use crate::i18n::Args;
+use crate::engine::{Content, Conversation};
+use crate::i18n::{Args, Command};
 use crate::store::Tx;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
@@ -133,8 +138,16 @@ impl Gather {
         if msg.channel == Channel::Voice {
             return Ok(None);
         }
+        // STOP, START, HELP and FORGET always work, and do not count.
+        if self.always_heard(msg) {
+            return Ok(None);
+        }
         let decision = self.inbound_limit.check(&msg.identity, now);
         if decision == Decision::Allow {
+            return Ok(None);
+        }
+        // Nor does the YES or NO that answers FORGET's question.
+        if self.answers_forget(tx, msg).await? {
             return Ok(None);
         }
         let locales = self.engine.locales();
@@ -162,6 +175,7 @@ impl Gather {
             messages,
             duplicate: false,
             events: Vec::new(),
+            opt_out_exempt: false,
         };
         if let Some((provider, id)) = &msg.provider_id {
             let stored = serde_json::to_string(&reply)
@@ -169,6 +183,44 @@ impl Gather {
             tx.record_inbound(provider, id, None, &stored, now).await?;
         }
         Ok(Some(reply))
+    }
+}
+
+/// The commands no limit ever holds back: opting out (carriers require it
+/// to work at once, every time), opting back in, HELP, and erasure.
+const ALWAYS_HEARD: [Command; 4] = [
+    Command::Stop,
+    Command::Start,
+    Command::Help,
+    Command::Forget,
+];
+
+impl Gather {
+    /// The message is one of [`ALWAYS_HEARD`], in any language.
+    fn always_heard(&self, msg: &InboundMessage) -> bool {
+        let Content::Text(text) = &msg.content else {
+            return false;
+        };
+        self.engine
+            .locales()
+            .keywords()
+            .command(text)
+            .is_some_and(|(c, _)| ALWAYS_HEARD.contains(&c))
+    }
+
+    /// The sender's conversation is waiting in FORGET's flow (its "delete?"
+    /// question): the answer is heard whatever the limit says.
+    async fn answers_forget(&self, tx: &mut dyn Tx, msg: &InboundMessage) -> Result<bool> {
+        let Some(spec) = self.engine.flows().command(Command::Forget.name()) else {
+            return Ok(false);
+        };
+        let Some(person) = tx.person_by_identity(&msg.identity).await? else {
+            return Ok(false);
+        };
+        let Some(state) = tx.conversation(person.id).await? else {
+            return Ok(false);
+        };
+        Ok(serde_json::from_str::<Conversation>(&state).is_ok_and(|c| c.flow == spec.flow))
     }
 }
 

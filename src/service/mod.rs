@@ -9,6 +9,7 @@ mod organiser;
 mod outbox;
 pub mod records;
 pub mod voice;
+pub mod votes;
 
 pub use chat::ChatVote;
 pub use inbound::{InboundMessage, Reply};
@@ -59,6 +60,10 @@ pub struct Gather {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// The per-sender inbound rate limit (see [`limit`]).
     pub inbound_limit: Arc<limit::InboundLimiter>,
+    /// The key of the identity hashes that keep one vote per identity per
+    /// round across FORGET (see [`votes`]); read from the store on first use
+    /// unless configured.
+    pub vote_key: Arc<tokio::sync::OnceCell<votes::VoteKey>>,
 }
 
 impl Gather {
@@ -69,6 +74,7 @@ impl Gather {
             clock,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             inbound_limit: Arc::new(limit::InboundLimiter::default()),
+            vote_key: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 

@@ -335,6 +335,9 @@ pub trait Tx: Send {
     ) -> Result<Person>;
     async fn person(&mut self, id: PersonId) -> Result<Option<Person>>;
     async fn set_language(&mut self, id: PersonId, language: &LanguageTag) -> Result<()>;
+    /// Opting out also makes messages queued to the person's addresses
+    /// before anyone had them theirs, so the outbox's opt-out re-check stops
+    /// every message to them.
     async fn set_opted_out(&mut self, id: PersonId, opted_out: bool, now: Timestamp) -> Result<()>;
     /// Erases a person: identities, conversation, follows and message texts
     /// go; issues they raised stay unattributed; their ballots stay counted
@@ -491,6 +494,8 @@ pub trait Tx: Send {
         now: Timestamp,
     ) -> Result<Option<DeliveryTarget>>;
     /// Opts out whoever has this identity (a carrier said they unsubscribed).
+    /// Like [`Tx::set_opted_out`] with `true`, messages queued to their
+    /// addresses before anyone had them become theirs (and stop with them).
     async fn opt_out_address(
         &mut self,
         kind: IdentityKind,
@@ -531,4 +536,28 @@ pub trait Tx: Send {
     /// and ballots move (one ballot per round: the more recent stays), and
     /// `from` is deleted. `into` keeps its language and opt-out.
     async fn merge_people(&mut self, from: PersonId, into: PersonId) -> Result<()>;
+
+    // --- one vote per identity; opt-out exemptions -------------------------
+    /// The server secret called `name`: the stored one, or `candidate`,
+    /// stored now, if there is none yet (so every instance sharing the
+    /// database uses the first one stored).
+    async fn server_secret(
+        &mut self,
+        name: &str,
+        candidate: &str,
+        now: Timestamp,
+    ) -> Result<String>;
+    /// Whether any of these identity hashes voted in `round` (see
+    /// `service::votes`): kept across FORGET, so a number that comes back
+    /// cannot vote twice.
+    async fn round_voted(&mut self, round: RoundId, hashes: &[String]) -> Result<bool>;
+    /// Records that these identity hashes voted in `round` (idempotent).
+    async fn add_round_voters(&mut self, round: RoundId, hashes: &[String]) -> Result<()>;
+    /// Every identity of a person (phone number, chat ids).
+    async fn identities_of(&mut self, person: PersonId) -> Result<Vec<Identity>>;
+    /// The rounds a person has a ballot in.
+    async fn ballot_rounds(&mut self, person: PersonId) -> Result<Vec<RoundId>>;
+    /// Marks a queued message as one that goes even though its person has
+    /// opted out: the one confirmation of an opt-out, and HELP replies.
+    async fn exempt_from_opt_out(&mut self, id: i64) -> Result<()>;
 }

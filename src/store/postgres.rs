@@ -58,6 +58,7 @@ use std::time::Duration;
 
 mod chat_sql;
 mod outbox_sql;
+mod votes_sql;
 
 /// The PostgreSQL schema, oldest first. Append only.
 pub const MIGRATIONS: &[Migration] = &[
@@ -90,6 +91,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 6,
         name: "voice",
         sql: include_str!("migrations/postgres/0006_voice.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "votes_opt_out",
+        sql: include_str!("migrations/postgres/0009_votes_opt_out.sql"),
     },
 ];
 
@@ -808,6 +814,9 @@ impl Tx for PgTx {
         .map_err(|e| self.fail(e))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("person {id}")));
+        }
+        if opted_out {
+            self.adopt_queued_for(id).await?;
         }
         Ok(())
     }
@@ -1667,7 +1676,11 @@ impl Tx for PgTx {
         address: &str,
         now: Timestamp,
     ) -> Result<Option<PersonId>> {
-        self.outbox_opt_out_address(kind, address, now).await
+        let person = self.outbox_opt_out_address(kind, address, now).await?;
+        if let Some(id) = person {
+            self.adopt_queued_for(id).await?;
+        }
+        Ok(person)
     }
 
     async fn person_address(
@@ -1720,6 +1733,35 @@ impl Tx for PgTx {
 
     async fn merge_people(&mut self, from: PersonId, into: PersonId) -> Result<()> {
         self.merge_people_sql(from, into).await
+    }
+
+    async fn server_secret(
+        &mut self,
+        name: &str,
+        candidate: &str,
+        now: Timestamp,
+    ) -> Result<String> {
+        self.server_secret_sql(name, candidate, now).await
+    }
+
+    async fn round_voted(&mut self, round: RoundId, hashes: &[String]) -> Result<bool> {
+        self.round_voted_sql(round, hashes).await
+    }
+
+    async fn add_round_voters(&mut self, round: RoundId, hashes: &[String]) -> Result<()> {
+        self.add_round_voters_sql(round, hashes).await
+    }
+
+    async fn identities_of(&mut self, person: PersonId) -> Result<Vec<Identity>> {
+        self.identities_of_sql(person).await
+    }
+
+    async fn ballot_rounds(&mut self, person: PersonId) -> Result<Vec<RoundId>> {
+        self.ballot_rounds_sql(person).await
+    }
+
+    async fn exempt_from_opt_out(&mut self, id: i64) -> Result<()> {
+        self.exempt_from_opt_out_sql(id).await
     }
 }
 

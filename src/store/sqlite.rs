@@ -25,6 +25,7 @@ use std::time::Duration;
 mod chat_sql;
 pub(crate) mod lite;
 mod outbox_sql;
+mod votes_sql;
 
 /// The SQLite schema, oldest first. Append only.
 pub const MIGRATIONS: &[Migration] = &[
@@ -57,6 +58,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 6,
         name: "voice",
         sql: include_str!("migrations/sqlite/0006_voice.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "votes_opt_out",
+        sql: include_str!("migrations/sqlite/0009_votes_opt_out.sql"),
     },
 ];
 
@@ -981,6 +987,9 @@ impl Tx for SqliteTx {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("person {id}")));
         }
+        if opted_out {
+            self.adopt_queued_for(id).await?;
+        }
         Ok(())
     }
 
@@ -1838,7 +1847,11 @@ impl Tx for SqliteTx {
         address: &str,
         now: Timestamp,
     ) -> Result<Option<PersonId>> {
-        self.outbox_opt_out_address(kind, address, now).await
+        let person = self.outbox_opt_out_address(kind, address, now).await?;
+        if let Some(id) = person {
+            self.adopt_queued_for(id).await?;
+        }
+        Ok(person)
     }
 
     async fn person_address(
@@ -1891,6 +1904,35 @@ impl Tx for SqliteTx {
 
     async fn merge_people(&mut self, from: PersonId, into: PersonId) -> Result<()> {
         self.merge_people_sql(from, into).await
+    }
+
+    async fn server_secret(
+        &mut self,
+        name: &str,
+        candidate: &str,
+        now: Timestamp,
+    ) -> Result<String> {
+        self.server_secret_sql(name, candidate, now).await
+    }
+
+    async fn round_voted(&mut self, round: RoundId, hashes: &[String]) -> Result<bool> {
+        self.round_voted_sql(round, hashes).await
+    }
+
+    async fn add_round_voters(&mut self, round: RoundId, hashes: &[String]) -> Result<()> {
+        self.add_round_voters_sql(round, hashes).await
+    }
+
+    async fn identities_of(&mut self, person: PersonId) -> Result<Vec<Identity>> {
+        self.identities_of_sql(person).await
+    }
+
+    async fn ballot_rounds(&mut self, person: PersonId) -> Result<Vec<RoundId>> {
+        self.ballot_rounds_sql(person).await
+    }
+
+    async fn exempt_from_opt_out(&mut self, id: i64) -> Result<()> {
+        self.exempt_from_opt_out_sql(id).await
     }
 }
 

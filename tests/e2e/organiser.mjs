@@ -235,10 +235,17 @@ try {
     !(await page.locator("#text-pl").evaluate((e) => e.closest("[data-translation]").classList.contains("missing"))),
     "a written translation is no longer marked missing (live)",
   );
+  check(
+    (await page.textContent('[data-cost-of="text-pl"]')).includes("UCS-2"),
+    "the Polish text's SMS cost is counted as it is typed",
+  );
   await page.click('button:has-text("Preview the messages")');
   await page.getByRole("heading", { name: "What each person gets" }).waitFor();
-  const arabic = await page.textContent('pre.sms[lang="ar"]');
+  const arabic = (await page.locator('pre[lang="ar"]').allTextContents()).join("\n");
   check(arabic.includes("The walk-in centre will open"), "Arabic readers get the English text for now");
+  const notice = await page.textContent('pre.sms[lang="ar"]');
+  check(notice.includes("G-1001") && !notice.includes("The walk-in centre"), "by SMS, a short notice: the text is on UPDATES");
+  check((await page.textContent("#estimate")).startsWith("Estimated cost:"), "the fan-out's SMS cost before sending");
   await shot(page, "respond");
   await page.click('button:has-text("Send to")');
   await page.waitForURL(/\/admin\/fanouts\/\d+$/);

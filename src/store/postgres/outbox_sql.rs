@@ -126,8 +126,9 @@ impl PgTx {
              FROM due WHERE outbox.id = due.id \
              RETURNING outbox.id, outbox.person_id, outbox.channel, outbox.address, \
                outbox.text, outbox.kind, outbox.attempts, outbox.next_attempt_at, \
-               COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), false) \
-                 AS opted_out, \
+               CASE WHEN outbox.opt_out_exempt THEN false ELSE \
+                 COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), false) \
+               END AS opted_out, \
                CASE WHEN due.was_status = 'sending' THEN due.was_claimed_at END AS stale_claim",
         )
         .bind(channel.as_str())
@@ -161,8 +162,8 @@ impl PgTx {
         let opted_out: Option<bool> = sqlx::query_scalar(
             "UPDATE outbox SET claimed_at = $4 \
              WHERE id = $1 AND status = 'sending' AND claimed_by = $2 AND attempts = $3 \
-             RETURNING COALESCE((SELECT p.opted_out FROM people p \
-                                 WHERE p.id = outbox.person_id), false)",
+             RETURNING CASE WHEN opt_out_exempt THEN false ELSE \
+               COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), false) END",
         )
         .bind(id)
         .bind(worker)

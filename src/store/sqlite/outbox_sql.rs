@@ -138,8 +138,9 @@ impl SqliteTx {
                attempts = attempts + 1 \
              WHERE id IN (SELECT value FROM json_each(?1)) \
              RETURNING id, person_id, channel, address, text, kind, attempts, next_attempt_at, \
-               COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), 0) \
-                 AS opted_out",
+               CASE WHEN opt_out_exempt = 1 THEN 0 ELSE \
+                 COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), 0) \
+               END AS opted_out",
         )
         .bind(ids)
         .bind(now.millis())
@@ -169,8 +170,8 @@ impl SqliteTx {
         let opted_out: Option<bool> = lite::query_scalar(
             "UPDATE outbox SET claimed_at = ?4 \
              WHERE id = ?1 AND status = 'sending' AND claimed_by = ?2 AND attempts = ?3 \
-             RETURNING COALESCE((SELECT p.opted_out FROM people p \
-                                 WHERE p.id = outbox.person_id), 0)",
+             RETURNING CASE WHEN opt_out_exempt = 1 THEN 0 ELSE \
+               COALESCE((SELECT p.opted_out FROM people p WHERE p.id = outbox.person_id), 0) END",
         )
         .bind(id)
         .bind(worker)
