@@ -1106,9 +1106,29 @@ async fn check_turn(
     if channel != Channel::Voice {
         if opted_out_before {
             if !reply.messages.is_empty() {
+                // START and HELP; and (issue 17) STOP again, and FORGET with
+                // its question, which do not wait for START.
                 let command = text.and_then(|t| locales.keywords().command(t));
+                let forgetting = before
+                    .as_ref()
+                    .and_then(|b| b.1.as_deref())
+                    .and_then(step_of)
+                    .is_some_and(|at| at.starts_with("forget:"));
+                // "help me" and the like are HELP too (the journey fixes).
+                let help = reply
+                    .events
+                    .iter()
+                    .any(|e| matches!(e, Event::Say(u) if u.message == "help"));
                 prop_assert!(
-                    matches!(command, Some((Command::Start | Command::Help, _))),
+                    forgetting
+                        || help
+                        || matches!(
+                            command,
+                            Some((
+                                Command::Start | Command::Help | Command::Stop | Command::Forget,
+                                _
+                            ))
+                        ),
                     "after STOP, {text:?} (not START or HELP) was answered: {:?}",
                     reply.messages
                 );
