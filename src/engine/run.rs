@@ -292,6 +292,26 @@ impl<'a> Run<'a> {
             self.safeguarding = true;
         }
 
+        // A ballot question whose round closed while the person was at it
+        // has nothing left to choose: the flow says so, instead of asking
+        // for "a number from 1 to 0" until they give up.
+        if let Some(s) = &state
+            && self.step_of(s).is_some_and(|step| self.closed_ballot(step))
+        {
+            let at = StepRef {
+                flow: s.flow.clone(),
+                step: s.step.clone(),
+            };
+            state = None;
+            if command.is_none() {
+                let next = match self.run_from(at) {
+                    Flowed::Waiting(c) => Some(c),
+                    Flowed::Ended => None,
+                };
+                return self.finish(next);
+            }
+        }
+
         // `*` on a call: the question again, as it was (not a failure).
         if matches!(self.input.content, Content::Keys(_))
             && text == "*"
@@ -781,6 +801,11 @@ impl Run<'_> {
                     self.vars.remove(save);
                     next.clone()
                 }
+                // No round open any more: back to the flow's start, which
+                // says so (see `closed_ballot`).
+                ballot if self.closed_ballot(ballot) => {
+                    self.engine.flows.get(&at.flow).map(|f| f.start.clone())
+                }
                 waiting => {
                     let menu = self
                         .engine
@@ -826,6 +851,19 @@ impl Run<'_> {
                 }
             }
         }
+    }
+
+    /// A ballot question (its options are the open round's issues) while
+    /// no round is open.
+    fn closed_ballot(&self, step: &Step) -> bool {
+        self.world.round.is_none()
+            && matches!(
+                step,
+                Step::Choice {
+                    options_from: Some(OptionSource::Round),
+                    ..
+                }
+            )
     }
 
     fn holds(&self, c: Condition) -> bool {
