@@ -13,6 +13,11 @@ use crate::i18n::{ArgValue, Args, Command, Guess};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+// After STOP, late votes, STATUS: see issue 16.
+mod status;
+pub(super) use status::asked_issue;
+pub use status::hidden_category;
+
 pub(super) struct Run<'a> {
     engine: &'a Engine,
     person: &'a PersonView,
@@ -160,17 +165,14 @@ impl<'a> Run<'a> {
         let command = self.engine.locales.keywords().command(&text);
         // Keys that always work on a call (`0` menu, `9` help).
         let command = command.or_else(|| self.key_command(&text, state.as_ref()));
+        // `G-1001` asks for its status; `STATUS` + words that are no issue
+        // reference is no command.
+        let command = self.status_command(command, &text);
 
-        // After STOP: silence, except START (and HELP, which carriers require).
+        // After STOP: silence, except START (and HELP, which carriers
+        // require, and a call, which is answered).
         if self.person.opted_out {
-            return match command {
-                Some((Command::Start, _)) | Some((Command::Help, _)) => {
-                    let (cmd, arg) = command.unwrap_or((Command::Help, None));
-                    let next = self.command(cmd, arg, None);
-                    self.finish(next)
-                }
-                _ => self.finish(state),
-            };
+            return self.opted_out_turn(command, state);
         }
 
         // Signposting comes first, before anything else this turn says.
@@ -358,6 +360,10 @@ impl<'a> Run<'a> {
                     VoteArg::Rejected => return state,
                     VoteArg::NotNumbers => {}
                 },
+                Command::Status => {
+                    self.vars.insert("asked".into(), Value::from(arg));
+                    entry.step = arg_step.to_string();
+                }
                 Command::Language => {
                     if let Some(tag) = self.engine.locales.resolve_language(arg) {
                         self.vars
@@ -627,6 +633,7 @@ impl Run<'_> {
                                 self.say(message, a);
                             }
                         }
+                        Some(ListSource::Status) => self.say_status(message),
                         None => {
                             let a = self.args();
                             self.say(message, a);
@@ -718,6 +725,7 @@ impl Run<'_> {
             | Condition::LinkCodeOk
             | Condition::LinkCodeWrong
             | Condition::LinkCodeExpired => self.link == Some(c),
+            Condition::VotingClosed => self.voting_closed(),
         }
     }
 
@@ -765,6 +773,8 @@ impl Run<'_> {
                 self.vars
                     .insert("ref".into(), Value::from(IssueRef::new(number).to_string()));
             }
+            // Too late for this round: no vote (`voting_closed` says so).
+            Action::CastVote if self.voting_closed() => {}
             Action::CastVote => {
                 let positions = self.var_positions("choices");
                 let chosen_round = self.vars.get("round_id").and_then(Value::as_i64);

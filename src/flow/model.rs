@@ -146,6 +146,8 @@ pub enum OptionSource {
 pub enum ListSource {
     /// The latest Board responses the person should hear.
     Updates,
+    /// STATUS: the issue asked about, or the person's own issues.
+    Status,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -170,6 +172,9 @@ pub enum Condition {
     LinkCodeWrong,
     /// LINK: no code is pending any more (expired, or never sent).
     LinkCodeExpired,
+    /// The open round's closing time has passed, but it has not been closed
+    /// yet: votes are refused, results are coming.
+    VotingClosed,
 }
 
 impl Condition {
@@ -186,6 +191,7 @@ impl Condition {
             Condition::LinkCodeOk => "link_code_ok",
             Condition::LinkCodeWrong => "link_code_wrong",
             Condition::LinkCodeExpired => "link_code_expired",
+            Condition::VotingClosed => "voting_closed",
         }
     }
 }

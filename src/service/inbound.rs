@@ -117,7 +117,7 @@ impl Gather {
         let mut world = self
             .world(tx.as_mut(), person.id)
             .await?
-            .without(Parts::UPDATES | Parts::LINK);
+            .without(Parts::UPDATES | Parts::LINK | Parts::ISSUES);
         // The turn first runs with a placeholder number: most turns raise no
         // issue, and those never touch the issue numbers at all.
         let mut ids = SequentialIds(0);
@@ -141,6 +141,13 @@ impl Gather {
             if wanted.contains(Parts::LINK) {
                 let link = self.link_view(tx.as_mut(), person.id).await?;
                 world = world.with_link(link);
+            }
+            if wanted.contains(Parts::ISSUES) {
+                let asked = self.engine.asked_issue(&msg.content);
+                let issues = self
+                    .issues_view(tx.as_mut(), person.id, &language, asked)
+                    .await?;
+                world = world.with_issues(issues);
             }
             turn = self.engine.handle_analysed(
                 &view,
@@ -287,6 +294,7 @@ impl Gather {
                 .into_iter()
                 .map(|i| (i.issue_ref, i.title))
                 .collect(),
+            closes_at: r.closes_at,
         });
         world.my_ballot = my_ballot;
         Ok(world)
