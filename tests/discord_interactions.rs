@@ -292,3 +292,36 @@ async fn round_post_and_button_votes_replace() {
         .unwrap();
     assert_eq!(tx.ballot(r, person.id).await.unwrap(), Some(vec![b]));
 }
+
+/// A button vote after the round's closing time, before the closing job has
+/// run: "voting has closed; results soon", not an HTTP 409 (issue 16).
+#[tokio::test]
+async fn a_button_vote_after_closing_time_gets_results_soon() {
+    let app = app().await;
+    let g = &app.gather;
+    let a = issue(g, "Evening GP appointments").await;
+    let round = g
+        .open_round(RoundInput {
+            title: "Spring priorities".into(),
+            items: vec![a],
+            max_choices: 1,
+            closes_at: Some(g.clock.now().plus_secs(-60)),
+        })
+        .await
+        .unwrap();
+    let (status, v) = post(
+        &app,
+        &button("30", "333", &format!("vote:{}:1", round.id)),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["data"]["flags"], 64);
+    assert!(
+        v["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("results soon"),
+        "{v}"
+    );
+}
