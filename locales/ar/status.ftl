@@ -39,3 +39,6 @@ notice-hidden = أخفى مشرف قضيتك { $ref }: { $reason ->
        *[other] لم تلتزم بالقواعد
     }. أرسل «قائمة» لطرح قضية.
 notice-merged = دمجنا قضيتك { $ref } مع { $into } لأنها تقول الشيء نفسه. ستصلك أخبار { $into }.
+
+discord-raise-describe = ما المشكلة أو الفكرة؟
+discord-raise-area = الرمز البريدي، مثل SE15 (اختياري)

@@ -43,3 +43,7 @@ notice-hidden = Your issue { $ref } was hidden by a moderator: { $reason ->
        *[other] it did not meet the rules
     }. Send MENU to raise an issue.
 notice-merged = Your issue { $ref } was joined with { $into }, which says the same. Your support counts for { $into } and you will get its news.
+
+# Discord: the /raise form's two fields (at most 45 characters each).
+discord-raise-describe = What is the problem or idea?
+discord-raise-area = Postcode area, like SE15 (optional)

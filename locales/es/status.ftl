@@ -39,3 +39,6 @@ notice-hidden = Un moderador ocultó su tema { $ref }: { $reason ->
        *[other] no cumplía las normas
     }. Envíe MENÚ para plantear un tema.
 notice-merged = Su tema { $ref } se unió al { $into }, que dice lo mismo. Recibirá las novedades del { $into }.
+
+discord-raise-describe = ¿Cuál es el problema o la idea?
+discord-raise-area = Código postal, p. ej. SE15 (opcional)

@@ -39,3 +39,6 @@ notice-hidden = Un moderatore ha nascosto la tua questione { $ref }: { $reason -
        *[other] non rispettava le regole
     }. Invia MENU per sollevare una questione.
 notice-merged = La tua questione { $ref } è stata unita a { $into }, che dice la stessa cosa. Riceverai le novità su { $into }.
+
+discord-raise-describe = Qual è il problema o l'idea?
+discord-raise-area = CAP, ad es. SE15 (facoltativo)

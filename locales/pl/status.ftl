@@ -39,3 +39,6 @@ notice-hidden = Moderator ukrył Twoją sprawę { $ref }: { $reason ->
        *[other] nie spełniała zasad
     }. Wyślij MENU, aby zgłosić sprawę.
 notice-merged = Twoją sprawę { $ref } połączono z { $into }, która mówi to samo. Dostaniesz nowości o { $into }.
+
+discord-raise-describe = Jaki jest problem lub pomysł?
+discord-raise-area = Kod pocztowy, np. SE15 (opcjonalnie)

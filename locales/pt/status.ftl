@@ -39,3 +39,6 @@ notice-hidden = Um moderador ocultou o seu assunto { $ref }: { $reason ->
        *[other] não cumpria as regras
     }. Envie MENU para apresentar um assunto.
 notice-merged = O seu assunto { $ref } foi juntado ao { $into }, que diz o mesmo. Vai receber as novidades do { $into }.
+
+discord-raise-describe = Qual é o problema ou a ideia?
+discord-raise-area = Código postal, ex. SE15 (opcional)

@@ -39,3 +39,6 @@ notice-hidden = Un moderator a ascuns problema dvs. { $ref }: { $reason ->
        *[other] nu respecta regulile
     }. Trimiteți MENIU ca să semnalați o problemă.
 notice-merged = Problema dvs. { $ref } a fost unită cu { $into }, care spune același lucru. Veți primi noutățile despre { $into }.
+
+discord-raise-describe = Care este problema sau ideea?
+discord-raise-area = Cod poștal, de ex. SE15 (opțional)
