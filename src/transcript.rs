@@ -11,6 +11,9 @@
 //! @ title G-1001 "Short title"  organiser: set an issue's ballot title
 //! @ round open "Title" max=1 G-1001 G-1002
 //! @ round close               organiser: close the open round; results follow as `= ` lines
+//! @ round open "Title" closes=1h G-1001   a round whose voting ends in an hour
+//! @ hide G-1001 "reason"      organiser: hide an issue; notices follow as `= notice` lines
+//! @ merge G-1002 G-1001       organiser: merge an issue into another (notices as for hide)
 //! @ respond G-1001 committed "English text" pl="Polish text" progress=40
 //! @ call                      voice: a call comes in (new caller: languages; known: menu)
 //! @ hangup                    voice: the call ends (`= draft G-…` if a recording was unconfirmed)
@@ -187,9 +190,13 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
                 ["round", "open", title, rest @ ..] => {
                     let mut items = Vec::new();
                     let mut max_choices = 1;
+                    let mut closes_at = None;
                     for a in rest {
                         if let Some(m) = a.strip_prefix("max=") {
                             max_choices = m.parse().map_err(|_| err("bad max"))?;
+                        } else if let Some(d) = a.strip_prefix("closes=") {
+                            let secs = parse_duration(d).ok_or_else(|| err("bad closes"))?;
+                            closes_at = Some(gather.clock.now().plus_secs(secs));
                         } else {
                             items.push(IssueRef::parse(a).map_err(|e| err(&e.to_string()))?);
                         }
@@ -199,7 +206,7 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
                             title: title.to_string(),
                             items,
                             max_choices,
-                            closes_at: None,
+                            closes_at,
                         })
                         .await
                         .map_err(|e| err(&e.to_string()))?;
@@ -247,6 +254,23 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
                         .await
                         .map_err(|e| err(&e.to_string()))?;
                 }
+                ["hide", r, reason] => {
+                    let r = IssueRef::parse(r).map_err(|e| err(&e.to_string()))?;
+                    gather
+                        .set_issue_status(r, IssueStatus::Hidden, Some(reason))
+                        .await
+                        .map_err(|e| err(&e.to_string()))?;
+                    push_notices(&mut out, gather).await.map_err(|e| err(&e))?;
+                }
+                ["merge", from, into] => {
+                    let from = IssueRef::parse(from).map_err(|e| err(&e.to_string()))?;
+                    let into = IssueRef::parse(into).map_err(|e| err(&e.to_string()))?;
+                    gather
+                        .merge_issue(from, into)
+                        .await
+                        .map_err(|e| err(&e.to_string()))?;
+                    push_notices(&mut out, gather).await.map_err(|e| err(&e))?;
+                }
                 _ => return Err(err("unknown directive")),
             }
         }
@@ -269,6 +293,22 @@ fn identity_for(channel: Channel, from: &PhoneNumber) -> Identity {
         },
         _ => Identity::phone(from),
     }
+}
+
+/// Messages the organiser's action queued for people (SMS), as
+/// `= notice +44… text` lines; they are taken from the outbox.
+async fn push_notices(out: &mut String, gather: &Gather) -> Result<(), String> {
+    let mut tx = gather.store.begin().await.map_err(|e| e.to_string())?;
+    let items = tx
+        .claim_outbox(Channel::Sms, gather.clock.now(), 10, 60_000, "transcript")
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    for item in items {
+        let text = item.text.replace('\n', "\n  ");
+        out.push_str(&format!("= notice {} {text}\n", item.address));
+    }
+    Ok(())
 }
 
 /// What a line typed on a call means: `[recording 14s]`, or keys.

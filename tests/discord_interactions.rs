@@ -292,3 +292,115 @@ async fn round_post_and_button_votes_replace() {
         .unwrap();
     assert_eq!(tx.ballot(r, person.id).await.unwrap(), Some(vec![b]));
 }
+
+/// A button vote after the round's closing time, before the closing job has
+/// run: "voting has closed; results soon", not an HTTP 409 (issue 16).
+#[tokio::test]
+async fn a_button_vote_after_closing_time_gets_results_soon() {
+    let app = app().await;
+    let g = &app.gather;
+    let a = issue(g, "Evening GP appointments").await;
+    let round = g
+        .open_round(RoundInput {
+            title: "Spring priorities".into(),
+            items: vec![a],
+            max_choices: 1,
+            closes_at: Some(g.clock.now().plus_secs(-60)),
+        })
+        .await
+        .unwrap();
+    let (status, v) = post(
+        &app,
+        &button("30", "333", &format!("vote:{}:1", round.id)),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["data"]["flags"], 64);
+    assert!(
+        v["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("results soon"),
+        "{v}"
+    );
+}
+
+fn modal_submit(id: &str, user: &str, description: &str, area: &str) -> Value {
+    // Discord's documented MODAL_SUBMIT shape: text inputs in action rows.
+    json!({
+        "type": 5, "token": "A_UNIQUE_TOKEN", "member": member(user, &[]), "id": id,
+        "guild_id": "290926798626357999", "channel_id": "645027906669510667",
+        "application_id": "775799577604522054", "version": 1, "locale": "en-GB",
+        "app_permissions": "442368",
+        "data": {"custom_id": "raise", "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "description", "value": description}]},
+            {"type": 1, "components": [{"type": 4, "custom_id": "area", "value": area}]}
+        ]}
+    })
+}
+
+/// `/raise` without text opens a form (MODAL, type 9) with a paragraph for
+/// the description and a short field for the area; submitting it
+/// (MODAL_SUBMIT, type 5) goes on with the journey (issue 16).
+#[tokio::test]
+async fn raise_without_text_opens_a_form_and_its_answers_continue_the_journey() {
+    let app = app().await;
+    let user = "53908232506183681";
+    let (status, v) = post(
+        &app,
+        &command("786008729715212339", user, &[], "raise", json!([])),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["type"], 9, "{v}");
+    assert_eq!(v["data"]["custom_id"], "raise");
+    let inputs: Vec<&Value> = v["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap())
+        .collect();
+    assert_eq!(inputs.len(), 2, "{v}");
+    assert_eq!(inputs[0]["type"], 4);
+    assert_eq!(inputs[0]["style"], 2, "a paragraph for the description");
+    assert_eq!(inputs[0]["custom_id"], "description");
+    assert_eq!(inputs[1]["style"], 1);
+    assert_eq!(inputs[1]["required"], false, "the area is optional");
+    assert!(
+        inputs
+            .iter()
+            .all(|i| i["label"].as_str().unwrap().chars().count() <= 45)
+    );
+
+    let (status, v) = post(
+        &app,
+        &modal_submit(
+            "786008729715212340",
+            user,
+            "The walk-in clinic closes before people finish work",
+            "se15",
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["type"], 4, "{v}");
+    // Next: how you are involved, with buttons.
+    assert!(custom_ids(&v).contains(&"answer:1".to_string()), "{v}");
+    let (_, v) = post(&app, &button("5", user, "answer:1"), None).await;
+    assert!(
+        v["data"]["content"].as_str().unwrap().contains("(SE15)"),
+        "the read-back has the area: {v}"
+    );
+    let (_, v) = post(&app, &button("6", user, "answer:YES"), None).await;
+    assert!(
+        v["data"]["content"].as_str().unwrap().contains("G-1001"),
+        "{v}"
+    );
+    let issues = app.gather.list_issues(None).await.unwrap();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].area.as_deref(), Some("SE15"));
+    assert!(issues[0].description.contains("walk-in clinic"));
+}

@@ -499,3 +499,52 @@ fn voice_settings_come_from_the_configuration() {
     assert_eq!(voice.play_languages, builtin.play_languages);
     assert_eq!(voice.audio_dir, builtin.audio_dir);
 }
+
+/// A call after STOP is not a bare hang-up: it says, in the caller's
+/// language, that they opted out and offers 1 to opt back in (what START
+/// does); 2 ends the call politely (issue 16).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_after_stop_offers_to_opt_back_in() {
+    use gather::domain::{Channel, Identity, PhoneNumber};
+    use gather::engine::Content;
+    use gather::service::InboundMessage;
+    let app = spawn().await;
+    let phone = PhoneNumber::parse(CALLER).unwrap();
+    for text in ["LANGUAGE pl", "STOP"] {
+        app.gather
+            .handle_inbound(InboundMessage {
+                identity: Identity::phone(&phone),
+                channel: Channel::Sms,
+                content: Content::Text(text.into()),
+                provider_id: None,
+                language_hint: None,
+            })
+            .await
+            .unwrap();
+    }
+    // 2: stay out, goodbye, hang up.
+    let sid = "CA55555555555555555555555555555555";
+    let (s, body) = step(&app, &format!("{PUBLIC}/webhooks/twilio/voice"), sid, &[]).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let els = twiml(&body);
+    assert!(els.iter().any(|e| e.name == "Gather"), "{body}");
+    assert!(said(&els).contains("naciśnij 1"), "in Polish: {body}");
+    let (_, body) = step(&app, &action(&els), sid, &[("Digits", "2")]).await;
+    let els = twiml(&body);
+    assert_eq!(els.last().unwrap().name, "Hangup", "{body}");
+    assert!(said(&els).contains("Do widzenia"), "{body}");
+    // Another call: 1 opts back in and goes on to the menu.
+    let sid = "CA66666666666666666666666666666666";
+    let (_, body) = step(&app, &format!("{PUBLIC}/webhooks/twilio/voice"), sid, &[]).await;
+    let (_, body) = step(&app, &action(&twiml(&body)), sid, &[("Digits", "1")]).await;
+    let els = twiml(&body);
+    assert!(said(&els).contains("Witaj ponownie"), "{body}");
+    assert!(said(&els).contains("Co chcesz zrobić?"), "{body}");
+    let mut tx = app.gather.store.begin().await.unwrap();
+    let person = tx
+        .person_by_identity(&Identity::phone(&phone))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!person.opted_out, "1 opted back in");
+}

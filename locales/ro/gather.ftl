@@ -39,11 +39,7 @@ reask-yes-no = Trimiteți DA sau NU.
     .voice = Apăsați 1 pentru da sau 2 pentru nu.
 reask-number = Trimiteți un număr de la { $min } la { $max }.
 reask-text-short = Vă rugăm să ne spuneți puțin mai mult, în câteva cuvinte.
-reask-text-long = { $max ->
-        [one] Textul este prea lung. Scrieți cel mult { $max } caracter.
-        [few] Textul este prea lung. Scrieți cel mult { $max } caractere.
-       *[other] Textul este prea lung. Scrieți cel mult { $max } de caractere.
-    }
+reask-text-long = Este mult de citit. Trimiteți o variantă mai scurtă: câteva propoziții sunt de ajuns.
 reask-postcode = Trimiteți prima parte a codului poștal, de ex. SE15, sau 0 ca să săriți peste.
     .voice = Apăsați 0 ca să săriți peste.
 reask-language = Trimiteți numărul limbii dvs.

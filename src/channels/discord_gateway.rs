@@ -35,10 +35,10 @@ use crate::i18n::Locales;
 use crate::service::{Gather, InboundMessage, Reply};
 use serde_json::{Value, json};
 use serenity::all::{
-    ApplicationId, ChannelId, Command, CommandDataOption, CommandDataOptionValue,
-    CommandOptionType, ComponentInteractionDataKind, Context, CreateCommand, CreateCommandOption,
-    EventHandler, GatewayIntents, Interaction, InteractionId, Member, Message, MessageType, Ready,
-    User,
+    ActionRowComponent, ApplicationId, ChannelId, Command, CommandDataOption,
+    CommandDataOptionValue, CommandOptionType, ComponentInteractionDataKind, Context,
+    CreateCommand, CreateCommandOption, EventHandler, GatewayIntents, Interaction, InteractionId,
+    Member, Message, MessageType, Ready, User,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -168,7 +168,8 @@ fn who(v: &mut Value, member: Option<&Member>, user: &User) {
 
 /// The interaction as the HTTP endpoint receives it: the fields
 /// [`crate::http::discord::handle_interaction`] reads. `None` for kinds
-/// the bot does not use (autocomplete, modals).
+/// the bot does not use (autocomplete). A submitted modal (the `/raise`
+/// form) carries its text inputs' values.
 pub fn to_handler_json(i: &Interaction) -> Option<Value> {
     match i {
         Interaction::Ping(p) => Some(json!({"type": 1, "id": p.id.to_string()})),
@@ -207,6 +208,39 @@ pub fn to_handler_json(i: &Interaction) -> Option<Value> {
             who(&mut v, c.member.as_ref(), &c.user);
             Some(v)
         }
+        Interaction::Modal(m) => {
+            let rows: Vec<Value> = m
+                .data
+                .components
+                .iter()
+                .map(|row| {
+                    let inputs: Vec<Value> = row
+                        .components
+                        .iter()
+                        .filter_map(|c| match c {
+                            ActionRowComponent::InputText(t) => Some(json!({
+                                "type": 4,
+                                "custom_id": t.custom_id,
+                                "value": t.value.clone().unwrap_or_default(),
+                            })),
+                            _ => None,
+                        })
+                        .collect();
+                    json!({"type": 1, "components": inputs})
+                })
+                .collect();
+            let mut v = json!({
+                "type": 5,
+                "id": m.id.to_string(),
+                "channel_id": m.channel_id.to_string(),
+                "data": {"custom_id": m.data.custom_id, "components": rows},
+            });
+            if let Some(g) = m.guild_id {
+                v["guild_id"] = json!(g.to_string());
+            }
+            who(&mut v, m.member.as_ref(), &m.user);
+            Some(v)
+        }
         _ => None,
     }
 }
@@ -216,6 +250,7 @@ fn reply_to(i: &Interaction) -> Option<(InteractionId, &str)> {
     match i {
         Interaction::Command(c) => Some((c.id, c.token.as_str())),
         Interaction::Component(c) => Some((c.id, c.token.as_str())),
+        Interaction::Modal(m) => Some((m.id, m.token.as_str())),
         _ => None,
     }
 }
@@ -464,6 +499,38 @@ mod tests {
 
     fn parse(v: Value) -> Interaction {
         serde_json::from_value(v).unwrap()
+    }
+
+    /// A submitted `/raise` form, shaped like Discord's documented
+    /// MODAL_SUBMIT payload, reaches the handler with its inputs' values.
+    #[test]
+    fn a_submitted_modal() {
+        let i = parse(json!({
+            "type": 5, "token": "A_UNIQUE_TOKEN", "member": member(), "id": "786008729715212341",
+            "guild_id": "290926798626357999", "app_permissions": "442368",
+            "guild_locale": "en-US", "locale": "en-GB",
+            "data": {"custom_id": "raise", "components": [
+                {"type": 1, "components": [{"type": 4, "custom_id": "description",
+                                            "value": "The walk-in clinic closes too early"}]},
+                {"type": 1, "components": [{"type": 4, "custom_id": "area", "value": ""}]}
+            ]},
+            "channel_id": "645027906669510667", "application_id": "775799577604522054",
+            "version": 1, "entitlements": [], "attachment_size_limit": 10485760,
+            "authorizing_integration_owners": {}, "context": 0
+        }));
+        let v = to_handler_json(&i).unwrap();
+        assert_eq!(v["type"], 5);
+        assert_eq!(v["data"]["custom_id"], "raise");
+        assert_eq!(
+            v["data"]["components"][0]["components"][0]["value"],
+            "The walk-in clinic closes too early"
+        );
+        assert_eq!(
+            v["data"]["components"][1]["components"][0]["custom_id"],
+            "area"
+        );
+        assert_eq!(v["member"]["user"]["id"], "53908232506183680");
+        assert!(reply_to(&i).is_some());
     }
 
     #[test]

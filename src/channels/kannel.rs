@@ -23,7 +23,8 @@ use std::time::Duration;
 
 /// The provider name stored with messages and delivery reports.
 pub const PROVIDER: &str = "kannel";
-/// The longest text accepted from Kannel, in characters (Twilio's limit).
+/// The longest text read from Kannel, in characters (Twilio's limit); the
+/// rest of a longer one is dropped.
 pub const MAX_TEXT_CHARS: usize = 1600;
 /// The longest message id accepted (Kannel's `%I` is a 36-character UUID).
 pub const MAX_ID_CHARS: usize = 64;
@@ -207,9 +208,12 @@ pub fn parse_mo(query: &RawQuery) -> Result<Mo, QueryError> {
         .map(|c| c.trim().to_ascii_uppercase())
         .filter(|c| !c.is_empty());
     let raw = query.bytes("text")?.unwrap_or_default();
-    let text = decode_text(raw, coding, charset.as_deref())?;
-    if text.chars().count() > MAX_TEXT_CHARS {
-        return Err(QueryError::TooLong);
+    let mut text = decode_text(raw, coding, charset.as_deref())?;
+    // Over the limit: keep the first part, so the conversation answers it
+    // as it answers an overlong Twilio message ("too long"), rather than
+    // refusing the request and leaving the person without a reply.
+    if let Some((cut, _)) = text.char_indices().nth(MAX_TEXT_CHARS) {
+        text.truncate(cut);
     }
     Ok(Mo {
         from,
@@ -689,8 +693,13 @@ mod tests {
         for (query, want) in cases {
             assert_eq!(parse_mo(&q(query)).unwrap_err(), want, "{query}");
         }
-        let long = format!("from=%2B447700900123&id=1&text={}", "a".repeat(1601));
-        assert_eq!(parse_mo(&q(&long)).unwrap_err(), QueryError::TooLong);
+        // Over the limit: the first part is kept, so the person still
+        // gets an answer (the same as an overlong Twilio message).
+        let long = format!("from=%2B447700900123&id=1&text={}", "%C4%85".repeat(1601));
+        assert_eq!(
+            parse_mo(&q(&long)).unwrap().text,
+            "ą".repeat(MAX_TEXT_CHARS)
+        );
         let long_id = format!("from=%2B447700900123&text=hi&id={}", "a".repeat(65));
         assert_eq!(parse_mo(&q(&long_id)).unwrap_err(), QueryError::IdTooLong);
     }

@@ -8,6 +8,7 @@ mod answer;
 pub mod language_cases;
 mod run;
 pub use run::VOICE_EXPIRY_SECS;
+pub use run::hidden_category;
 
 use crate::domain::{Channel, IssueRef, LanguageTag, PostcodeDistrict, Timestamp};
 use crate::flow::Flows;
@@ -51,7 +52,19 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "voice-then-hash",
     "voice-goodbye",
     "voice-recording-failed",
+    // After STOP, late votes, STATUS (locales/<tag>/status.ftl).
+    "stopped-help",
+    "vote-closed-soon",
+    "status-issue",
+    "notice-hidden",
+    "notice-merged",
 ];
+
+/// Flows the engine starts by itself, by name (no command leads to them).
+pub const ENGINE_FLOWS: &[&str] = &[STOPPED_CALL_FLOW];
+
+/// A call from someone who opted out: it says so and offers to opt back in.
+pub const STOPPED_CALL_FLOW: &str = "stopped_call";
 
 /// Gives out the numbers of new issues. The host backs it with the store.
 pub trait IdSource {
@@ -109,6 +122,8 @@ pub struct World {
     /// identities voted in it before a FORGET: they may not vote again.
     /// Read it through [`World::voted_before`].
     pub voted_before: bool,
+    /// What STATUS needs to know. Read it through [`World::issues`].
+    pub issues: IssuesView,
     /// Parts left out of this snapshot (see [`World::without`]).
     missing: Parts,
     /// Parts the engine looked at while they were missing.
@@ -133,6 +148,7 @@ impl Parts {
     pub const UPDATES: Parts = Parts(1);
     pub const LINK: Parts = Parts(2);
     pub const VOTED_BEFORE: Parts = Parts(4);
+    pub const ISSUES: Parts = Parts(8);
 
     pub fn contains(self, other: Parts) -> bool {
         self.0 & other.0 == other.0
@@ -180,6 +196,12 @@ impl World {
         self
     }
 
+    pub fn with_issues(mut self, issues: IssuesView) -> World {
+        self.issues = issues;
+        self.missing = Parts(self.missing.0 & !Parts::ISSUES.0);
+        self
+    }
+
     /// The parts the engine looked at that are still missing.
     pub fn wanted(&self) -> Parts {
         Parts(self.wanted.load(std::sync::atomic::Ordering::Relaxed) & self.missing.0)
@@ -206,6 +228,37 @@ impl World {
         self.touch(Parts::VOTED_BEFORE);
         self.voted_before
     }
+
+    pub fn issues(&self) -> &IssuesView {
+        self.touch(Parts::ISSUES);
+        &self.issues
+    }
+}
+
+/// STATUS's view: the issue a message asks about (see
+/// [`Engine::asked_issue`]) and the person's own latest issues.
+#[derive(Debug, Clone, Default)]
+pub struct IssuesView {
+    pub asked: Option<IssueView>,
+    /// What the person raised, newest first.
+    pub mine: Vec<IssueView>,
+}
+
+/// One issue as STATUS tells it.
+#[derive(Debug, Clone)]
+pub struct IssueView {
+    pub issue_ref: IssueRef,
+    pub title: String,
+    /// `new`, `approved`, `hidden` or `merged`.
+    pub status: String,
+    /// Hidden: the reason's category (never the moderator's words).
+    pub hidden_category: Option<String>,
+    pub merged_into: Option<IssueRef>,
+    pub votes: i64,
+    /// The latest Board response: its status and text.
+    pub response: Option<(String, String)>,
+    /// The person asking raised it.
+    pub mine: bool,
 }
 
 /// LINK's view of the person: a phone number already, and the pending code.
@@ -226,6 +279,8 @@ pub struct RoundView {
     pub max_choices: u32,
     /// In ballot order: item 1 first.
     pub items: Vec<(IssueRef, String)>,
+    /// When voting ends, if the round has a closing time.
+    pub closes_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -423,6 +478,12 @@ impl Engine {
         ids: &mut dyn IdSource,
     ) -> Turn {
         run::Run::new(self, person, input, None, world, ids).handle(state)
+    }
+
+    /// The issue a message asks about (`G-1001`, `STATUS G-1001`), for the
+    /// host to read into [`World::issues`].
+    pub fn asked_issue(&self, content: &Content) -> Option<IssueRef> {
+        run::asked_issue(self, content)
     }
 
     /// What a message's text says by itself, whoever sent it and whatever

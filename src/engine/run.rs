@@ -13,6 +13,11 @@ use crate::i18n::{ArgValue, Args, Command, Guess};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+// After STOP, late votes, STATUS: see issue 16.
+mod status;
+pub(super) use status::asked_issue;
+pub use status::hidden_category;
+
 pub(super) struct Run<'a> {
     engine: &'a Engine,
     person: &'a PersonView,
@@ -208,27 +213,16 @@ impl<'a> Run<'a> {
         // "help me", "?": HELP, whatever the question was.
         let command = command.or_else(|| self.help_request(&text));
 
-        // After STOP: silence, except START (and HELP, which carriers
-        // require), and FORGET with the answer to its question: erasure is
-        // a right whether or not someone has opted out.
+        // `G-1001` asks for its status; `STATUS` + words that are no issue
+        // reference is no command.
+        let command = self.status_command(command, &text);
+
+        // After STOP: silence, except START, HELP (carriers require it; it
+        // says how to come back), FORGET with the answer to its question
+        // (erasure is a right whether or not someone has opted out), and a
+        // call, which is answered.
         if self.person.opted_out {
-            let forgetting = state.as_ref().is_some_and(|s| {
-                self.engine
-                    .flows
-                    .command(Command::Forget.name())
-                    .is_some_and(|spec| spec.flow == s.flow)
-            });
-            return match (command, state) {
-                (Some((cmd @ (Command::Start | Command::Help | Command::Forget), arg)), _) => {
-                    let next = self.command(cmd, arg, None);
-                    self.finish(next)
-                }
-                (None, Some(conv)) if forgetting => {
-                    let next = self.answer(conv, &text);
-                    self.finish(next)
-                }
-                (_, state) => self.finish(state),
-            };
+            return self.opted_out_turn(command, state);
         }
 
         // Signposting comes first, before anything else this turn says.
@@ -445,6 +439,10 @@ impl<'a> Run<'a> {
                     VoteArg::Rejected => return state,
                     VoteArg::NotNumbers => {}
                 },
+                Command::Status => {
+                    self.vars.insert("asked".into(), Value::from(arg));
+                    entry.step = arg_step.to_string();
+                }
                 Command::Language => {
                     if let Some(tag) = self.engine.locales.resolve_language(arg) {
                         self.vars
@@ -762,6 +760,7 @@ impl Run<'_> {
                                 self.say(message, a);
                             }
                         }
+                        Some(ListSource::Status) => self.say_status(message),
                         None => {
                             let a = self.args();
                             self.say(message, a);
@@ -887,6 +886,7 @@ impl Run<'_> {
             | Condition::LinkCodeWrong
             | Condition::LinkCodeExpired => self.link == Some(c),
             Condition::HasDraft => self.parked().is_some_and(|p| conv_has_draft(&p)),
+            Condition::VotingClosed => self.voting_closed(),
         }
     }
 
@@ -934,6 +934,8 @@ impl Run<'_> {
                 self.vars
                     .insert("ref".into(), Value::from(IssueRef::new(number).to_string()));
             }
+            // Too late for this round: no vote (`voting_closed` says so).
+            Action::CastVote if self.voting_closed() => {}
             Action::CastVote => {
                 let positions = self.var_positions("choices");
                 let chosen_round = self.vars.get("round_id").and_then(Value::as_i64);

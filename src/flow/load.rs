@@ -284,6 +284,18 @@ pub fn load_from(source: Files, dir: &Path, locales: &Locales) -> (Option<Flows>
     for id in REQUIRED_MESSAGES {
         ck.message(&commands_path, None, id);
     }
+    // Flows the engine starts by itself.
+    if commands.is_some() {
+        for name in crate::engine::ENGINE_FLOWS {
+            match flows.get(*name) {
+                Some(f) => roots.push(StepRef {
+                    flow: f.name.clone(),
+                    step: f.start.clone(),
+                }),
+                None => ck.error(&commands_path, None, format!("flow `{name}` is missing")),
+            }
+        }
+    }
 
     // Reachability, across flows.
     let mut seen: BTreeSet<StepRef> = BTreeSet::new();
@@ -586,6 +598,11 @@ pub fn sample_args() -> Args {
         ("pending", ArgValue::from("no")),
         ("label", ArgValue::from("Raise an issue")),
         ("code", ArgValue::from("042917")),
+        // STATUS and the notices to raisers (locales/<tag>/status.ftl).
+        ("state", ArgValue::from("found")),
+        ("reason", ArgValue::from("personal")),
+        ("into", ArgValue::from("G-1043")),
+        ("response", ArgValue::from("committed")),
     ] {
         a.insert(k.to_string(), v);
     }

@@ -154,6 +154,8 @@ pub enum OptionSource {
 pub enum ListSource {
     /// The latest Board responses the person should hear.
     Updates,
+    /// STATUS: the issue asked about, or the person's own issues.
+    Status,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -184,6 +186,9 @@ pub enum Condition {
     /// A conversation set aside by a command (see `Action::Resume`) holds
     /// an issue that was not sent yet.
     HasDraft,
+    /// The open round's closing time has passed, but it has not been closed
+    /// yet: votes are refused, results are coming.
+    VotingClosed,
 }
 
 impl Condition {
@@ -202,6 +207,7 @@ impl Condition {
             Condition::LinkCodeWrong => "link_code_wrong",
             Condition::LinkCodeExpired => "link_code_expired",
             Condition::HasDraft => "has_draft",
+            Condition::VotingClosed => "voting_closed",
         }
     }
 }

@@ -239,22 +239,34 @@ async fn run_text(
     text: &str,
     provider_id: String,
 ) -> crate::service::Result<Value> {
-    let reply = g
-        .handle_inbound(InboundMessage {
-            identity: Identity {
-                kind: IdentityKind::Discord,
-                address: user.to_string(),
-            },
-            channel: Channel::Discord,
-            content: Content::Text(text.to_string()),
-            provider_id: Some(("discord".into(), provider_id)),
-            language_hint: None,
-        })
-        .await?;
+    let reply = run_reply(g, user, text, provider_id).await?;
+    Ok(reply_answer(g, &reply))
+}
+
+async fn run_reply(
+    g: &Gather,
+    user: &str,
+    text: &str,
+    provider_id: String,
+) -> crate::service::Result<Reply> {
+    g.handle_inbound(InboundMessage {
+        identity: Identity {
+            kind: IdentityKind::Discord,
+            address: user.to_string(),
+        },
+        channel: Channel::Discord,
+        content: Content::Text(text.to_string()),
+        provider_id: Some(("discord".into(), provider_id)),
+        language_hint: None,
+    })
+    .await
+}
+
+fn reply_answer(g: &Gather, reply: &Reply) -> Value {
     let components = if reply.duplicate {
         Vec::new()
     } else {
-        answer_buttons(g, &reply)
+        answer_buttons(g, reply)
     };
     let content = if reply.messages.is_empty() {
         // An opted-out person gets silence by SMS; Discord needs an answer.
@@ -262,7 +274,95 @@ async fn run_text(
     } else {
         reply.messages.join("\n\n")
     };
-    Ok(ephemeral(g, "", Some(content), components))
+    ephemeral(g, "", Some(content), components)
+}
+
+/// `/raise` without text: a form (interaction response type 9, MODAL) with
+/// a paragraph for the description and a short, optional field for the
+/// area, in the person's language. Buttons cannot take free text.
+async fn raise_modal(g: &Gather, user: &str) -> crate::service::Result<Value> {
+    let locales = g.engine.locales();
+    let known = {
+        let mut tx = g.store.begin().await?;
+        tx.person_by_identity(&Identity {
+            kind: IdentityKind::Discord,
+            address: user.to_string(),
+        })
+        .await?
+    };
+    let lang = known
+        .map(|p| p.language)
+        .filter(|l| locales.has_language(l))
+        .unwrap_or_else(|| locales.default_language().clone());
+    // Discord allows 45 characters in a modal's title and labels.
+    let text = |id: &str| -> String {
+        locales
+            .format(&lang, id, &Args::new())
+            .chars()
+            .take(45)
+            .collect()
+    };
+    Ok(json!({"type": 9, "data": {
+        "custom_id": RAISE_MODAL,
+        "title": text("menu-raise"),
+        "components": [
+            {"type": 1, "components": [{
+                "type": 4, "custom_id": "description", "style": 2,
+                "label": text("discord-raise-describe"),
+                "min_length": 10, "max_length": 1000, "required": true
+            }]},
+            {"type": 1, "components": [{
+                "type": 4, "custom_id": "area", "style": 1,
+                "label": text("discord-raise-area"),
+                "max_length": 10, "required": false
+            }]}
+        ]
+    }}))
+}
+
+/// The `custom_id` of the `/raise` form.
+const RAISE_MODAL: &str = "raise";
+
+/// A text input's value in a MODAL_SUBMIT interaction.
+fn modal_value<'a>(i: &'a Value, custom_id: &str) -> Option<&'a str> {
+    i.pointer("/data/components")?
+        .as_array()?
+        .iter()
+        .filter_map(|row| row.get("components").and_then(Value::as_array))
+        .flatten()
+        .find(|c| c.get("custom_id").and_then(Value::as_str) == Some(custom_id))?
+        .get("value")?
+        .as_str()
+}
+
+/// The `/raise` form sent: the raise journey, with the description and
+/// (when given, and the journey asks for it) the area answered; the reply
+/// is the next question (how you are involved, with buttons).
+async fn raise_submitted(
+    g: &Gather,
+    user: &str,
+    i: &Value,
+    id: String,
+) -> crate::service::Result<Value> {
+    let description = modal_value(i, "description").map(str::trim).unwrap_or("");
+    if description.is_empty() {
+        return raise_modal(g, user).await;
+    }
+    run_reply(g, user, "MENU", format!("{id}:menu")).await?;
+    run_reply(g, user, "1", format!("{id}:raise")).await?;
+    let mut reply = run_reply(g, user, description, format!("{id}:describe")).await?;
+    let asks_area = reply
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Ask(p) if p.expect == Expect::PostcodeDistrict));
+    if let Some(area) = modal_value(i, "area")
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        && asks_area
+    {
+        reply = run_reply(g, user, area, id).await?;
+    }
+    Ok(reply_answer(g, &reply))
 }
 
 fn option_str<'a>(i: &'a Value, name: &str) -> Option<&'a str> {
@@ -315,10 +415,7 @@ pub async fn handle_interaction_with(
                     // Four words or more, when nothing else is going on,
                     // starts raising an issue with those words.
                     Some(text) => run_text(g, user, text, id).await,
-                    None => {
-                        run_text(g, user, "MENU", format!("{id}:menu")).await?;
-                        run_text(g, user, "1", id).await
-                    }
+                    None => raise_modal(g, user).await,
                 },
                 "vote" => run_text(g, user, "VOTE", id).await,
                 "updates" => run_text(g, user, "UPDATES", id).await,
@@ -364,6 +461,17 @@ pub async fn handle_interaction_with(
                     ChatVote::Duplicate => locale_text(g, "vote-counted"),
                 };
                 return Ok(ephemeral(g, "", Some(text), Vec::new()));
+            }
+            Ok(ephemeral(g, "help", None, Vec::new()))
+        }
+        // MODAL_SUBMIT: the `/raise` form.
+        5 => {
+            let custom = i
+                .pointer("/data/custom_id")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if custom == RAISE_MODAL {
+                return raise_submitted(g, user, i, id).await;
             }
             Ok(ephemeral(g, "help", None, Vec::new()))
         }

@@ -46,10 +46,12 @@ pub enum Command {
     Updates,
     Vote,
     Link,
+    /// Where is my issue: `STATUS G-1001`, or the person's own issues.
+    Status,
 }
 
 impl Command {
-    pub const ALL: [Command; 9] = [
+    pub const ALL: [Command; 10] = [
         Command::Help,
         Command::Stop,
         Command::Start,
@@ -59,6 +61,7 @@ impl Command {
         Command::Updates,
         Command::Vote,
         Command::Link,
+        Command::Status,
     ];
 
     pub fn name(self) -> &'static str {
@@ -72,6 +75,7 @@ impl Command {
             Command::Updates => "updates",
             Command::Vote => "vote",
             Command::Link => "link",
+            Command::Status => "status",
         }
     }
 
@@ -81,7 +85,7 @@ impl Command {
 
     /// Commands that may be followed by something (`VOTE 3`, `LANGUAGE pl`).
     pub fn takes_argument(self) -> bool {
-        matches!(self, Command::Vote | Command::Language)
+        matches!(self, Command::Vote | Command::Language | Command::Status)
     }
 }
 
@@ -118,6 +122,8 @@ pub struct KeywordFile {
     #[serde(default)]
     pub link: Vec<String>,
     #[serde(default)]
+    pub status: Vec<String>,
+    #[serde(default)]
     pub yes: Vec<String>,
     #[serde(default)]
     pub no: Vec<String>,
@@ -136,7 +142,7 @@ pub struct KeywordFile {
 }
 
 impl KeywordFile {
-    fn command_words(&self) -> [(Command, &Vec<String>); 9] {
+    fn command_words(&self) -> [(Command, &Vec<String>); 10] {
         [
             (Command::Help, &self.help),
             (Command::Stop, &self.stop),
@@ -147,6 +153,7 @@ impl KeywordFile {
             (Command::Updates, &self.updates),
             (Command::Vote, &self.vote),
             (Command::Link, &self.link),
+            (Command::Status, &self.status),
         ]
     }
 }

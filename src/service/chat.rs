@@ -65,6 +65,16 @@ impl Gather {
         };
         let open = tx.current_round().await?;
         let outcome = match open {
+            // Past its closing time, before the closing job: no vote, and
+            // the results are coming.
+            Some(r)
+                if round.is_none_or(|want| want == r.id)
+                    && r.closes_at.is_some_and(|at| now >= at) =>
+            {
+                ChatVote::NoRound {
+                    text: locales.format(&language, "vote-closed-soon", &Args::new()),
+                }
+            }
             Some(r) if round.is_none_or(|want| want == r.id) => {
                 match r.items.iter().find(|i| i.position == position) {
                     Some(_) if self.voted_before(tx.as_mut(), r.id, person.id).await? => {

@@ -136,7 +136,7 @@ impl Gather {
         let mut world = self
             .world(tx.as_mut(), person.id)
             .await?
-            .without(Parts::UPDATES | Parts::LINK | Parts::VOTED_BEFORE);
+            .without(Parts::UPDATES | Parts::LINK | Parts::VOTED_BEFORE | Parts::ISSUES);
         // The turn first runs with a placeholder number: most turns raise no
         // issue, and those never touch the issue numbers at all.
         let mut ids = SequentialIds(0);
@@ -182,6 +182,13 @@ impl Gather {
                     None => false,
                 };
                 world = world.with_voted_before(before);
+            }
+            if wanted.contains(Parts::ISSUES) {
+                let asked = self.engine.asked_issue(&msg.content);
+                let issues = self
+                    .issues_view(tx.as_mut(), person.id, &language, asked)
+                    .await?;
+                world = world.with_issues(issues);
             }
             turn = guarded(&world, &mut ids, state.clone());
         }
@@ -405,6 +412,7 @@ impl Gather {
                 .into_iter()
                 .map(|i| (i.issue_ref, i.title))
                 .collect(),
+            closes_at: r.closes_at,
         });
         world.my_ballot = my_ballot;
         Ok(world)

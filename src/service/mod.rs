@@ -8,6 +8,7 @@ mod link;
 mod organiser;
 mod outbox;
 pub mod records;
+mod status;
 pub mod voice;
 pub mod votes;
 

@@ -97,7 +97,15 @@ impl Gather {
             .issue(issue)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("no issue {issue}")))?;
+        // The raiser hears why (the reason's category, not its words).
+        let told = status == IssueStatus::Hidden
+            && self
+                .notify_raiser(tx.as_mut(), issue, super::status::RaiserNotice::Hidden)
+                .await?;
         tx.commit().await?;
+        if told {
+            crate::outbox::nudge(&self.outbox_wake);
+        }
         Ok(updated)
     }
 
@@ -133,7 +141,14 @@ impl Gather {
             .issue(into)
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("no issue {into}")))?;
+        // The raiser hears which issue they now follow.
+        let told = self
+            .notify_raiser(tx.as_mut(), from, super::status::RaiserNotice::Merged)
+            .await?;
         tx.commit().await?;
+        if told {
+            crate::outbox::nudge(&self.outbox_wake);
+        }
         Ok(target)
     }
 

@@ -560,4 +560,22 @@ pub trait Tx: Send {
     /// Marks a queued message as one that goes even though its person has
     /// opted out: the one confirmation of an opt-out, and HELP replies.
     async fn exempt_from_opt_out(&mut self, id: i64) -> Result<()>;
+
+    // --- STATUS and notices to raisers (issue 16) -------------------------
+
+    /// Who raised an issue, the votes it got and its latest Board response
+    /// (status and texts by language). `None` when there is no such issue.
+    async fn issue_facts(&mut self, issue_ref: IssueRef) -> Result<Option<IssueFacts>>;
+    /// The issues a person raised, newest first.
+    async fn raised_by(&mut self, person: PersonId, limit: u32) -> Result<Vec<IssueRef>>;
+}
+
+/// What STATUS and the notices to raisers need beyond [`Issue`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueFacts {
+    pub raised_by: Option<PersonId>,
+    /// Ballots that chose it, in every round.
+    pub votes: i64,
+    /// The latest Board response: its status and texts by language.
+    pub latest: Option<(ResponseStatus, Vec<(String, String)>)>,
 }

@@ -41,6 +41,7 @@
 //! the store raises itself before touching the database (a pre-checked
 //! conflict, a missing row) leave the transaction usable, as on SQLite.
 
+use super::IssueFacts;
 use super::migrate::{self, Migration};
 use super::sqlite::rank_results;
 use super::{
@@ -1762,6 +1763,65 @@ impl Tx for PgTx {
 
     async fn exempt_from_opt_out(&mut self, id: i64) -> Result<()> {
         self.exempt_from_opt_out_sql(id).await
+    }
+
+    async fn issue_facts(&mut self, r: IssueRef) -> Result<Option<IssueFacts>> {
+        let raised: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT raised_by FROM issues WHERE number = $1")
+                .bind(num(r))
+                .fetch_optional(self.conn())
+                .await
+                .map_err(|e| self.fail(e))?;
+        let Some((raised_by,)) = raised else {
+            return Ok(None);
+        };
+        let votes: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM ballot_choices WHERE issue_number = $1")
+                .bind(num(r))
+                .fetch_one(self.conn())
+                .await
+                .map_err(|e| self.fail(e))?;
+        let latest: Option<(i64, String)> = sqlx::query_as(
+            "SELECT id, status FROM responses WHERE issue_number = $1 \
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(num(r))
+        .fetch_optional(self.conn())
+        .await
+        .map_err(|e| self.fail(e))?;
+        let latest = match latest {
+            Some((id, status)) => {
+                let texts: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT language, text FROM response_texts WHERE response_id = $1 \
+                     ORDER BY language COLLATE \"C\"",
+                )
+                .bind(id)
+                .fetch_all(self.conn())
+                .await
+                .map_err(|e| self.fail(e))?;
+                let status = ResponseStatus::parse(&status)
+                    .ok_or_else(|| corrupt(format!("unknown response status {status:?}")))?;
+                Some((status, texts))
+            }
+            None => None,
+        };
+        Ok(Some(IssueFacts {
+            raised_by,
+            votes,
+            latest,
+        }))
+    }
+
+    async fn raised_by(&mut self, person: PersonId, limit: u32) -> Result<Vec<IssueRef>> {
+        let numbers: Vec<i64> = sqlx::query_scalar(
+            "SELECT number FROM issues WHERE raised_by = $1 ORDER BY number DESC LIMIT $2",
+        )
+        .bind(person)
+        .bind(i64::from(limit))
+        .fetch_all(self.conn())
+        .await
+        .map_err(|e| self.fail(e))?;
+        numbers.into_iter().map(issue_ref).collect()
     }
 }
 

@@ -5,6 +5,7 @@
 //! write lock at once: two steps (for one person or anyone else) are
 //! serialised instead of failing half-way with `SQLITE_BUSY` on upgrade.
 
+use super::IssueFacts;
 use super::migrate::{self, Migration};
 use super::{
     ClaimCheck, DeliveryStatus, DeliveryTarget, Direction, Issue, IssueStatus, NewIssue,
@@ -1933,6 +1934,69 @@ impl Tx for SqliteTx {
 
     async fn exempt_from_opt_out(&mut self, id: i64) -> Result<()> {
         self.exempt_from_opt_out_sql(id).await
+    }
+
+    async fn issue_facts(&mut self, r: IssueRef) -> Result<Option<IssueFacts>> {
+        let raised = lite::query("SELECT raised_by FROM issues WHERE number = ?1")
+            .bind(num(r))
+            .fetch_optional(self.conn())
+            .await
+            .map_err(db)?;
+        let Some(raised) = raised else {
+            return Ok(None);
+        };
+        let raised_by: Option<i64> = raised.try_get(0).map_err(db)?;
+        let votes: i64 =
+            lite::query_scalar("SELECT COUNT(*) FROM ballot_choices WHERE issue_number = ?1")
+                .bind(num(r))
+                .fetch_one(self.conn())
+                .await
+                .map_err(db)?;
+        let latest = lite::query(
+            "SELECT id, status FROM responses WHERE issue_number = ?1 \
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(num(r))
+        .fetch_optional(self.conn())
+        .await
+        .map_err(db)?;
+        let latest: Option<(i64, String)> = match latest {
+            Some(row) => Some((row.try_get(0).map_err(db)?, row.try_get(1).map_err(db)?)),
+            None => None,
+        };
+        let latest = match latest {
+            Some((id, status)) => {
+                let texts: Vec<(String, String)> = lite::query_as(
+                    "SELECT language, text FROM response_texts WHERE response_id = ?1 \
+                     ORDER BY language",
+                )
+                .bind(id)
+                .fetch_all(self.conn())
+                .await
+                .map_err(db)?;
+                let status = ResponseStatus::parse(&status)
+                    .ok_or_else(|| corrupt(format!("unknown response status {status:?}")))?;
+                Some((status, texts))
+            }
+            None => None,
+        };
+        Ok(Some(IssueFacts {
+            raised_by,
+            votes,
+            latest,
+        }))
+    }
+
+    async fn raised_by(&mut self, person: PersonId, limit: u32) -> Result<Vec<IssueRef>> {
+        let numbers: Vec<i64> = lite::query_scalar(
+            "SELECT number FROM issues WHERE raised_by = ?1 ORDER BY number DESC LIMIT ?2",
+        )
+        .bind(person)
+        .bind(i64::from(limit))
+        .fetch_all(self.conn())
+        .await
+        .map_err(db)?;
+        numbers.into_iter().map(issue_ref).collect()
     }
 }
 
