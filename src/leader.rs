@@ -243,6 +243,24 @@ pub async fn run_singletons(
             term_stopped.clone(),
             ROUND_TIMER_INTERVAL,
         )));
+        // Recordings FORGET asked to delete at Twilio
+        // (The same job drops the LINK limits' old counts.)
+        let deleter = match crate::channels::twilio_recordings::RecordingDeleter::from_config(
+            &config,
+        ) {
+            Some(Ok(deleter)) => Some(deleter),
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "FORGET: cannot build the HTTP client; recordings are not deleted at Twilio");
+                None
+            }
+            None => None,
+        };
+        tasks.push(tokio::spawn(crate::channels::twilio_recordings::run(
+            gather.clone(),
+            deleter,
+            term_stopped.clone(),
+            crate::channels::twilio_recordings::INTERVAL,
+        )));
         let stopping = tokio::select! {
             _ = leading.wait_for(|l| !*l) => false,
             _ = stopped.wait_for(|s| *s) => true,

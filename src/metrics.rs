@@ -70,7 +70,16 @@ pub static DELIVERY_REPORTS: Counter = Counter::new(
     "Delivery status callbacks received from providers.",
 );
 
-static ALL: [&Counter; 11] = [
+pub static LINK_CODES_LIMITED: Counter = Counter::new(
+    "gather_link_codes_limited_total",
+    "LINK codes not texted: the limit per number or per requester was reached.",
+);
+pub static RECORDINGS_DELETED: Counter = Counter::new(
+    "gather_recordings_deleted_total",
+    "Call recordings deleted at the provider after a FORGET.",
+);
+
+static ALL: [&Counter; 13] = [
     &MESSAGES_IN,
     &MESSAGES_OUT,
     &ISSUES_RAISED,
@@ -82,6 +91,8 @@ static ALL: [&Counter; 11] = [
     &OUTBOX_FAILED,
     &OUTBOX_CANCELLED,
     &DELIVERY_REPORTS,
+    &LINK_CODES_LIMITED,
+    &RECORDINGS_DELETED,
 ];
 
 /// The Prometheus text exposition format.

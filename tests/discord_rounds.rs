@@ -27,7 +27,15 @@ use tower::ServiceExt;
 const ORGANISER_ROLE: &str = "539082325061836999";
 const CHANNEL: &str = "645027906669510667";
 const GONE_CHANNEL: &str = "645027906669510999";
-const TIMESTAMP: &str = "1767607200";
+/// Discord's signed timestamp: now, in Unix seconds (Gather refuses one more
+/// than five minutes away from its clock).
+fn discord_ts() -> String {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string()
+}
 const TOKEN: &str = "test-bot-token-xyz";
 
 #[derive(Debug, Clone)]
@@ -146,11 +154,12 @@ fn hex(bytes: &[u8]) -> String {
 
 async fn post(g: &Gather, rest: Option<Arc<DiscordRest>>, body: &Value) -> Value {
     let raw = serde_json::to_vec(body).unwrap();
-    let mut msg = TIMESTAMP.as_bytes().to_vec();
+    let ts = discord_ts();
+    let mut msg = ts.as_bytes().to_vec();
     msg.extend_from_slice(&raw);
     let req = Request::post("/webhooks/discord/interactions")
         .header("content-type", "application/json")
-        .header("x-signature-timestamp", TIMESTAMP)
+        .header("x-signature-timestamp", &ts)
         .header("x-signature-ed25519", hex(&key().sign(&msg).to_bytes()));
     let webhooks = Webhooks {
         discord: DiscordWebhookConfig::new(

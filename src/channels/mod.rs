@@ -10,6 +10,7 @@ pub mod matrix;
 pub mod render;
 pub mod segments;
 pub mod twilio;
+pub mod twilio_recordings;
 pub mod twilio_rest;
 pub mod twilio_voice;
 

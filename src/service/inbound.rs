@@ -208,8 +208,15 @@ impl Gather {
                 Event::OptedIn => tx.set_opted_out(person.id, false, now).await?,
                 Event::Forgotten => forget = true,
                 Event::LinkCodeRequested { phone } => {
-                    self.request_link_code(tx.as_mut(), person.id, &turn.language, phone, now)
-                        .await?;
+                    self.request_link_code(
+                        tx.as_mut(),
+                        person.id,
+                        &msg.identity,
+                        &turn.language,
+                        phone,
+                        now,
+                    )
+                    .await?;
                 }
                 Event::LinkCodeWrong => self.link_code_wrong(tx.as_mut(), person.id, now).await?,
                 Event::LinkConfirmed => {
@@ -264,6 +271,13 @@ impl Gather {
             tx.merge_people(person.id, into).await?;
         }
         tx.commit().await?;
+        if forget {
+            // Old copies of the erased rows (SQLite's WAL, PostgreSQL's dead
+            // rows): best effort, the FORGET itself is done.
+            if let Err(e) = self.store.after_forget().await {
+                tracing::warn!(error = %e, "FORGET: could not clear old copies");
+            }
+        }
         crate::metrics::MESSAGES_IN.inc();
         crate::metrics::MESSAGES_OUT.add(reply.messages.len() as u64);
         Ok(reply)
