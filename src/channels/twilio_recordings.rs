@@ -161,6 +161,12 @@ impl Gather {
             }
             tx.commit().await?;
         }
+        if done > 0 {
+            // The deleted rows held the recordings' URLs: no old copy.
+            if let Err(e) = self.store.after_forget().await {
+                tracing::warn!(error = %e, "FORGET: could not clear old copies");
+            }
+        }
         Ok(done)
     }
 }

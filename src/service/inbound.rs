@@ -245,6 +245,15 @@ impl Gather {
             events: turn.events.clone(),
         };
 
+        // LINK: the number typed is kept only with the pending code (which
+        // FORGET of that number erases), not in the conversation or the log.
+        let link_requested = turn
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::LinkCodeRequested { .. }));
+        if link_requested && let Some(c) = turn.conversation.as_mut() {
+            c.vars.remove("phone");
+        }
         if forget {
             tx.forget_person(person.id).await?;
         } else {
@@ -257,7 +266,7 @@ impl Gather {
             };
             tx.save_conversation(person.id, state_json.as_deref(), now)
                 .await?;
-            log_turn(tx.as_mut(), person.id, msg, &reply, now).await?;
+            log_turn(tx.as_mut(), person.id, msg, &reply, link_requested, now).await?;
         }
         if let Some((provider, id)) = &msg.provider_id {
             let stored = serde_json::to_string(&reply)
@@ -353,9 +362,11 @@ async fn log_turn(
     person: PersonId,
     msg: &InboundMessage,
     reply: &Reply,
+    phone_number: bool,
     now: Timestamp,
 ) -> Result<(), StoreError> {
     let text = match &msg.content {
+        Content::Text(_) if phone_number => "[phone number]".to_string(),
         Content::Text(t) => t.clone(),
         Content::Keys(k) => format!("[keys {k}]"),
     };
