@@ -461,10 +461,13 @@ async fn round_post(
     };
     let channel = i.get("channel_id").and_then(Value::as_str);
     if let (Some(rest), Some(channel)) = (rest, channel) {
-        let nonce = i
-            .get("id")
-            .and_then(Value::as_str)
-            .map(|id| format!("p{id}"));
+        // The same round in the same channel: the same nonce, so an
+        // organiser who posts again because Discord was slow to answer
+        // gets the message already made (Discord's enforced nonce, a few
+        // minutes), not a second shortlist.
+        let nonce = Some(crate::channels::discord_rounds::shortlist_nonce(
+            round.id, channel,
+        ));
         match rest
             .post_shortlist(g, channel, &round, nonce.as_deref())
             .await
