@@ -256,6 +256,32 @@ pub async fn run_singletons(
             term_stopped.clone(),
             move || close_rounds_when_due(g.clone(), s.clone(), ROUND_TIMER_INTERVAL),
         ));
+        // Recordings FORGET asked to delete at Twilio
+        // (The same job drops the LINK limits' old counts.)
+        let deleter = match crate::channels::twilio_recordings::RecordingDeleter::from_config(
+            &config,
+        ) {
+            Some(Ok(deleter)) => Some(deleter),
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "FORGET: cannot build the HTTP client; recordings are not deleted at Twilio");
+                None
+            }
+            None => None,
+        };
+        let (g, s) = (gather.clone(), term_stopped.clone());
+        tasks.push(crate::supervise::spawn(
+            "recording-deletions",
+            crate::supervise::Backoff::DEFAULT,
+            term_stopped.clone(),
+            move || {
+                crate::channels::twilio_recordings::run(
+                    g.clone(),
+                    deleter.clone(),
+                    s.clone(),
+                    crate::channels::twilio_recordings::INTERVAL,
+                )
+            },
+        ));
         let stopping = tokio::select! {
             _ = leading.wait_for(|l| !*l) => false,
             _ = stopped.wait_for(|s| *s) => true,

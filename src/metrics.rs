@@ -75,7 +75,16 @@ pub static TURN_PANICS: Counter = Counter::new(
     "Conversation turns that panicked and were answered with an apology.",
 );
 
-static ALL: [&Counter; 12] = [
+pub static LINK_CODES_LIMITED: Counter = Counter::new(
+    "gather_link_codes_limited_total",
+    "LINK codes not texted: the limit per number or per requester was reached.",
+);
+pub static RECORDINGS_DELETED: Counter = Counter::new(
+    "gather_recordings_deleted_total",
+    "Call recordings deleted at the provider after a FORGET.",
+);
+
+static ALL: [&Counter; 14] = [
     &MESSAGES_IN,
     &MESSAGES_OUT,
     &ISSUES_RAISED,
@@ -88,6 +97,8 @@ static ALL: [&Counter; 12] = [
     &OUTBOX_CANCELLED,
     &DELIVERY_REPORTS,
     &TURN_PANICS,
+    &LINK_CODES_LIMITED,
+    &RECORDINGS_DELETED,
 ];
 
 /// Restarts of supervised tasks, by task name (see [`crate::supervise`]).

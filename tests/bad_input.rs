@@ -30,7 +30,15 @@ const ADMIN: &str = "admin-token-for-bad-input-0123456789";
 const TWILIO: &str = "twilio-token-for-bad-input-0123";
 const KANNEL: &str = "kannel-secret-bad-input";
 const PUBLIC: &str = "https://gather.example.org";
-const TS: &str = "1767607200";
+/// Discord's signed timestamp: now, in Unix seconds (Gather refuses one more
+/// than five minutes away from its clock).
+fn discord_ts() -> String {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string()
+}
 
 fn discord_key() -> SigningKey {
     SigningKey::from_bytes(&[9u8; 32])
@@ -1062,9 +1070,10 @@ async fn send(app: &App, c: &Case, session: &(String, String)) -> StatusCode {
             uri = format!("{uri}{sep}secret={KANNEL}");
         }
         Auth::Discord => {
-            let mut msg = TS.as_bytes().to_vec();
+            let ts = discord_ts();
+            let mut msg = ts.as_bytes().to_vec();
             msg.extend_from_slice(&body);
-            req = req.header("x-signature-timestamp", TS).header(
+            req = req.header("x-signature-timestamp", &ts).header(
                 "x-signature-ed25519",
                 hex(&discord_key().sign(&msg).to_bytes()),
             );

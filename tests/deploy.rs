@@ -320,3 +320,28 @@ fn dockerfile_builds_as_ci_does_and_runs_unprivileged() {
         }
     }
 }
+
+/// Kannel prints a get-url's query in its logs, so every example puts the
+/// Kannel secret in the get-url's user info (basic auth), never in the
+/// query as `secret=` (still accepted, for older configurations).
+#[test]
+fn kannel_examples_send_the_secret_by_basic_auth_not_in_the_query() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for file in ["deploy/kannel.conf", "README.md", "docs/deploy.md"] {
+        let body =
+            std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        // docs/deploy.md wraps its get-url over two lines.
+        let flat = body.replace("get-url =\n  ", "get-url = ");
+        for line in flat.lines().filter(|l| l.contains("get-url =")) {
+            seen += 1;
+            assert!(!line.contains("secret="), "{file}: {line}");
+            assert!(line.contains("kannel:"), "{file}: no basic auth in {line}");
+            assert!(line.contains("/webhooks/kannel/sms?"), "{file}: {line}");
+        }
+    }
+    assert!(seen >= 3, "expected a get-url in each example, saw {seen}");
+    let conf = read("kannel.conf");
+    assert!(conf.contains("omit-empty = true"), "{conf}");
+    assert!(conf.contains("max-messages = 0"), "{conf}");
+}

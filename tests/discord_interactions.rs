@@ -4,8 +4,9 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use ed25519_dalek::{Signer, SigningKey};
+use gather::clock::ManualClock;
 use gather::config::Config;
-use gather::domain::{Channel, Identity, IdentityKind, IssueRef, LanguageTag};
+use gather::domain::{Channel, Identity, IdentityKind, IssueRef, LanguageTag, Timestamp};
 use gather::http::Webhooks;
 use gather::http::discord::DiscordWebhookConfig;
 use gather::service::{Gather, RoundInput};
@@ -18,6 +19,8 @@ use tower::ServiceExt;
 
 const ORGANISER_ROLE: &str = "539082325061836999";
 const TIMESTAMP: &str = "1767607200";
+/// The app's clock: the moment `TIMESTAMP` names.
+const NOW_MS: i64 = 1_767_607_200_000;
 
 fn key() -> SigningKey {
     SigningKey::from_bytes(&[7u8; 32])
@@ -55,19 +58,27 @@ async fn app() -> App {
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     let config = Config::from_sources(None, &env).unwrap();
-    App {
-        gather: gather::app::build(&config).await.unwrap(),
-        _dir: dir,
-    }
+    let mut gather = gather::app::build(&config).await.unwrap();
+    gather.clock = std::sync::Arc::new(ManualClock::new(Timestamp(NOW_MS)));
+    App { gather, _dir: dir }
 }
 
 async fn post(app: &App, body: &Value, signature: Option<String>) -> (StatusCode, Value) {
+    post_at(app, body, signature, TIMESTAMP).await
+}
+
+async fn post_at(
+    app: &App,
+    body: &Value,
+    signature: Option<String>,
+    timestamp: &str,
+) -> (StatusCode, Value) {
     let raw = serde_json::to_vec(body).unwrap();
     let mut req = Request::post("/webhooks/discord/interactions")
         .header("content-type", "application/json")
-        .header("x-signature-timestamp", TIMESTAMP);
+        .header("x-signature-timestamp", timestamp);
     let sig = signature.unwrap_or_else(|| {
-        let mut msg = TIMESTAMP.as_bytes().to_vec();
+        let mut msg = timestamp.as_bytes().to_vec();
         msg.extend_from_slice(&raw);
         key()
             .sign(&msg)
@@ -183,6 +194,32 @@ async fn signatures_are_checked_and_ping_answered() {
         .collect();
     let (status, _) = post(&app, &ping, Some(sig)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_replayed_interaction_with_an_old_or_future_timestamp_is_refused() {
+    let app = app().await;
+    let ping = json!({"id": "1", "application_id": "775799577604522054", "type": 1,
+                      "token": "A_UNIQUE_TOKEN", "version": 1});
+    let at = |delta: i64| (NOW_MS / 1000 + delta).to_string();
+    // Correctly signed, but captured more than five minutes ago (or dated
+    // more than five minutes ahead): refused.
+    for delta in [-301, -3600, -86_400, 301, 3600] {
+        let (status, _) = post_at(&app, &ping, None, &at(delta)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{delta}s");
+    }
+    for bad in ["", "soon", "1767607200.5", "-1"] {
+        let (status, _) = post_at(&app, &ping, None, bad).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{bad:?}");
+    }
+    // Within five minutes either way: answered.
+    for delta in [-300, -60, 0, 60, 300] {
+        assert_eq!(
+            post_at(&app, &ping, None, &at(delta)).await,
+            (StatusCode::OK, json!({"type": 1})),
+            "{delta}s"
+        );
+    }
 }
 
 #[tokio::test]

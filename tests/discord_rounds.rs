@@ -27,7 +27,15 @@ use tower::ServiceExt;
 const ORGANISER_ROLE: &str = "539082325061836999";
 const CHANNEL: &str = "645027906669510667";
 const GONE_CHANNEL: &str = "645027906669510999";
-const TIMESTAMP: &str = "1767607200";
+/// Discord's signed timestamp: now, in Unix seconds (Gather refuses one more
+/// than five minutes away from its clock).
+fn discord_ts() -> String {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string()
+}
 const TOKEN: &str = "test-bot-token-xyz";
 
 #[derive(Debug, Clone)]
@@ -146,11 +154,12 @@ fn hex(bytes: &[u8]) -> String {
 
 async fn post(g: &Gather, rest: Option<Arc<DiscordRest>>, body: &Value) -> Value {
     let raw = serde_json::to_vec(body).unwrap();
-    let mut msg = TIMESTAMP.as_bytes().to_vec();
+    let ts = discord_ts();
+    let mut msg = ts.as_bytes().to_vec();
     msg.extend_from_slice(&raw);
     let req = Request::post("/webhooks/discord/interactions")
         .header("content-type", "application/json")
-        .header("x-signature-timestamp", TIMESTAMP)
+        .header("x-signature-timestamp", &ts)
         .header("x-signature-ed25519", hex(&key().sign(&msg).to_bytes()));
     let webhooks = Webhooks {
         discord: DiscordWebhookConfig::new(
@@ -265,7 +274,10 @@ async fn results_follow_the_posted_round_when_it_closes() {
         ("POST", "/api/v10/channels/645027906669510667/messages")
     );
     assert_eq!(p.auth, format!("Bot {TOKEN}"));
-    assert_eq!(p.body["nonce"], "p11");
+    let nonce = gather::channels::discord_rounds::shortlist_nonce(r, CHANNEL);
+    assert_eq!(p.body["nonce"], nonce.as_str());
+    assert_eq!(p.body["enforce_nonce"], true);
+    assert_eq!(nonce.len(), 25);
     assert!(
         p.body["content"]
             .as_str()
@@ -332,6 +344,29 @@ async fn results_follow_the_posted_round_when_it_closes() {
     // Once only.
     assert_eq!(post_due_results(g, &rest).await.unwrap(), 0);
     assert_eq!(calls(&rec).len(), 5);
+}
+
+/// Discord was slow, so the organiser posts the round again: both posts
+/// carry the same enforced nonce, and Discord answers the second with the
+/// message the first made instead of a second shortlist.
+#[tokio::test]
+async fn posting_a_round_again_reuses_its_nonce() {
+    let app = app().await;
+    let g = &app.gather;
+    let (rec, base) = recorder().await;
+    let rest = Arc::new(DiscordRest::new(&base, TOKEN, Duration::from_secs(5)).unwrap());
+    let r = open_round(g).await;
+    post(g, Some(rest.clone()), &round_post("31", CHANNEL)).await;
+    post(g, Some(rest.clone()), &round_post("32", CHANNEL)).await;
+    let posted = calls(&rec);
+    assert_eq!(posted.len(), 2, "{posted:?}");
+    assert_eq!(posted[0].body["nonce"], posted[1].body["nonce"]);
+    assert!(posted.iter().all(|p| p.body["enforce_nonce"] == true));
+    // Another channel, or another round, is another message.
+    let other = gather::channels::discord_rounds::shortlist_nonce(r, "645027906669510668");
+    assert_ne!(posted[0].body["nonce"], other.as_str());
+    let next = gather::channels::discord_rounds::shortlist_nonce(r + 1, CHANNEL);
+    assert_ne!(posted[0].body["nonce"], next.as_str());
 }
 
 #[tokio::test]

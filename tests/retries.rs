@@ -27,7 +27,15 @@ use tower::ServiceExt;
 const TWILIO: &str = "retries-twilio-token-0123456";
 const KANNEL: &str = "retries-kannel-secret";
 const PUBLIC: &str = "https://gather.example.org";
-const TS: &str = "1767607200";
+/// Discord's signed timestamp: now, in Unix seconds (Gather refuses one more
+/// than five minutes away from its clock).
+fn discord_ts() -> String {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string()
+}
 const PERSON: &str = "+447700900801";
 
 fn key() -> SigningKey {
@@ -125,7 +133,8 @@ async fn deliver(app: &App, hook: &Hook, sent: &[i64]) -> String {
                 .unwrap()
         }
         Hook::Discord(body) => {
-            let mut msg = TS.as_bytes().to_vec();
+            let ts = discord_ts();
+            let mut msg = ts.as_bytes().to_vec();
             msg.extend_from_slice(body.as_bytes());
             let sig: String = key()
                 .sign(&msg)
@@ -135,7 +144,7 @@ async fn deliver(app: &App, hook: &Hook, sent: &[i64]) -> String {
                 .collect();
             Request::post("/webhooks/discord/interactions")
                 .header("content-type", "application/json")
-                .header("x-signature-timestamp", TS)
+                .header("x-signature-timestamp", &ts)
                 .header("x-signature-ed25519", sig)
                 .body(Body::from(body.clone()))
                 .unwrap()

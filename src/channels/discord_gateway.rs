@@ -418,6 +418,15 @@ impl EventHandler for Handler {
     }
 }
 
+/// What serenity's `proxy` must be for its REST calls to reach `api_base`:
+/// serenity writes `https://discord.com/api/v10/…` and replaces
+/// `https://discord.com` with the proxy, so `api_base` less its `/api/v10`.
+/// `None` when `api_base` does not end in `/api/v10`.
+pub fn serenity_proxy(api_base: &str) -> Option<String> {
+    let root = api_base.trim_end_matches('/').strip_suffix("/api/v10")?;
+    (!root.is_empty()).then(|| root.to_string())
+}
+
 /// The gateway intents: servers (for the commands) and direct messages.
 /// Not the privileged `MESSAGE_CONTENT`: DMs to the bot carry their content
 /// without it.
@@ -448,7 +457,18 @@ pub async fn run(gather: Gather, settings: GatewaySettings, mut stopped: watch::
             organiser_roles: settings.organiser_roles.clone(),
             rest: rest.clone(),
         };
-        let client = serenity::Client::builder(&settings.bot_token, intents())
+        // serenity's own REST calls (the gateway URL, registering the
+        // commands, answering interactions) go to GATHER_DISCORD_API_BASE
+        // too, through its `proxy`, which stands in for `https://discord.com`.
+        let mut http = serenity::http::HttpBuilder::new(&settings.bot_token)
+            .application_id(ApplicationId::new(settings.application_id));
+        match serenity_proxy(&settings.api_base) {
+            Some(proxy) => http = http.proxy(proxy),
+            None => tracing::warn!(
+                "discord: GATHER_DISCORD_API_BASE does not end in /api/v10; the gateway's own calls go to discord.com"
+            ),
+        }
+        let client = serenity::client::ClientBuilder::new_with_http(http.build(), intents())
             .application_id(ApplicationId::new(settings.application_id))
             .event_handler(handler)
             .await;
@@ -796,6 +816,24 @@ mod tests {
         // serenity's REST client (reqwest 0.12 with rustls on ring).
         let _http = serenity::http::Http::new("not-a-token");
         assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+    }
+
+    #[test]
+    fn the_gateway_uses_the_configured_api_base() {
+        assert_eq!(
+            serenity_proxy("https://discord.com/api/v10").as_deref(),
+            Some("https://discord.com")
+        );
+        assert_eq!(
+            serenity_proxy("http://127.0.0.1:3000/api/v10/").as_deref(),
+            Some("http://127.0.0.1:3000")
+        );
+        assert_eq!(
+            serenity_proxy("https://proxy.example/discord/api/v10").as_deref(),
+            Some("https://proxy.example/discord")
+        );
+        assert_eq!(serenity_proxy("https://discord.com/api/v9"), None);
+        assert_eq!(serenity_proxy("/api/v10"), None);
     }
 
     #[test]

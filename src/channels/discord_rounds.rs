@@ -236,6 +236,15 @@ enum ResultsError {
 
 /// Posts the results of closed rounds under the shortlists posted for them,
 /// once each: how many were posted.
+/// The nonce of a round's shortlist in a channel: the same for every post
+/// of that round there (25 characters, Discord's limit).
+pub fn shortlist_nonce(round: i64, channel: &str) -> String {
+    use sha1::Digest;
+    let digest = sha1::Sha1::digest(format!("gather-shortlist:{round}:{channel}").as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("s{}", &hex[..24])
+}
+
 pub async fn post_due_results(
     gather: &Gather,
     rest: &DiscordRest,

@@ -786,9 +786,14 @@ impl MatrixBot {
                 language_hint: None,
             })
             .await?;
-        // Remember the room, so notices from the outbox come here too.
+        // Remember the room, so notices from the outbox come here too
+        // (not after a FORGET, which has just erased it).
+        let forgotten = reply
+            .events
+            .iter()
+            .any(|e| matches!(e, crate::engine::Event::Forgotten));
         let key = format!("matrix:dm:{sender}");
-        if self.gather.chat_state(&key).await?.as_deref() != Some(room) {
+        if !forgotten && self.gather.chat_state(&key).await?.as_deref() != Some(room) {
             self.gather.set_chat_state(&key, Some(room)).await?;
         }
         // A replayed event is answered again with the same transaction ids:

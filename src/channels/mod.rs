@@ -12,6 +12,7 @@ pub mod render;
 /// `i18n`, below the engine and the flow checks that count them.
 pub use crate::i18n::segments;
 pub mod twilio;
+pub mod twilio_recordings;
 pub mod twilio_rest;
 pub mod twilio_voice;
 

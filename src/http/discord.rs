@@ -98,6 +98,20 @@ pub fn verify(key: &VerifyingKey, signature_hex: &str, timestamp: &str, body: &[
     key.verify(&msg, &sig).is_ok()
 }
 
+/// How far a signed interaction's timestamp may be from our clock.
+pub const MAX_TIMESTAMP_SKEW_SECS: i64 = 5 * 60;
+
+/// Whether `X-Signature-Timestamp` (Unix seconds) is within
+/// [`MAX_TIMESTAMP_SKEW_SECS`] of `now_ms`.
+pub fn fresh(timestamp: &str, now_ms: i64) -> bool {
+    let Ok(secs) = timestamp.trim().parse::<i64>() else {
+        return false;
+    };
+    let now = now_ms.div_euclid(1000);
+    secs.checked_sub(now)
+        .is_some_and(|d| d.abs() <= MAX_TIMESTAMP_SKEW_SECS)
+}
+
 async fn interactions(
     State(state): State<DiscordState>,
     headers: HeaderMap,
@@ -116,6 +130,14 @@ async fn interactions(
         &body,
     ) {
         return (StatusCode::UNAUTHORIZED, "invalid request signature").into_response();
+    }
+    // A captured request replayed later is refused: the signed timestamp
+    // must be within five minutes of now, either way.
+    if !fresh(
+        header("x-signature-timestamp"),
+        state.gather.clock.now().millis(),
+    ) {
+        return (StatusCode::UNAUTHORIZED, "stale request timestamp").into_response();
     }
     let Ok(interaction) = serde_json::from_slice::<Value>(&body) else {
         return (StatusCode::BAD_REQUEST, "not JSON").into_response();
@@ -548,10 +570,13 @@ async fn round_post(
     };
     let channel = i.get("channel_id").and_then(Value::as_str);
     if let (Some(rest), Some(channel)) = (rest, channel) {
-        let nonce = i
-            .get("id")
-            .and_then(Value::as_str)
-            .map(|id| format!("p{id}"));
+        // The same round in the same channel: the same nonce, so an
+        // organiser who posts again because Discord was slow to answer
+        // gets the message already made (Discord's enforced nonce, a few
+        // minutes), not a second shortlist.
+        let nonce = Some(crate::channels::discord_rounds::shortlist_nonce(
+            round.id, channel,
+        ));
         match rest
             .post_shortlist(g, channel, &round, nonce.as_deref())
             .await

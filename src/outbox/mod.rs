@@ -55,6 +55,54 @@ pub enum SendError {
     },
 }
 
+impl SendError {
+    /// The same error with every run of 7 or more digits in its reason (a
+    /// phone number a provider quoted, `+447700900123`) masked.
+    pub fn without_numbers(self) -> SendError {
+        match self {
+            SendError::Retry { reason, after } => SendError::Retry {
+                reason: mask_numbers(&reason),
+                after,
+            },
+            SendError::Unknown { reason } => SendError::Unknown {
+                reason: mask_numbers(&reason),
+            },
+            SendError::Permanent { reason, opted_out } => SendError::Permanent {
+                reason: mask_numbers(&reason),
+                opted_out,
+            },
+        }
+    }
+}
+
+/// Masks every run of 7 or more digits (with a `+` before it, if any) in
+/// `text`, as [`crate::domain::phone::mask`] does.
+pub fn mask_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        let mut j = i;
+        if chars[j] == '+' {
+            j += 1;
+        }
+        let digits_from = j;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j - digits_from >= 7 {
+            let run: String = chars[start..j].iter().collect();
+            out.push_str(&crate::domain::phone::mask(&run));
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// A provider that sends text messages (Twilio's REST API, Kannel).
 #[async_trait]
 pub trait Sender: Send + Sync {
@@ -98,5 +146,18 @@ mod tests {
     fn backoff_doubles_and_caps() {
         let v: Vec<i64> = (1..=9).map(super::backoff_secs).collect();
         assert_eq!(v, vec![30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    #[test]
+    fn numbers_in_provider_errors_are_masked() {
+        assert_eq!(
+            super::mask_numbers("The 'To' number +447700900123 is not valid (21211)"),
+            "The 'To' number +44*****123 is not valid (21211)"
+        );
+        assert_eq!(super::mask_numbers("to 447700900123."), "to 447*****123.");
+        assert_eq!(super::mask_numbers("HTTP 503 + 20429"), "HTTP 503 + 20429");
     }
 }

@@ -399,7 +399,13 @@ impl Worker {
         }
 
         self.rate.acquire(&self.sender.rate_key()).await;
-        let result = self.sender.send(&outgoing(&item)).await;
+        // A provider's error can quote the number: masked before it is
+        // logged or stored.
+        let result = self
+            .sender
+            .send(&outgoing(&item))
+            .await
+            .map_err(SendError::without_numbers);
         // Times recorded below are when the provider answered.
         let now = self.clock.now();
         match result {
@@ -488,7 +494,12 @@ impl Worker {
         // the last one.
         let since = item.next_attempt_at.min(stale_claim);
         let provider = self.sender.name();
-        let found = match self.sender.already_sent(&outgoing(item), since).await {
+        let found = match self
+            .sender
+            .already_sent(&outgoing(item), since)
+            .await
+            .map_err(SendError::without_numbers)
+        {
             Ok(found) => found,
             Err(SendError::Retry { reason, .. } | SendError::Unknown { reason }) => {
                 let reason = format!("cannot tell whether it was sent before: {reason}");

@@ -210,7 +210,7 @@ impl Gather {
         // applied. The person hears an apology and the menu, and the
         // provider's id is still recorded below, so a retried webhook gets
         // the same apology instead of panicking again.
-        let turn = match turn {
+        let mut turn = match turn {
             Some(turn) => turn,
             None => self.apology(&view, state.as_ref(), &input, &world),
         };
@@ -257,8 +257,15 @@ impl Gather {
                 Event::OptedIn => tx.set_opted_out(person.id, false, now).await?,
                 Event::Forgotten => forget = true,
                 Event::LinkCodeRequested { phone } => {
-                    self.request_link_code(tx.as_mut(), person.id, &turn.language, phone, now)
-                        .await?;
+                    self.request_link_code(
+                        tx.as_mut(),
+                        person.id,
+                        &msg.identity,
+                        &turn.language,
+                        phone,
+                        now,
+                    )
+                    .await?;
                 }
                 Event::LinkCodeWrong => self.link_code_wrong(tx.as_mut(), person.id, now).await?,
                 Event::LinkConfirmed => {
@@ -295,6 +302,15 @@ impl Gather {
             events: turn.events.clone(),
         };
 
+        // LINK: the number typed is kept only with the pending code (which
+        // FORGET of that number erases), not in the conversation or the log.
+        let link_requested = turn
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::LinkCodeRequested { .. }));
+        if link_requested && let Some(c) = turn.conversation.as_mut() {
+            c.vars.remove("phone");
+        }
         if forget {
             // Their votes stay counted, unlinked: what keeps the number
             // from voting again in those rounds is kept first.
@@ -311,7 +327,7 @@ impl Gather {
             };
             tx.save_conversation(person.id, state_json.as_deref(), now)
                 .await?;
-            log_turn(tx.as_mut(), person.id, msg, &reply, now).await?;
+            log_turn(tx.as_mut(), person.id, msg, &reply, link_requested, now).await?;
         }
         if let Some((provider, id)) = &msg.provider_id {
             let stored = serde_json::to_string(&reply)
@@ -325,6 +341,13 @@ impl Gather {
             tx.merge_people(person.id, into).await?;
         }
         tx.commit().await?;
+        if forget {
+            // Old copies of the erased rows (SQLite's WAL, PostgreSQL's dead
+            // rows): best effort, the FORGET itself is done.
+            if let Err(e) = self.store.after_forget().await {
+                tracing::warn!(error = %e, "FORGET: could not clear old copies");
+            }
+        }
         crate::metrics::MESSAGES_IN.inc();
         crate::metrics::MESSAGES_OUT.add(reply.messages.len() as u64);
         Ok(reply)
@@ -465,9 +488,11 @@ async fn log_turn(
     person: PersonId,
     msg: &InboundMessage,
     reply: &Reply,
+    phone_number: bool,
     now: Timestamp,
 ) -> Result<(), StoreError> {
     let text = match &msg.content {
+        Content::Text(_) if phone_number => "[phone number]".to_string(),
         Content::Text(t) => t.clone(),
         Content::Keys(k) => format!("[keys {k}]"),
     };

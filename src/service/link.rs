@@ -13,6 +13,9 @@ use crate::domain::{Channel, IdentityKind, LanguageTag, Timestamp};
 use crate::engine::LinkView;
 use crate::i18n::{ArgValue, Args};
 use crate::store::chat::{CODE_TTL_MS, LinkCode, code_hash};
+use crate::store::forget::{
+    LINK_WINDOW_MS, MAX_CODES_PER_NUMBER, MAX_CODES_PER_REQUESTER, link_key,
+};
 use crate::store::{NewOutbound, OutboundKind, PersonId, Tx};
 
 /// A uniformly random 6-digit code, from the operating system.
@@ -46,15 +49,38 @@ impl Gather {
         })
     }
 
-    /// A new code for `phone`, replacing any pending one, texted at once.
+    /// A new code for `phone`, replacing any pending one, texted at once —
+    /// unless the number has had [`MAX_CODES_PER_NUMBER`] codes in the last
+    /// hour, or `requester` has had [`MAX_CODES_PER_REQUESTER`]: then no
+    /// text goes and no code is stored, but the conversation goes on the
+    /// same way, so the requester learns nothing about the number (known or
+    /// not, limited or not).
     pub(crate) async fn request_link_code(
         &self,
         tx: &mut dyn Tx,
         person: PersonId,
+        requester: &crate::domain::Identity,
         language: &LanguageTag,
         phone: &str,
         now: Timestamp,
     ) -> Result<()> {
+        let target = link_key("phone", phone);
+        let asker = link_key(requester.kind.as_str(), &requester.address);
+        let (to_number, by_requester) = tx
+            .link_requests_since(&target, &asker, Timestamp(now.0 - LINK_WINDOW_MS))
+            .await?;
+        if to_number >= MAX_CODES_PER_NUMBER || by_requester >= MAX_CODES_PER_REQUESTER {
+            // A code texted earlier (if any) keeps working until it expires.
+            crate::metrics::LINK_CODES_LIMITED.inc();
+            tracing::warn!(
+                to = %crate::domain::phone::mask(phone),
+                to_number,
+                by_requester,
+                "link: code not sent (limit per number or per requester)"
+            );
+            return Ok(());
+        }
+        tx.record_link_request(&target, &asker, now).await?;
         let code = new_code()?;
         tx.set_link_code(
             person,

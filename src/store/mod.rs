@@ -9,6 +9,7 @@
 
 pub mod chat;
 pub mod fanout;
+pub mod forget;
 pub mod migrate;
 pub mod outbox;
 pub mod postgres;
@@ -292,6 +293,12 @@ pub trait Store: Send + Sync {
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>>;
     /// Read-only reports (rounds, responses, reach).
     fn reports(&self) -> &dyn reports::Reports;
+    /// After a FORGET has committed: best effort to leave no old copy of the
+    /// erased rows behind (SQLite: checkpoint the WAL and truncate it;
+    /// PostgreSQL: vacuum the tables FORGET touches, in the background).
+    async fn after_forget(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -568,6 +575,39 @@ pub trait Tx: Send {
     async fn issue_facts(&mut self, issue_ref: IssueRef) -> Result<Option<IssueFacts>>;
     /// The issues a person raised, newest first.
     async fn raised_by(&mut self, person: PersonId, limit: u32) -> Result<Vec<IssueRef>>;
+
+    // --- FORGET's provider deletions and LINK limits (see [`forget`]) -------
+    /// LINK codes texted since `since` to the number whose key is `target`,
+    /// and for the requester whose key is `requester` ([`forget::link_key`]).
+    async fn link_requests_since(
+        &mut self,
+        target: &str,
+        requester: &str,
+        since: Timestamp,
+    ) -> Result<(u32, u32)>;
+    /// Counts one LINK code texted, and drops the counts older than
+    /// [`forget::LINK_WINDOW_MS`].
+    async fn record_link_request(
+        &mut self,
+        target: &str,
+        requester: &str,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// Drops LINK counts older than `before`; returns how many.
+    async fn prune_link_requests(&mut self, before: Timestamp) -> Result<u64>;
+    /// Recordings due for deletion at the provider, oldest first.
+    async fn due_recording_deletions(
+        &mut self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<forget::RecordingDeletion>>;
+    /// A deletion's outcome: `None` done (the row goes), else when to try
+    /// again and why it failed.
+    async fn finish_recording_deletion(
+        &mut self,
+        id: i64,
+        retry: Option<(Timestamp, &str)>,
+    ) -> Result<()>;
 }
 
 /// What STATUS and the notices to raisers need beyond [`Issue`].

@@ -58,6 +58,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 mod chat_sql;
+mod forget_sql;
 mod outbox_sql;
 mod votes_sql;
 
@@ -97,6 +98,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 9,
         name: "votes_opt_out",
         sql: include_str!("migrations/postgres/0009_votes_opt_out.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "forget",
+        sql: include_str!("migrations/postgres/0010_forget.sql"),
     },
 ];
 
@@ -211,6 +217,10 @@ fn refused_by_configuration(e: &sqlx::Error) -> bool {
         .is_some_and(|c| c.starts_with("28") || c == "3D000")
 }
 
+/// The tables a FORGET changes, vacuumed after it so their dead rows go.
+const FORGET_VACUUM: &str = "VACUUM people, identities, conversations, messages, follows, \
+     inbound_dedupe, outbox, issues, ballots, voice_calls, link_codes, chat_state";
+
 #[async_trait]
 impl Store for PgStore {
     async fn migrate(&self) -> Result<()> {
@@ -251,6 +261,36 @@ impl Store for PgStore {
 
     fn reports(&self) -> &dyn super::reports::Reports {
         self
+    }
+
+    /// Vacuums the tables FORGET touches, in the background (VACUUM cannot
+    /// run in a transaction, and it may take a while on a big outbox), one
+    /// at a time per process: a FORGET while one runs is covered by the
+    /// next. Best effort; docs/security.md says what stays and how long.
+    async fn after_forget(&self) -> Result<()> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static RUNNING: AtomicBool = AtomicBool::new(false);
+        static AGAIN: AtomicBool = AtomicBool::new(false);
+        AGAIN.store(true, Ordering::SeqCst);
+        if RUNNING.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            loop {
+                while AGAIN.swap(false, Ordering::SeqCst) {
+                    if let Err(e) = sqlx::raw_sql(FORGET_VACUUM).execute(&pool).await {
+                        tracing::warn!(error = %e, "FORGET: VACUUM failed; autovacuum will do it");
+                    }
+                }
+                RUNNING.store(false, Ordering::SeqCst);
+                // A FORGET that came in just now, while this one was ending.
+                if !AGAIN.load(Ordering::SeqCst) || RUNNING.swap(true, Ordering::SeqCst) {
+                    break;
+                }
+            }
+        });
+        Ok(())
     }
 
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>> {
@@ -832,6 +872,9 @@ impl Tx for PgTx {
         if locked.is_none() {
             return Err(StoreError::NotFound(format!("person {id}")));
         }
+        // Recordings, LINK codes, chat bookkeeping: first, while the
+        // identities that find them are still there.
+        self.forget_elsewhere(id).await?;
         // Explicit rather than left to ON DELETE actions, so the intent is
         // visible and the dedupe replies are blanked too.
         let steps: [&'static str; 10] = [
@@ -1822,6 +1865,44 @@ impl Tx for PgTx {
         .await
         .map_err(|e| self.fail(e))?;
         numbers.into_iter().map(issue_ref).collect()
+    }
+
+    async fn link_requests_since(
+        &mut self,
+        target: &str,
+        requester: &str,
+        since: Timestamp,
+    ) -> Result<(u32, u32)> {
+        self.link_requests_count(target, requester, since).await
+    }
+
+    async fn record_link_request(
+        &mut self,
+        target: &str,
+        requester: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.link_request_add(target, requester, now).await
+    }
+
+    async fn prune_link_requests(&mut self, before: Timestamp) -> Result<u64> {
+        self.link_requests_prune(before).await
+    }
+
+    async fn due_recording_deletions(
+        &mut self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<super::forget::RecordingDeletion>> {
+        self.recording_deletions_due(now, limit).await
+    }
+
+    async fn finish_recording_deletion(
+        &mut self,
+        id: i64,
+        retry: Option<(Timestamp, &str)>,
+    ) -> Result<()> {
+        self.recording_deletion_finish(id, retry).await
     }
 }
 

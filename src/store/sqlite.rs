@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 mod chat_sql;
+mod forget_sql;
 pub(crate) mod lite;
 mod outbox_sql;
 mod votes_sql;
@@ -64,6 +65,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 9,
         name: "votes_opt_out",
         sql: include_str!("migrations/sqlite/0009_votes_opt_out.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "forget",
+        sql: include_str!("migrations/sqlite/0010_forget.sql"),
     },
 ];
 
@@ -440,6 +446,26 @@ impl Store for SqliteStore {
 
     fn reports(&self) -> &dyn super::reports::Reports {
         self
+    }
+
+    /// Copies the WAL into the database file and truncates it to zero
+    /// bytes, so the erased rows' old pages are gone from the `-wal` file
+    /// too (`secure_delete` has zeroed them in the database file). Waits
+    /// for readers up to the busy timeout; if one still holds an old
+    /// snapshot the checkpoint is partial and the next one finishes it.
+    async fn after_forget(&self) -> Result<()> {
+        let (busy, log, done): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        if busy != 0 {
+            tracing::warn!(
+                log,
+                done,
+                "FORGET: the WAL checkpoint was blocked; it finishes later"
+            );
+        }
+        Ok(())
     }
 
     async fn dump_all_text(&self) -> Result<Vec<(String, String)>> {
@@ -996,6 +1022,9 @@ impl Tx for SqliteTx {
 
     async fn forget_person(&mut self, id: PersonId) -> Result<()> {
         self.require_person(id).await?;
+        // Recordings, LINK codes, chat bookkeeping: first, while the
+        // identities that find them are still there.
+        self.forget_elsewhere(id).await?;
         // Explicit rather than left to ON DELETE actions, so the intent is
         // visible and the dedupe replies are blanked too.
         let steps: [&'static str; 10] = [
@@ -1997,6 +2026,44 @@ impl Tx for SqliteTx {
         .await
         .map_err(db)?;
         numbers.into_iter().map(issue_ref).collect()
+    }
+
+    async fn link_requests_since(
+        &mut self,
+        target: &str,
+        requester: &str,
+        since: Timestamp,
+    ) -> Result<(u32, u32)> {
+        self.link_requests_count(target, requester, since).await
+    }
+
+    async fn record_link_request(
+        &mut self,
+        target: &str,
+        requester: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.link_request_add(target, requester, now).await
+    }
+
+    async fn prune_link_requests(&mut self, before: Timestamp) -> Result<u64> {
+        self.link_requests_prune(before).await
+    }
+
+    async fn due_recording_deletions(
+        &mut self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<super::forget::RecordingDeletion>> {
+        self.recording_deletions_due(now, limit).await
+    }
+
+    async fn finish_recording_deletion(
+        &mut self,
+        id: i64,
+        retry: Option<(Timestamp, &str)>,
+    ) -> Result<()> {
+        self.recording_deletion_finish(id, retry).await
     }
 }
 

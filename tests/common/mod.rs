@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod twilio_list;
+pub mod twilio_recordings;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
