@@ -65,6 +65,16 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("outbox_max_attempts", "GATHER_OUTBOX_MAX_ATTEMPTS", "8"),
     ("outbox_stale_secs", "GATHER_OUTBOX_STALE_SECS", "300"),
     ("inbound_rate", "GATHER_INBOUND_RATE", "20"),
+    (
+        "http_header_timeout_ms",
+        "GATHER_HTTP_HEADER_TIMEOUT_MS",
+        "10000",
+    ),
+    (
+        "http_max_connections",
+        "GATHER_HTTP_MAX_CONNECTIONS",
+        "1024",
+    ),
     ("kannel_secret", "GATHER_KANNEL_SECRET", ""),
     ("kannel_sendsms_url", "GATHER_KANNEL_SENDSMS_URL", ""),
     ("kannel_username", "GATHER_KANNEL_USERNAME", ""),
@@ -297,6 +307,11 @@ pub struct Config {
     /// Inbound messages a minute per sender (`GATHER_INBOUND_RATE`, 0 for
     /// no limit); see `service::limit`.
     pub inbound_rate: u32,
+    /// How long a client may take to send a request's headers
+    /// (`GATHER_HTTP_HEADER_TIMEOUT_MS`); see `http::ServerLimits`.
+    pub http_header_timeout: std::time::Duration,
+    /// Connections served at once (`GATHER_HTTP_MAX_CONNECTIONS`).
+    pub http_max_connections: usize,
     /// How phone calls speak.
     pub voice: VoiceConfig,
 }
@@ -349,6 +364,8 @@ struct FileConfig {
     outbox_max_attempts: Option<u32>,
     outbox_stale_secs: Option<u64>,
     inbound_rate: Option<u32>,
+    http_header_timeout_ms: Option<u64>,
+    http_max_connections: Option<usize>,
     kannel_secret: Option<String>,
     kannel_sendsms_url: Option<String>,
     kannel_username: Option<String>,
@@ -679,6 +696,46 @@ impl Config {
             )
         })?;
 
+        let header_raw = match env_value("http_header_timeout_ms") {
+            Some(v) => v,
+            None => parsed
+                .http_header_timeout_ms
+                .map_or_else(|| "10000".to_string(), |v| v.to_string()),
+        };
+        let http_header_timeout = header_raw
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=600_000).contains(n))
+            .map(std::time::Duration::from_millis)
+            .ok_or_else(|| {
+                invalid(
+                    "http_header_timeout_ms",
+                    env_value("http_header_timeout_ms").is_some(),
+                    &header_raw,
+                    "expected milliseconds, 1 to 600000 (e.g. 10000)",
+                )
+            })?;
+        let connections_raw = match env_value("http_max_connections") {
+            Some(v) => v,
+            None => parsed
+                .http_max_connections
+                .map_or_else(|| "1024".to_string(), |v| v.to_string()),
+        };
+        let http_max_connections = connections_raw
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "http_max_connections",
+                    env_value("http_max_connections").is_some(),
+                    &connections_raw,
+                    "expected a number of connections, 1 to 1000000 (e.g. 1024)",
+                )
+            })?;
+
         let kannel = kannel_config(
             pick("kannel_secret", parsed.kannel_secret, "").0,
             pick("kannel_sendsms_url", parsed.kannel_sendsms_url, "").0,
@@ -801,6 +858,8 @@ impl Config {
         Ok(Config {
             voice,
             inbound_rate,
+            http_header_timeout,
+            http_max_connections,
             chat,
             contact,
             kannel,
