@@ -5,6 +5,7 @@ mod chat;
 mod inbound;
 pub mod limit;
 mod link;
+pub mod once;
 mod organiser;
 mod outbox;
 pub mod records;
