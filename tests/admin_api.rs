@@ -543,3 +543,41 @@ async fn a_retried_post_with_an_idempotency_key_acts_once() {
         "{params}"
     );
 }
+
+#[tokio::test]
+async fn wrong_bearer_tokens_are_limited_with_retry_after() {
+    let app = spawn().await;
+    let wrong = "wrong-token-wrong-token";
+    for n in 1..=5 {
+        let (s, _, _) = call(&app, "GET", "/api/v1/issues", Some(wrong), None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "attempt {n}");
+    }
+    // A token of another length is refused the same way.
+    let mut req = Request::builder()
+        .uri("/api/v1/issues")
+        .header("authorization", "Bearer x")
+        .body(Body::empty())
+        .unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(
+        "192.0.2.9:1234".parse::<std::net::SocketAddr>().unwrap(),
+    ));
+    let webhooks = Webhooks {
+        admin_token: Some(Arc::new(TOKEN.to_string())),
+        ..Default::default()
+    };
+    let resp = gather::http::router_with(app.gather.clone(), webhooks)
+        .oneshot(req)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+
+    let (s, body, _) = call(&app, "GET", "/api/v1/issues", Some(wrong), None).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"], "too many requests");
+    let (s, _, _) = call(&app, "GET", "/api/v1/issues", Some(TOKEN), None).await;
+    assert_eq!(
+        s,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked out, even the right token"
+    );
+}

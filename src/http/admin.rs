@@ -5,6 +5,7 @@
 
 use super::error::ApiError;
 use crate::domain::{IssueRef, LanguageTag, Timestamp};
+use crate::service::limit::LoginGate;
 use crate::service::once::{Done, Once, Render};
 use crate::service::records::with_ties;
 use crate::service::{Gather, ResponseInput, ResponseRecorded, RoundInput};
@@ -35,6 +36,12 @@ impl FromRef<AdminState> for Option<Arc<String>> {
     }
 }
 
+impl FromRef<AdminState> for Gather {
+    fn from_ref(s: &AdminState) -> Self {
+        s.gather.clone()
+    }
+}
+
 pub fn routes(state: AdminState) -> Router {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
@@ -55,21 +62,25 @@ pub fn routes(state: AdminState) -> Router {
 }
 
 /// Proof that the request carried `Authorization: Bearer <GATHER_ADMIN_TOKEN>`:
-/// 401 without one, 403 with a wrong one (compared in constant time).
+/// 401 without one, 403 with a wrong one (compared in constant time, its
+/// length included), 429 with `Retry-After` once too many wrong tokens came
+/// from the client's address or for the account (see
+/// [`Gather::login_gate`]).
 pub struct AdminToken;
 
 impl<S> FromRequestParts<S> for AdminToken
 where
     S: Send + Sync,
     Option<Arc<String>>: FromRef<S>,
+    Gather: FromRef<S>,
 {
-    type Rejection = ApiError;
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Some(expected) = Option::<Arc<String>>::from_ref(state) else {
-            return Err(ApiError::forbidden(
-                "the admin API is off: set GATHER_ADMIN_TOKEN",
-            ));
+            return Err(
+                ApiError::forbidden("the admin API is off: set GATHER_ADMIN_TOKEN").into_response(),
+            );
         };
         let given = parts
             .headers
@@ -80,18 +91,43 @@ where
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .map(str::trim);
-        match given {
-            None => Err(ApiError::unauthorized(
-                "send Authorization: Bearer <admin token>",
-            )),
-            Some(t)
-                if crate::channels::twilio::constant_time_eq(t.as_bytes(), expected.as_bytes()) =>
-            {
-                Ok(AdminToken)
-            }
-            Some(_) => Err(ApiError::forbidden("wrong admin token")),
+        let Some(given) = given else {
+            return Err(
+                ApiError::unauthorized("send Authorization: Bearer <admin token>").into_response(),
+            );
+        };
+        let gather = Gather::from_ref(state);
+        let fail = |e: crate::service::ServiceError| ApiError::from(e).into_response();
+        let gate = gather
+            .login_gate(&super::client_ip(parts))
+            .await
+            .map_err(fail)?;
+        if let LoginGate::Locked { retry_after_secs } = gate {
+            return Err(too_many_attempts(retry_after_secs));
+        }
+        if crate::http::web::session::secret_eq(given, &expected) {
+            gather.login_succeeded(&gate).await.map_err(fail)?;
+            return Ok(AdminToken);
+        }
+        match gather.login_failed(&gate).await.map_err(fail)? {
+            Some(secs) => Err(too_many_attempts(secs)),
+            None => Err(ApiError::forbidden("wrong admin token").into_response()),
         }
     }
+}
+
+/// 429 with `Retry-After`: too many wrong tokens.
+fn too_many_attempts(retry_after_secs: u64) -> Response {
+    let mut resp = ApiError::new(
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        format!("too many wrong admin tokens: try again in {retry_after_secs} s"),
+    )
+    .into_response();
+    resp.headers_mut().insert(
+        header::RETRY_AFTER,
+        axum::http::HeaderValue::from(retry_after_secs),
+    );
+    resp
 }
 
 /// JSON whose rejections are this API's errors.

@@ -518,6 +518,30 @@ async fn count_requests(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// The client's address as the server saw it (`"unknown"` when the
+/// request did not come over TCP, e.g. in tests calling the router).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+/// See [`ClientIp`].
+pub fn client_ip(parts: &axum::http::request::Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+}
+
 /// Healthy when a write transaction can be opened and committed: the
 /// database is there, writable and not locked up.
 async fn healthz(State(gather): State<Gather>) -> Response {

@@ -79,4 +79,11 @@ impl Gather {
         self.inbound_limit = Arc::new(limit::InboundLimiter::new(per_minute));
         self
     }
+
+    /// The same application with the inbound limit counted in the store,
+    /// shared by every instance on the database (PostgreSQL).
+    pub fn with_shared_inbound_rate(mut self, per_minute: u32) -> Self {
+        self.inbound_limit = Arc::new(limit::InboundLimiter::shared(per_minute));
+        self
+    }
 }

@@ -11,13 +11,13 @@
 use super::WebState;
 use super::page::{self, WebError};
 use crate::channels::twilio::constant_time_eq;
+use crate::service::limit::LoginGate;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
-use sha1::{Digest, Sha1};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -89,11 +89,10 @@ pub fn random_token() -> Result<String, WebError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Compares secrets in constant time, without leaking their lengths.
+/// Compares secrets in constant time, without leaking their lengths: both
+/// are hashed with SHA-256 and the hashes compared in constant time.
 pub fn secret_eq(given: &str, expected: &str) -> bool {
-    let a = Sha1::digest(given.as_bytes());
-    let b = Sha1::digest(expected.as_bytes());
-    constant_time_eq(&a, &b) && constant_time_eq(given.as_bytes(), expected.as_bytes())
+    constant_time_eq(given.as_bytes(), expected.as_bytes())
 }
 
 impl Sessions {
@@ -413,14 +412,35 @@ pub async fn login_page(State(state): State<WebState>, Query(q): Query<LoginQuer
     page::html(status, login_markup(message, off))
 }
 
-pub async fn login(State(state): State<WebState>, body: Bytes) -> Response {
+pub async fn login(
+    State(state): State<WebState>,
+    crate::http::ClientIp(ip): crate::http::ClientIp,
+    body: Bytes,
+) -> Response {
     let Some(expected) = state.token.clone() else {
         return page::html(StatusCode::FORBIDDEN, login_markup(None, true));
     };
+    let unavailable = |e: crate::service::ServiceError| {
+        tracing::error!(error = %e, "cannot check an organiser login");
+        WebError::unavailable("Gather cannot check logins right now. Try again in a minute.")
+            .into_response()
+    };
+    // Too many wrong tokens from this address, or for the account: wait.
+    let gate = match state.gather.login_gate(&ip).await {
+        Ok(g) => g,
+        Err(e) => return unavailable(e),
+    };
+    if let LoginGate::Locked { retry_after_secs } = gate {
+        return locked_out(retry_after_secs);
+    }
     let form = FormData::parse(&body);
     let given = form.get("token").unwrap_or("");
     if !secret_eq(given, &expected) {
-        tracing::warn!("organiser login refused: wrong admin token");
+        match state.gather.login_failed(&gate).await {
+            Ok(Some(secs)) => return locked_out(secs),
+            Ok(None) => {}
+            Err(e) => return unavailable(e),
+        }
         return page::html(
             StatusCode::UNAUTHORIZED,
             login_markup(
@@ -428,6 +448,9 @@ pub async fn login(State(state): State<WebState>, body: Bytes) -> Response {
                 false,
             ),
         );
+    }
+    if let Err(e) = state.gather.login_succeeded(&gate).await {
+        return unavailable(e);
     }
     let now = state.gather.clock.now().0;
     let id = match state.sessions.create(now) {
@@ -439,6 +462,23 @@ pub async fn login(State(state): State<WebState>, body: Bytes) -> Response {
     if let Some(c) = set_cookie(&id, state.config.secure_cookies, false) {
         resp.headers_mut().insert(header::SET_COOKIE, c);
     }
+    resp
+}
+
+/// The login page, 429 with `Retry-After`: too many wrong tokens.
+fn locked_out(retry_after_secs: u64) -> Response {
+    let wait = if retry_after_secs < 120 {
+        format!("{retry_after_secs} seconds")
+    } else {
+        format!("{} minutes", retry_after_secs.div_ceil(60))
+    };
+    let text = format!("Too many wrong tokens. Wait {wait}, then try again.");
+    let mut resp = page::html(
+        StatusCode::TOO_MANY_REQUESTS,
+        login_markup(Some((&text, true)), false),
+    );
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     resp
 }
 
