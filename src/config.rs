@@ -75,6 +75,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "GATHER_HTTP_MAX_CONNECTIONS",
         "1024",
     ),
+    (
+        "http_trust_forwarded_for",
+        "GATHER_HTTP_TRUST_FORWARDED_FOR",
+        "false",
+    ),
     ("kannel_secret", "GATHER_KANNEL_SECRET", ""),
     ("kannel_sendsms_url", "GATHER_KANNEL_SENDSMS_URL", ""),
     ("kannel_username", "GATHER_KANNEL_USERNAME", ""),
@@ -312,6 +317,9 @@ pub struct Config {
     pub http_header_timeout: std::time::Duration,
     /// Connections served at once (`GATHER_HTTP_MAX_CONNECTIONS`).
     pub http_max_connections: usize,
+    /// The client's address is the last `X-Forwarded-For` entry
+    /// (`GATHER_HTTP_TRUST_FORWARDED_FOR`, behind a proxy only).
+    pub http_trust_forwarded_for: bool,
     /// How phone calls speak.
     pub voice: VoiceConfig,
 }
@@ -366,6 +374,7 @@ struct FileConfig {
     inbound_rate: Option<u32>,
     http_header_timeout_ms: Option<u64>,
     http_max_connections: Option<usize>,
+    http_trust_forwarded_for: Option<bool>,
     kannel_secret: Option<String>,
     kannel_sendsms_url: Option<String>,
     kannel_username: Option<String>,
@@ -735,6 +744,22 @@ impl Config {
                     "expected a number of connections, 1 to 1000000 (e.g. 1024)",
                 )
             })?;
+        let forwarded_raw = match env_value("http_trust_forwarded_for") {
+            Some(v) => v,
+            None => parsed.http_trust_forwarded_for.unwrap_or(false).to_string(),
+        };
+        let http_trust_forwarded_for = match forwarded_raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => true,
+            "false" | "0" | "no" | "off" => false,
+            _ => {
+                return Err(invalid(
+                    "http_trust_forwarded_for",
+                    env_value("http_trust_forwarded_for").is_some(),
+                    &forwarded_raw,
+                    "expected true or false",
+                ));
+            }
+        };
 
         let kannel = kannel_config(
             pick("kannel_secret", parsed.kannel_secret, "").0,
@@ -860,6 +885,7 @@ impl Config {
             inbound_rate,
             http_header_timeout,
             http_max_connections,
+            http_trust_forwarded_for,
             chat,
             contact,
             kannel,

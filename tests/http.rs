@@ -276,6 +276,7 @@ async fn a_client_trickling_its_headers_is_disconnected() {
         gather::http::ServerLimits {
             header_timeout: std::time::Duration::from_millis(200),
             max_connections: 16,
+            trust_forwarded_for: false,
         },
     )
     .await;
@@ -352,6 +353,7 @@ async fn connections_over_the_cap_are_refused_cleanly_until_a_slot_frees() {
         gather::http::ServerLimits {
             header_timeout: std::time::Duration::from_secs(60),
             max_connections: 2,
+            trust_forwarded_for: false,
         },
     )
     .await;
@@ -379,6 +381,67 @@ async fn connections_over_the_cap_are_refused_cleanly_until_a_slot_frees() {
     let served = raw_request(addr, "/healthz").await;
     assert!(served.starts_with("HTTP/1.1 200 OK\r\n"), "{served}");
     drop(first);
+    stop.send(()).expect("server still running");
+    server.await.expect("server task").expect("stopped cleanly");
+}
+
+/// A wrong organiser login over TCP, as if through a proxy that saw
+/// `forwarded`; the status line.
+async fn wrong_login_via(addr: std::net::SocketAddr, forwarded: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let body = "token=not-the-admin-token-at-all";
+    let request = format!(
+        "POST /admin/login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         X-Forwarded-For: 10.9.9.9, {forwarded}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    let text = String::from_utf8_lossy(&response);
+    text.lines().next().unwrap_or("").to_string()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
+    let app = spawn_app().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gather::http::serve_on(
+        listener,
+        app.gather.clone(),
+        gather::http::Webhooks {
+            admin_token: Some(Arc::new("the-admin-token-for-this-test".to_string())),
+            server: gather::http::ServerLimits {
+                trust_forwarded_for: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // Five wrong tokens are allowed from one address, the sixth locks it out...
+    for _ in 0..5 {
+        assert_eq!(
+            wrong_login_via(addr, "198.51.100.7").await,
+            "HTTP/1.1 401 Unauthorized"
+        );
+    }
+    assert_eq!(
+        wrong_login_via(addr, "198.51.100.7").await,
+        "HTTP/1.1 429 Too Many Requests"
+    );
+    // ...but not another client behind the same proxy.
+    assert_eq!(
+        wrong_login_via(addr, "198.51.100.8").await,
+        "HTTP/1.1 401 Unauthorized"
+    );
     stop.send(()).expect("server still running");
     server.await.expect("server task").expect("stopped cleanly");
 }

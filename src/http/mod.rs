@@ -54,6 +54,11 @@ pub struct ServerLimits {
     pub header_timeout: Duration,
     /// See [`DEFAULT_MAX_CONNECTIONS`].
     pub max_connections: usize,
+    /// Take the client's address from the last `X-Forwarded-For` entry
+    /// (what the proxy in front saw) instead of the TCP peer
+    /// (`GATHER_HTTP_TRUST_FORWARDED_FOR`; only behind a proxy that sets
+    /// it, or clients could pick their own address).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for ServerLimits {
@@ -61,6 +66,7 @@ impl Default for ServerLimits {
         ServerLimits {
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -176,6 +182,7 @@ impl Webhooks {
             server: ServerLimits {
                 header_timeout: config.http_header_timeout,
                 max_connections: config.http_max_connections,
+                trust_forwarded_for: config.http_trust_forwarded_for,
             },
         }
     }
@@ -313,12 +320,18 @@ pub async fn serve_router(
             continue;
         };
         let _ = stream.set_nodelay(true);
+        let trust = limits.trust_forwarded_for;
         let service =
             app.clone()
                 .map_request(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    let client = if trust {
+                        forwarded_for(request.headers()).map_or(peer, |ip| SocketAddr::new(ip, 0))
+                    } else {
+                        peer
+                    };
                     request
                         .extensions_mut()
-                        .insert(axum::extract::ConnectInfo(peer));
+                        .insert(axum::extract::ConnectInfo(client));
                     request
                 });
         let conn = builder.serve_connection(
@@ -350,6 +363,21 @@ pub async fn serve_router(
     let _ = stop_tx.send(true);
     drop(open_rx);
     open_tx.closed().await;
+}
+
+/// The last address of `X-Forwarded-For` (the one the nearest proxy saw).
+fn forwarded_for(headers: &axum::http::HeaderMap) -> Option<std::net::IpAddr> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// A connection over the cap: a 503 with `Retry-After`, then closed once
