@@ -147,8 +147,15 @@ pub async fn build(config: &Config) -> Result<Gather, AppError> {
         languages = ?engine.locales().languages().collect::<Vec<_>>(),
         "application ready"
     );
-    let gather =
-        Gather::new(store, engine, Arc::new(SystemClock)).with_inbound_rate(config.inbound_rate);
+    let gather = Gather::new(store, engine, Arc::new(SystemClock));
+    // On PostgreSQL several instances may share the traffic: they share
+    // the counts too (see `service::limit`).
+    let shared = config.database_url.starts_with("postgres");
+    let gather = if shared {
+        gather.with_shared_inbound_rate(config.inbound_rate)
+    } else {
+        gather.with_inbound_rate(config.inbound_rate)
+    };
     let gather = match &config.vote_secret {
         Some(secret) => gather.with_vote_secret(secret.expose()),
         None => gather,

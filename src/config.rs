@@ -66,6 +66,21 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("outbox_stale_secs", "GATHER_OUTBOX_STALE_SECS", "300"),
     ("inbound_rate", "GATHER_INBOUND_RATE", "20"),
     ("vote_secret", "GATHER_VOTE_SECRET", ""),
+    (
+        "http_header_timeout_ms",
+        "GATHER_HTTP_HEADER_TIMEOUT_MS",
+        "10000",
+    ),
+    (
+        "http_max_connections",
+        "GATHER_HTTP_MAX_CONNECTIONS",
+        "1024",
+    ),
+    (
+        "http_trust_forwarded_for",
+        "GATHER_HTTP_TRUST_FORWARDED_FOR",
+        "false",
+    ),
     ("kannel_secret", "GATHER_KANNEL_SECRET", ""),
     ("kannel_sendsms_url", "GATHER_KANNEL_SENDSMS_URL", ""),
     ("kannel_username", "GATHER_KANNEL_USERNAME", ""),
@@ -302,6 +317,14 @@ pub struct Config {
     /// round across FORGET (`GATHER_VOTE_SECRET`); unset, Gather makes one
     /// and keeps it in the database (see `service::votes`).
     pub vote_secret: Option<Secret>,
+    /// How long a client may take to send a request's headers
+    /// (`GATHER_HTTP_HEADER_TIMEOUT_MS`); see `http::ServerLimits`.
+    pub http_header_timeout: std::time::Duration,
+    /// Connections served at once (`GATHER_HTTP_MAX_CONNECTIONS`).
+    pub http_max_connections: usize,
+    /// The client's address is the last `X-Forwarded-For` entry
+    /// (`GATHER_HTTP_TRUST_FORWARDED_FOR`, behind a proxy only).
+    pub http_trust_forwarded_for: bool,
     /// How phone calls speak.
     pub voice: VoiceConfig,
 }
@@ -356,6 +379,9 @@ struct FileConfig {
     outbox_stale_secs: Option<u64>,
     inbound_rate: Option<u32>,
     vote_secret: Option<String>,
+    http_header_timeout_ms: Option<u64>,
+    http_max_connections: Option<usize>,
+    http_trust_forwarded_for: Option<bool>,
     kannel_secret: Option<String>,
     kannel_sendsms_url: Option<String>,
     kannel_username: Option<String>,
@@ -703,6 +729,62 @@ impl Config {
             }
         };
 
+        let header_raw = match env_value("http_header_timeout_ms") {
+            Some(v) => v,
+            None => parsed
+                .http_header_timeout_ms
+                .map_or_else(|| "10000".to_string(), |v| v.to_string()),
+        };
+        let http_header_timeout = header_raw
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=600_000).contains(n))
+            .map(std::time::Duration::from_millis)
+            .ok_or_else(|| {
+                invalid(
+                    "http_header_timeout_ms",
+                    env_value("http_header_timeout_ms").is_some(),
+                    &header_raw,
+                    "expected milliseconds, 1 to 600000 (e.g. 10000)",
+                )
+            })?;
+        let connections_raw = match env_value("http_max_connections") {
+            Some(v) => v,
+            None => parsed
+                .http_max_connections
+                .map_or_else(|| "1024".to_string(), |v| v.to_string()),
+        };
+        let http_max_connections = connections_raw
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "http_max_connections",
+                    env_value("http_max_connections").is_some(),
+                    &connections_raw,
+                    "expected a number of connections, 1 to 1000000 (e.g. 1024)",
+                )
+            })?;
+        let forwarded_raw = match env_value("http_trust_forwarded_for") {
+            Some(v) => v,
+            None => parsed.http_trust_forwarded_for.unwrap_or(false).to_string(),
+        };
+        let http_trust_forwarded_for = match forwarded_raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => true,
+            "false" | "0" | "no" | "off" => false,
+            _ => {
+                return Err(invalid(
+                    "http_trust_forwarded_for",
+                    env_value("http_trust_forwarded_for").is_some(),
+                    &forwarded_raw,
+                    "expected true or false",
+                ));
+            }
+        };
+
         let kannel = kannel_config(
             pick("kannel_secret", parsed.kannel_secret, "").0,
             pick("kannel_sendsms_url", parsed.kannel_sendsms_url, "").0,
@@ -826,6 +908,9 @@ impl Config {
             voice,
             inbound_rate,
             vote_secret,
+            http_header_timeout,
+            http_max_connections,
+            http_trust_forwarded_for,
             chat,
             contact,
             kannel,

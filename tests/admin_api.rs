@@ -407,3 +407,177 @@ async fn hidden_issues_stay_out_of_the_open_record() {
     let (_, _, csv) = call(&app, "GET", "/open/issues.csv", None, None).await;
     assert!(!csv.contains("John Smith"));
 }
+
+/// A POST with an `Idempotency-Key`; status, body and whether it was a
+/// replay.
+async fn post_keyed(
+    app: &App,
+    uri: &str,
+    key: Option<&str>,
+    body: Value,
+) -> (StatusCode, String, bool) {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-type", "application/json");
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let webhooks = Webhooks {
+        admin_token: Some(Arc::new(TOKEN.to_string())),
+        ..Default::default()
+    };
+    let resp = gather::http::router_with(app.gather.clone(), webhooks)
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let replayed = resp.headers().get("idempotent-replayed").is_some();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        String::from_utf8_lossy(&bytes).into_owned(),
+        replayed,
+    )
+}
+
+#[tokio::test]
+async fn a_retried_post_with_an_idempotency_key_acts_once() {
+    let app = spawn().await;
+    let t = Some(TOKEN);
+    raise(
+        &app,
+        "+447700900801",
+        "The bus to the hospital no longer runs on Sundays at all",
+    )
+    .await;
+    let (s, b, _) = call(&app, "POST", "/api/v1/issues/G-1001/approve", t, None).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+
+    // A Board response, sent twice with one key: one fan-out.
+    let response =
+        json!({"status": "committed", "text": {"en-GB": "We will restore the Sunday bus."}});
+    let uri = "/api/v1/issues/G-1001/responses";
+    let (s1, first, replayed) = post_keyed(&app, uri, Some("resp-1"), response.clone()).await;
+    assert_eq!(s1, StatusCode::CREATED, "{first}");
+    assert!(!replayed);
+    let (s2, second, replayed) = post_keyed(&app, uri, Some("resp-1"), response.clone()).await;
+    assert_eq!(s2, StatusCode::CREATED, "{second}");
+    assert_eq!(second, first, "the retry gets the first response");
+    assert!(replayed, "and is marked as a replay");
+    let (_, fanouts, _) = call(&app, "GET", "/api/v1/fanouts", t, None).await;
+    assert_eq!(
+        fanouts.as_array().unwrap().len(),
+        1,
+        "one fan-out: {fanouts}"
+    );
+    assert_eq!(fanouts[0]["recipients"], 1, "{fanouts}");
+
+    // The same key with another body is refused, and does nothing.
+    let other = json!({"status": "done", "text": {"en-GB": "Done."}});
+    let (s, b, _) = post_keyed(&app, uri, Some("resp-1"), other.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    // A key is scoped to its route: the same key elsewhere is a new request.
+    let (s, b, _) = post_keyed(
+        &app,
+        "/api/v1/rounds",
+        Some("resp-1"),
+        json!({"title": "Spring vote", "items": ["G-1001"], "max_choices": 1}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    // A bad key is a 400.
+    let (s, _, _) = post_keyed(&app, uri, Some("has space"), other.clone()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (_, fanouts, _) = call(&app, "GET", "/api/v1/fanouts", t, None).await;
+    assert_eq!(fanouts.as_array().unwrap().len(), 1, "{fanouts}");
+
+    // A round, created twice with one key: one round.
+    let round = json!({"title": "Winter vote", "items": ["G-1001"], "max_choices": 1});
+    let (s, a, _) = post_keyed(&app, "/api/v1/rounds", Some("round-1"), round.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let (s, b, replayed) = post_keyed(&app, "/api/v1/rounds", Some("round-1"), round).await;
+    assert_eq!((s, replayed), (StatusCode::CREATED, true), "{b}");
+    assert_eq!(a, b);
+    let (_, rounds, _) = call(&app, "GET", "/api/v1/rounds", t, None).await;
+    assert_eq!(
+        rounds.as_array().unwrap().len(),
+        2,
+        "Spring and Winter: {rounds}"
+    );
+
+    // An announcement, sent twice with one key: one fan-out.
+    let id: Value = serde_json::from_str(&a).unwrap();
+    let id = id["id"].as_i64().unwrap();
+    let (s, b, _) = call(&app, "POST", &format!("/api/v1/rounds/{id}/open"), t, None).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    say(&app, "+447700900802", "VOTE 1").await;
+    let (s, b, _) = call(&app, "POST", &format!("/api/v1/rounds/{id}/close"), t, None).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let announce = format!("/api/v1/rounds/{id}/announce");
+    let everyone = json!({"audience": "everyone"});
+    let (s, a, _) = post_keyed(&app, &announce, Some("ann-1"), everyone.clone()).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{a}");
+    let (s, b, replayed) = post_keyed(&app, &announce, Some("ann-1"), everyone).await;
+    assert_eq!((s, replayed), (StatusCode::ACCEPTED, true), "{b}");
+    assert_eq!(a, b);
+    let (_, fanouts, _) = call(&app, "GET", "/api/v1/fanouts", t, None).await;
+    assert_eq!(fanouts.as_array().unwrap().len(), 2, "{fanouts}");
+
+    // Without a key, a second POST acts again (as before).
+    let (s, _, _) = post_keyed(&app, uri, None, response.clone()).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, fanouts, _) = call(&app, "GET", "/api/v1/fanouts", t, None).await;
+    assert_eq!(fanouts.as_array().unwrap().len(), 3, "{fanouts}");
+
+    // The OpenAPI document says how.
+    let (_, doc, _) = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    let params = &doc["paths"]["/api/v1/issues/{ref}/responses"]["post"]["parameters"];
+    assert!(
+        params
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"),
+        "{params}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_bearer_tokens_are_limited_with_retry_after() {
+    let app = spawn().await;
+    let wrong = "wrong-token-wrong-token";
+    for n in 1..=5 {
+        let (s, _, _) = call(&app, "GET", "/api/v1/issues", Some(wrong), None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "attempt {n}");
+    }
+    // A token of another length is refused the same way.
+    let mut req = Request::builder()
+        .uri("/api/v1/issues")
+        .header("authorization", "Bearer x")
+        .body(Body::empty())
+        .unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(
+        "192.0.2.9:1234".parse::<std::net::SocketAddr>().unwrap(),
+    ));
+    let webhooks = Webhooks {
+        admin_token: Some(Arc::new(TOKEN.to_string())),
+        ..Default::default()
+    };
+    let resp = gather::http::router_with(app.gather.clone(), webhooks)
+        .oneshot(req)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+
+    let (s, body, _) = call(&app, "GET", "/api/v1/issues", Some(wrong), None).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"], "too many requests");
+    let (s, _, _) = call(&app, "GET", "/api/v1/issues", Some(TOKEN), None).await;
+    assert_eq!(
+        s,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked out, even the right token"
+    );
+}

@@ -235,3 +235,213 @@ async fn an_unopenable_database_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// Starts the real server with the given connection limits; its address
+/// and the sender that stops it.
+async fn serve_limited(
+    app: &TestApp,
+    limits: gather::http::ServerLimits,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gather::http::serve_on(
+        listener,
+        app.gather.clone(),
+        gather::http::Webhooks {
+            server: limits,
+            ..Default::default()
+        },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    (addr, stop, server)
+}
+
+/// A guard against a hang: far longer than any limit under test.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
+#[tokio::test]
+async fn a_client_trickling_its_headers_is_disconnected() {
+    let app = spawn_app().await;
+    let (addr, stop, server) = serve_limited(
+        &app,
+        gather::http::ServerLimits {
+            header_timeout: std::time::Duration::from_millis(200),
+            max_connections: 16,
+            trust_forwarded_for: false,
+        },
+    )
+    .await;
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let (mut read, mut write) = stream.into_split();
+    // Slowloris: a request line and headers that never end, one byte at a
+    // time, for as long as the server keeps the connection open.
+    let trickle = async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(20));
+        for byte in b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
+            .iter()
+            .chain(std::iter::repeat(&b'a'))
+        {
+            tick.tick().await;
+            if write.write_all(&[*byte]).await.is_err() {
+                break;
+            }
+        }
+    };
+    let closed = async {
+        let mut buf = [0u8; 1024];
+        loop {
+            match read.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                // hyper may answer 408 before closing.
+                Ok(_) => continue,
+            }
+        }
+    };
+    let outcome = tokio::time::timeout(PATIENCE, async {
+        tokio::select! {
+            () = closed => true,
+            () = trickle => false,
+        }
+    })
+    .await;
+    assert_eq!(
+        outcome,
+        Ok(true),
+        "the server must close a connection whose headers never end"
+    );
+
+    // Everyone else is still served.
+    let health = raw_request(addr, "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 200 OK\r\n"), "{health}");
+    stop.send(()).expect("server still running");
+    server.await.expect("server task").expect("stopped cleanly");
+}
+
+/// Opens a keep-alive connection and completes one request on it, so the
+/// server has certainly accepted it (and holds a slot for it).
+async fn held_connection(addr: std::net::SocketAddr) -> tokio::net::TcpStream {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .expect("write");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&got).ends_with(r#"{"status":"ok"}"#) {
+        let n = stream.read(&mut buf).await.expect("read");
+        assert!(n > 0, "closed early: {}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200 OK\r\n"));
+    stream
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_are_refused_cleanly_until_a_slot_frees() {
+    let app = spawn_app().await;
+    let (addr, stop, server) = serve_limited(
+        &app,
+        gather::http::ServerLimits {
+            header_timeout: std::time::Duration::from_secs(60),
+            max_connections: 2,
+            trust_forwarded_for: false,
+        },
+    )
+    .await;
+    let first = held_connection(addr).await;
+    let mut second = held_connection(addr).await;
+
+    // The cap is reached: a clean 503 with Retry-After, not a hang or a reset.
+    let refused = raw_request(addr, "/healthz").await;
+    assert!(
+        refused.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+        "{refused}"
+    );
+    assert!(refused.contains("retry-after: 1\r\n"), "{refused}");
+
+    // A slot frees when a connection ends: the server closes the second one
+    // after a `Connection: close` request, and gives its slot back first.
+    second
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let mut rest = Vec::new();
+    second.read_to_end(&mut rest).await.expect("read");
+    assert!(String::from_utf8_lossy(&rest).starts_with("HTTP/1.1 200 OK\r\n"));
+
+    let served = raw_request(addr, "/healthz").await;
+    assert!(served.starts_with("HTTP/1.1 200 OK\r\n"), "{served}");
+    drop(first);
+    stop.send(()).expect("server still running");
+    server.await.expect("server task").expect("stopped cleanly");
+}
+
+/// A wrong organiser login over TCP, as if through a proxy that saw
+/// `forwarded`; the status line.
+async fn wrong_login_via(addr: std::net::SocketAddr, forwarded: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let body = "token=not-the-admin-token-at-all";
+    let request = format!(
+        "POST /admin/login HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         X-Forwarded-For: 10.9.9.9, {forwarded}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    let text = String::from_utf8_lossy(&response);
+    text.lines().next().unwrap_or("").to_string()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
+    let app = spawn_app().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gather::http::serve_on(
+        listener,
+        app.gather.clone(),
+        gather::http::Webhooks {
+            admin_token: Some(Arc::new("the-admin-token-for-this-test".to_string())),
+            server: gather::http::ServerLimits {
+                trust_forwarded_for: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // Five wrong tokens are allowed from one address, the sixth locks it out...
+    for _ in 0..5 {
+        assert_eq!(
+            wrong_login_via(addr, "198.51.100.7").await,
+            "HTTP/1.1 401 Unauthorized"
+        );
+    }
+    assert_eq!(
+        wrong_login_via(addr, "198.51.100.7").await,
+        "HTTP/1.1 429 Too Many Requests"
+    );
+    // ...but not another client behind the same proxy.
+    assert_eq!(
+        wrong_login_via(addr, "198.51.100.8").await,
+        "HTTP/1.1 401 Unauthorized"
+    );
+    stop.send(()).expect("server still running");
+    server.await.expect("server task").expect("stopped cleanly");
+}

@@ -896,3 +896,87 @@ async fn losing_the_database_gives_503_and_the_outbox_resumes_without_loss() {
     assert_eq!(sent, expected, "each queued message sent exactly once");
     drop(cluster);
 }
+
+// --- limits and sessions shared by instances (issue 17) ------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_the_inbound_limit_and_organiser_sessions() {
+    let url = database_url().await;
+    let schema = Schema::create(&url).await;
+    let recorder = Recorder::start().await;
+    let mut config = config(&schema.database_url(), &recorder.base());
+    config.inbound_rate = 3;
+    config.admin_token = Some(gather::config::Secret::new(
+        "multi-instance-admin-token-0123",
+    ));
+    let a = Instance::start(&config).await;
+    let b = Instance::start(&config).await;
+    let client = client();
+    let from = person(900);
+
+    // Two messages at each instance from one number: 4 in the minute, one
+    // over the limit of 3, wherever it lands.
+    let mut replies = Vec::new();
+    for (i, base) in [&a.base, &b.base, &a.base, &b.base].iter().enumerate() {
+        let (status, body) = sms(&client, base, &format!("SMlimit{i}"), &from, "Hello").await;
+        assert_eq!(status, 200, "{body}");
+        replies.push(body);
+    }
+    let slowed: Vec<bool> = replies
+        .iter()
+        .map(|r| r.contains("Too many messages at once"))
+        .collect();
+    assert_eq!(
+        slowed,
+        [false, false, false, true],
+        "the fourth message in a minute is over the shared limit: {replies:#?}"
+    );
+
+    // A login at one instance is a session at the other.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = no_redirects
+        .post(format!("{}/admin/login", a.base))
+        .form(&[("token", "multi-instance-admin-token-0123")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 303);
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_string();
+    let page = no_redirects
+        .get(format!("{}/admin", b.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status().as_u16(),
+        200,
+        "the other instance knows the session"
+    );
+
+    // Failed logins are counted across instances too: 3 wrong tokens at
+    // each instance are 6 for the address, one over the 5 allowed.
+    let mut statuses = Vec::new();
+    for base in [&a.base, &b.base, &a.base, &b.base, &a.base, &b.base] {
+        let r = no_redirects
+            .post(format!("{base}/admin/login"))
+            .form(&[("token", "not-the-admin-token-at-all")])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429]);
+
+    a.shutdown().await;
+    b.shutdown().await;
+}

@@ -2266,3 +2266,198 @@ async fn audience_groups_by_language_and_channel() {
         );
     }
 }
+
+// --- abuse bounds (issue 17) ----------------------------------------------------
+
+#[tokio::test]
+async fn idempotency_keys_replay_the_stored_response_and_refuse_another_body() {
+    use gather::store::guard::{IDEMPOTENCY_KEEP_MS, IdempotencyClaim};
+    for b in backends().await {
+        let mut tx = b.store.begin().await.unwrap();
+        assert_eq!(
+            tx.claim_idempotency("k1", "body-a", ts(1_000))
+                .await
+                .unwrap(),
+            IdempotencyClaim::Fresh,
+            "{}",
+            b.name
+        );
+        tx.finish_idempotency("k1", 201, r#"{"id":1}"#)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = b.store.begin().await.unwrap();
+        assert_eq!(
+            tx.claim_idempotency("k1", "body-a", ts(2_000))
+                .await
+                .unwrap(),
+            IdempotencyClaim::Replay {
+                status: 201,
+                body: r#"{"id":1}"#.into()
+            },
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            tx.claim_idempotency("k1", "body-b", ts(2_000))
+                .await
+                .unwrap(),
+            IdempotencyClaim::Mismatch,
+            "{}",
+            b.name
+        );
+        tx.commit().await.unwrap();
+
+        // A rolled-back claim leaves the key free.
+        let mut tx = b.store.begin().await.unwrap();
+        assert_eq!(
+            tx.claim_idempotency("k2", "x", ts(2_000)).await.unwrap(),
+            IdempotencyClaim::Fresh
+        );
+        drop(tx);
+        let mut tx = b.store.begin().await.unwrap();
+        assert_eq!(
+            tx.claim_idempotency("k2", "y", ts(2_000)).await.unwrap(),
+            IdempotencyClaim::Fresh,
+            "{}",
+            b.name
+        );
+        tx.finish_idempotency("k2", 202, "{}").await.unwrap();
+        tx.commit().await.unwrap();
+
+        // After a day the key is forgotten.
+        let mut tx = b.store.begin().await.unwrap();
+        assert_eq!(
+            tx.claim_idempotency("k1", "body-b", ts(2_000 + IDEMPOTENCY_KEEP_MS))
+                .await
+                .unwrap(),
+            IdempotencyClaim::Fresh,
+            "{}",
+            b.name
+        );
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn counters_count_in_fixed_windows_and_lock() {
+    for b in backends().await {
+        let mut tx = b.store.begin().await.unwrap();
+        let counts: Vec<i64> = {
+            let mut v = Vec::new();
+            for t in [0, 10, 59_999] {
+                v.push(tx.bump_counter("in:a", ts(t), 60_000).await.unwrap().count);
+            }
+            v
+        };
+        assert_eq!(counts, [1, 2, 3], "{}", b.name);
+        assert_eq!(
+            tx.bump_counter("in:b", ts(20), 60_000).await.unwrap().count,
+            1,
+            "{}: others unaffected",
+            b.name
+        );
+        let next = tx.bump_counter("in:a", ts(60_000), 60_000).await.unwrap();
+        assert_eq!(
+            (next.count, next.window_start),
+            (1, ts(60_000)),
+            "{}",
+            b.name
+        );
+        tx.lock_counter("in:a", ts(90_000)).await.unwrap();
+        assert_eq!(
+            tx.counter("in:a").await.unwrap().unwrap().locked_until,
+            ts(90_000)
+        );
+        // Swept once the window is over and nothing is locked out.
+        tx.sweep_counters("in:", ts(70_000), ts(80_000))
+            .await
+            .unwrap();
+        assert!(tx.counter("in:a").await.unwrap().is_some(), "still locked");
+        assert!(tx.counter("in:b").await.unwrap().is_none(), "{}", b.name);
+        tx.clear_counter("in:a").await.unwrap();
+        assert!(tx.counter("in:a").await.unwrap().is_none());
+        // One secret per database, whoever asks first.
+        let s = tx.instance_secret("counters", "first").await.unwrap();
+        assert_eq!(s, "first");
+        let s = tx.instance_secret("counters", "second").await.unwrap();
+        assert_eq!(s, "first", "{}", b.name);
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn organiser_sessions_are_stored_and_swept() {
+    use gather::store::guard::SessionRow;
+    for b in backends().await {
+        let row = SessionRow {
+            csrf: "c".into(),
+            created_at: ts(0),
+            last_seen: ts(5),
+            data: "{}".into(),
+        };
+        let mut tx = b.store.begin().await.unwrap();
+        tx.save_session("h1", &row).await.unwrap();
+        tx.save_session(
+            "h2",
+            &SessionRow {
+                last_seen: ts(500),
+                ..row.clone()
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = b.store.begin().await.unwrap();
+        assert_eq!(tx.session("h1").await.unwrap(), Some(row.clone()));
+        tx.save_session(
+            "h1",
+            &SessionRow {
+                data: r#"{"flash":[]}"#.into(),
+                ..row.clone()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            tx.session("h1").await.unwrap().unwrap().data,
+            r#"{"flash":[]}"#
+        );
+        tx.sweep_sessions(ts(100), ts(-1)).await.unwrap();
+        assert!(tx.session("h1").await.unwrap().is_none(), "{}", b.name);
+        assert!(tx.session("h2").await.unwrap().is_some());
+        tx.end_session("h2").await.unwrap();
+        assert!(tx.session("h2").await.unwrap().is_none());
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn postgres_a_second_claim_of_an_idempotency_key_waits_for_the_first() {
+    use gather::store::guard::IdempotencyClaim;
+    let Some(b) = postgres_only("postgres_a_second_claim_of_an_idempotency_key_waits").await else {
+        return;
+    };
+    let mut first = b.store.begin().await.unwrap();
+    assert_eq!(
+        first.claim_idempotency("k", "body", ts(1)).await.unwrap(),
+        IdempotencyClaim::Fresh
+    );
+    let store = b.store.clone();
+    let second = tokio::spawn(async move {
+        let mut tx = store.begin().await.unwrap();
+        let claim = tx.claim_idempotency("k", "body", ts(2)).await.unwrap();
+        tx.commit().await.unwrap();
+        claim
+    });
+    first.finish_idempotency("k", 201, "done").await.unwrap();
+    first.commit().await.unwrap();
+    assert_eq!(
+        second.await.unwrap(),
+        IdempotencyClaim::Replay {
+            status: 201,
+            body: "done".into()
+        }
+    );
+}

@@ -1094,3 +1094,79 @@ async fn a_voice_issue_has_a_player_and_asks_for_a_written_summary() {
     let csp = page.header(header::CONTENT_SECURITY_POLICY).to_string();
     assert!(csp.contains("media-src 'self' https:"), "{csp}");
 }
+
+/// A login attempt from `address`; the response.
+async fn login_from(app: &App, address: &str, token: &str) -> Resp {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("token", token)])
+        .finish();
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/admin/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let addr: std::net::SocketAddr = format!("{address}:40000").parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn login_attempts_are_limited_per_address_and_for_the_account_with_backoff() {
+    let app = spawn().await;
+    let wrong = "not-the-token-not-the-token";
+    let a = "203.0.113.1";
+    for n in 1..=5 {
+        let r = login_from(&app, a, wrong).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    // The sixth wrong token locks the address out for a second...
+    let r = login_from(&app, a, wrong).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert_eq!(r.header(header::RETRY_AFTER), "1");
+    assert!(r.body.contains("Too many wrong tokens"), "{}", r.body);
+    // ...during which not even the right token is checked.
+    let r = login_from(&app, a, TOKEN).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another address is not affected.
+    let r = login_from(&app, "203.0.113.2", TOKEN).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Each further failure doubles the wait.
+    app.clock.advance_secs(1);
+    let r = login_from(&app, a, wrong).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.header(header::RETRY_AFTER), "2");
+    app.clock.advance_secs(2);
+    let r = login_from(&app, a, wrong).await;
+    assert_eq!(r.header(header::RETRY_AFTER), "4");
+    // After the wait the right token works, and forgives the address.
+    app.clock.advance_secs(4);
+    let r = login_from(&app, a, TOKEN).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = login_from(&app, a, wrong).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a fresh count");
+
+    // The account: 20 wrong tokens from anywhere (9 so far), then a lockout
+    // for every address, even with the right token.
+    for n in 10..=20 {
+        let r = login_from(&app, &format!("198.51.100.{n}"), wrong).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "failure {n}");
+    }
+    let r = login_from(&app, "198.51.100.21", wrong).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    let r = login_from(&app, "198.51.100.22", TOKEN).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    app.clock.advance_secs(1);
+    let r = login_from(&app, "198.51.100.22", TOKEN).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}

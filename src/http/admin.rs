@@ -5,8 +5,10 @@
 
 use super::error::ApiError;
 use crate::domain::{IssueRef, LanguageTag, Timestamp};
+use crate::service::limit::LoginGate;
+use crate::service::once::{Done, Once, Render};
 use crate::service::records::with_ties;
-use crate::service::{Gather, ResponseInput, RoundInput};
+use crate::service::{Gather, ResponseInput, ResponseRecorded, RoundInput};
 use crate::store::reports::Reach;
 use crate::store::{Issue, IssueStatus, ResponseStatus, Round, RoundId};
 use axum::extract::rejection::JsonRejection;
@@ -34,6 +36,12 @@ impl FromRef<AdminState> for Option<Arc<String>> {
     }
 }
 
+impl FromRef<AdminState> for Gather {
+    fn from_ref(s: &AdminState) -> Self {
+        s.gather.clone()
+    }
+}
+
 pub fn routes(state: AdminState) -> Router {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
@@ -54,21 +62,25 @@ pub fn routes(state: AdminState) -> Router {
 }
 
 /// Proof that the request carried `Authorization: Bearer <GATHER_ADMIN_TOKEN>`:
-/// 401 without one, 403 with a wrong one (compared in constant time).
+/// 401 without one, 403 with a wrong one (compared in constant time, its
+/// length included), 429 with `Retry-After` once too many wrong tokens came
+/// from the client's address or for the account (see
+/// [`Gather::login_gate`]).
 pub struct AdminToken;
 
 impl<S> FromRequestParts<S> for AdminToken
 where
     S: Send + Sync,
     Option<Arc<String>>: FromRef<S>,
+    Gather: FromRef<S>,
 {
-    type Rejection = ApiError;
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Some(expected) = Option::<Arc<String>>::from_ref(state) else {
-            return Err(ApiError::forbidden(
-                "the admin API is off: set GATHER_ADMIN_TOKEN",
-            ));
+            return Err(
+                ApiError::forbidden("the admin API is off: set GATHER_ADMIN_TOKEN").into_response(),
+            );
         };
         let given = parts
             .headers
@@ -79,18 +91,43 @@ where
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .map(str::trim);
-        match given {
-            None => Err(ApiError::unauthorized(
-                "send Authorization: Bearer <admin token>",
-            )),
-            Some(t)
-                if crate::channels::twilio::constant_time_eq(t.as_bytes(), expected.as_bytes()) =>
-            {
-                Ok(AdminToken)
-            }
-            Some(_) => Err(ApiError::forbidden("wrong admin token")),
+        let Some(given) = given else {
+            return Err(
+                ApiError::unauthorized("send Authorization: Bearer <admin token>").into_response(),
+            );
+        };
+        let gather = Gather::from_ref(state);
+        let fail = |e: crate::service::ServiceError| ApiError::from(e).into_response();
+        let gate = gather
+            .login_gate(&super::client_ip(parts))
+            .await
+            .map_err(fail)?;
+        if let LoginGate::Locked { retry_after_secs } = gate {
+            return Err(too_many_attempts(retry_after_secs));
+        }
+        if crate::http::web::session::secret_eq(given, &expected) {
+            gather.login_succeeded(&gate).await.map_err(fail)?;
+            return Ok(AdminToken);
+        }
+        match gather.login_failed(&gate).await.map_err(fail)? {
+            Some(secs) => Err(too_many_attempts(secs)),
+            None => Err(ApiError::forbidden("wrong admin token").into_response()),
         }
     }
+}
+
+/// 429 with `Retry-After`: too many wrong tokens.
+fn too_many_attempts(retry_after_secs: u64) -> Response {
+    let mut resp = ApiError::new(
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        format!("too many wrong admin tokens: try again in {retry_after_secs} s"),
+    )
+    .into_response();
+    resp.headers_mut().insert(
+        header::RETRY_AFTER,
+        axum::http::HeaderValue::from(retry_after_secs),
+    );
+    resp
 }
 
 /// JSON whose rejections are this API's errors.
@@ -108,6 +145,125 @@ where
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(e) => Err(ApiError::new(e.status(), e.body_text())),
         }
+    }
+}
+
+/// The header that makes a POST safe to retry.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// The header on a response replayed for a retried key.
+pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
+
+/// A POST's body with its `Idempotency-Key`, if it has one: the key is
+/// scoped to the admin token (by its hash) and the route, and the body is
+/// hashed so a key reused for another request is refused.
+pub struct Keyed {
+    pub once: Option<Once>,
+    pub parts: Parts,
+    pub body: axum::body::Bytes,
+}
+
+impl<S> FromRequest<S> for Keyed
+where
+    S: Send + Sync,
+    Option<Arc<String>>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use sha2::{Digest, Sha256};
+        let (parts, body) = req.into_parts();
+        let body = axum::body::to_bytes(body, super::BODY_LIMIT)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the body must be at most {} bytes", super::BODY_LIMIT),
+                )
+            })?;
+        let key = match parts.headers.get(IDEMPOTENCY_KEY) {
+            None => None,
+            Some(v) => {
+                let k = v.to_str().ok().filter(|k| {
+                    (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic())
+                });
+                Some(k.ok_or_else(|| {
+                    ApiError::bad_request(
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters, e.g. a UUID",
+                    )
+                })?)
+            }
+        };
+        let once = key.map(|key| {
+            let token = Option::<Arc<String>>::from_ref(state).unwrap_or_default();
+            let scope = hex(&Sha256::digest(token.as_bytes()));
+            let mut h = Sha256::new();
+            for part in [scope.as_str(), parts.method.as_str(), parts.uri.path(), key] {
+                h.update(part.as_bytes());
+                h.update([0u8]);
+            }
+            Once {
+                key_hash: hex(&h.finalize()),
+                request_hash: hex(&Sha256::digest(&body)),
+            }
+        });
+        Ok(Keyed { once, parts, body })
+    }
+}
+
+impl Keyed {
+    /// The body as JSON, with [`ApiJson`]'s checks and errors.
+    async fn json<T, S>(self, state: &S) -> Result<(Option<Once>, T), ApiError>
+    where
+        S: Send + Sync,
+        Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    {
+        let req = Request::from_parts(self.parts, axum::body::Body::from(self.body));
+        let ApiJson(v) = ApiJson::<T>::from_request(req, state).await?;
+        Ok((self.once, v))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The key and how to store the response, for a use case.
+fn with_key<'a, T>(
+    once: &'a Option<Once>,
+    render: Render<'a, T>,
+) -> Option<(&'a Once, Render<'a, T>)> {
+    once.as_ref().map(|o| (o, render))
+}
+
+/// The response of a keyed use case: what it did now, or the stored one.
+fn done_response<T>(done: Done<T>, render: Render<'_, T>) -> Response {
+    let (status, body, replayed) = match done {
+        Done::Acted(v) => {
+            let (status, body) = render(&v);
+            (status, body, false)
+        }
+        Done::Replayed { status, body } => (status, body, true),
+    };
+    let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::OK);
+    let mut resp = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if replayed {
+        resp.headers_mut().insert(
+            IDEMPOTENT_REPLAYED,
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    resp
+}
+
+fn json_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string())
+}
+
+fn created(r: &ResponseRecorded) -> ResponseCreated {
+    ResponseCreated {
+        id: r.id,
+        fanout: r.fanout,
+        recipients: r.recipients,
     }
 }
 
@@ -353,17 +509,23 @@ async fn merge(
     Ok(Json(s.gather.merge_issue(from, into).await?.into()))
 }
 
-/// Record a Board response to an issue.
+/// Record a Board response to an issue, and tell everyone involved.
+///
+/// Send an `Idempotency-Key` to make a retry safe: the same key with the
+/// same body within 24 hours returns the first response (with
+/// `Idempotent-Replayed: true`) and queues nothing more; with another body
+/// it is a 422.
 #[utoipa::path(post, path = "/api/v1/issues/{ref}/responses", request_body = ResponseBody,
-    params(("ref" = String, Path)),
-    responses((status = 201, body = ResponseCreated), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    params(("ref" = String, Path), ("Idempotency-Key" = Option<String>, Header, description = "A unique key, e.g. a UUID, that makes a retry safe: the same key and body within 24 hours returns the first response and acts no more")),
+    responses((status = 201, body = ResponseCreated), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody, description = "invalid, or the Idempotency-Key was used with another body")),
     security(("bearer" = [])))]
 async fn respond(
     _: AdminToken,
     State(s): State<AdminState>,
     Path(r): Path<String>,
-    ApiJson(body): ApiJson<ResponseBody>,
+    keyed: Keyed,
 ) -> Result<Response, ApiError> {
+    let (once, body) = keyed.json::<ResponseBody, _>(&s).await?;
     let issue = parse_ref(&r)?;
     let status = ResponseStatus::parse(&body.status).ok_or_else(|| {
         ApiError::bad_request(format!(
@@ -376,24 +538,20 @@ async fn respond(
         let tag = LanguageTag::parse(&lang).map_err(|e| ApiError::bad_request(e.to_string()))?;
         texts.push((tag, text));
     }
-    let id = s
+    let render: Render<'_, ResponseRecorded> = &|r| (201, json_text(&created(r)));
+    let done = s
         .gather
-        .record_response(ResponseInput {
-            issue,
-            status,
-            progress: body.progress,
-            texts,
-        })
+        .record_response_once(
+            ResponseInput {
+                issue,
+                status,
+                progress: body.progress,
+                texts,
+            },
+            with_key(&once, render),
+        )
         .await?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(ResponseCreated {
-            id: id.id,
-            fanout: id.fanout,
-            recipients: id.recipients,
-        }),
-    )
-        .into_response())
+    Ok(done_response(done, render))
 }
 
 /// List rounds, newest first.
@@ -419,15 +577,18 @@ async fn list_rounds(
     ))
 }
 
-/// Create a round (a draft) from approved issues.
+/// Create a round (a draft) from approved issues. An `Idempotency-Key`
+/// makes a retry return the first round instead of making another.
 #[utoipa::path(post, path = "/api/v1/rounds", request_body = RoundBody,
-    responses((status = 201, body = RoundDto), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)),
+    params(("Idempotency-Key" = Option<String>, Header, description = "A unique key, e.g. a UUID, that makes a retry safe: the same key and body within 24 hours returns the first response and acts no more")),
+    responses((status = 201, body = RoundDto), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody, description = "invalid, or the Idempotency-Key was used with another body")),
     security(("bearer" = [])))]
 async fn create_round(
     _: AdminToken,
     State(s): State<AdminState>,
-    ApiJson(body): ApiJson<RoundBody>,
+    keyed: Keyed,
 ) -> Result<Response, ApiError> {
+    let (once, body) = keyed.json::<RoundBody, _>(&s).await?;
     let items = body
         .items
         .iter()
@@ -442,16 +603,20 @@ async fn create_round(
     if closes_at.is_some_and(|t| t <= s.gather.clock.now()) {
         return Err(ApiError::bad_request("closes_at is in the past"));
     }
-    let round = s
+    let render: Render<'_, Round> = &|r| (201, json_text(&RoundDto::from(r.clone())));
+    let done = s
         .gather
-        .create_round(RoundInput {
-            title: body.title,
-            items,
-            max_choices: body.max_choices,
-            closes_at,
-        })
+        .create_round_once(
+            RoundInput {
+                title: body.title,
+                items,
+                max_choices: body.max_choices,
+                closes_at,
+            },
+            with_key(&once, render),
+        )
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(RoundDto::from(round))).into_response())
+    Ok(done_response(done, render))
 }
 
 fn round_id(raw: &str) -> Result<RoundId, ApiError> {
@@ -553,16 +718,19 @@ impl From<crate::store::fanout::FanOutStatus> for FanOutDto {
 }
 
 /// Tell the people who voted (or everyone opted in) that results are out.
-#[utoipa::path(post, path = "/api/v1/rounds/{id}/announce", params(("id" = i64, Path)),
+/// An `Idempotency-Key` makes a retry return the first fan-out instead of
+/// queueing another.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/announce", params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "A unique key, e.g. a UUID, that makes a retry safe: the same key and body within 24 hours returns the first response and acts no more")),
     request_body(content = AnnounceBody, description = "optional"),
-    responses((status = 202, body = ResponseCreated), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the round is not closed")),
+    responses((status = 202, body = ResponseCreated), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the round is not closed"), (status = 422, body = ErrorBody, description = "the Idempotency-Key was used with another body")),
     security(("bearer" = [])))]
 async fn announce(
     _: AdminToken,
     State(s): State<AdminState>,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    keyed: Keyed,
 ) -> Result<Response, ApiError> {
+    let Keyed { once, body, .. } = keyed;
     // The body is optional: empty means the voters.
     let body: AnnounceBody = if body.iter().all(u8::is_ascii_whitespace) {
         AnnounceBody::default()
@@ -579,16 +747,12 @@ async fn announce(
             )));
         }
     };
-    let r = s.gather.announce(round_id(&id)?, everyone).await?;
-    Ok((
-        axum::http::StatusCode::ACCEPTED,
-        Json(ResponseCreated {
-            id: r.id,
-            fanout: r.fanout,
-            recipients: r.recipients,
-        }),
-    )
-        .into_response())
+    let render: Render<'_, ResponseRecorded> = &|r| (202, json_text(&created(r)));
+    let done = s
+        .gather
+        .announce_once(round_id(&id)?, everyone, with_key(&once, render))
+        .await?;
+    Ok(done_response(done, render))
 }
 
 /// Every fan-out's progress, newest first.

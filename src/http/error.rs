@@ -70,6 +70,7 @@ impl IntoResponse for ApiError {
             413 => "payload too large",
             415 => "unsupported media type",
             422 => "invalid",
+            429 => "too many requests",
             503 => "unavailable",
             _ => "error",
         };

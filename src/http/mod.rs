@@ -39,6 +39,37 @@ pub const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
 pub const DISCORD_POST_TIMEOUT: Duration = Duration::from_millis(2500);
 /// The Prometheus text format's content type.
 pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4";
+/// How long a client may take to send a request's headers
+/// (`GATHER_HTTP_HEADER_TIMEOUT_MS`): past it the connection is closed, so a
+/// client trickling its headers a byte at a time cannot hold a slot.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once (`GATHER_HTTP_MAX_CONNECTIONS`); one more is
+/// answered 503 with `Retry-After` and closed.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// The connection limits of `gather serve`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// See [`DEFAULT_HEADER_TIMEOUT`].
+    pub header_timeout: Duration,
+    /// See [`DEFAULT_MAX_CONNECTIONS`].
+    pub max_connections: usize,
+    /// Take the client's address from the last `X-Forwarded-For` entry
+    /// (what the proxy in front saw) instead of the TCP peer
+    /// (`GATHER_HTTP_TRUST_FORWARDED_FOR`; only behind a proxy that sets
+    /// it, or clients could pick their own address).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            trust_forwarded_for: false,
+        }
+    }
+}
 
 /// Which provider webhooks are switched on, and their settings.
 #[derive(Clone, Debug, Default)]
@@ -53,6 +84,8 @@ pub struct Webhooks {
     pub web: web::WebConfig,
     /// How calls speak (voices, recorded prompts); on with Twilio.
     pub voice: crate::channels::twilio_voice::VoiceSettings,
+    /// Header timeout and connection cap.
+    pub server: ServerLimits,
 }
 
 impl Webhooks {
@@ -145,6 +178,11 @@ impl Webhooks {
                 play_languages: config.voice.play_languages.clone(),
                 audio_dir: config.voice.audio_dir.clone(),
                 ..Default::default()
+            },
+            server: ServerLimits {
+                header_timeout: config.http_header_timeout,
+                max_connections: config.http_max_connections,
+                trust_forwarded_for: config.http_trust_forwarded_for,
             },
         }
     }
@@ -253,11 +291,202 @@ pub async fn serve_on(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "listening");
     }
-    axum::serve(listener, router_with(gather, webhooks))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let limits = webhooks.server;
+    serve_router(listener, router_with(gather, webhooks), limits, shutdown).await;
     tracing::info!("server stopped");
     Ok(())
+}
+
+/// The accept loop: HTTP/1.1 with a header read timeout, at most
+/// `limits.max_connections` connections at once (one more is answered 503
+/// and closed), each request told its peer's address
+/// ([`axum::extract::ConnectInfo`]). After `shutdown`, stops accepting and
+/// waits for the connections to finish their requests.
+pub async fn serve_router(
+    listener: TcpListener,
+    app: Router,
+    limits: ServerLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    // `stop` tells connections to finish; every connection holds a clone of
+    // `open`, so `open_tx.closed()` completes when the last one is gone.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let (open_tx, open_rx) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment
+                    // instead of spinning.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tracing::warn!(
+                max_connections = limits.max_connections,
+                "connection refused: too many connections"
+            );
+            tokio::spawn(refuse(stream));
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let trust = limits.trust_forwarded_for;
+        let service =
+            app.clone()
+                .map_request(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    let client = if trust {
+                        forwarded_for(request.headers()).map_or(peer, |ip| SocketAddr::new(ip, 0))
+                    } else {
+                        peer
+                    };
+                    request
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(client));
+                    request
+                });
+        let conn = builder.serve_connection(
+            TokioIo::new(SlotIo {
+                slot: Some(slot),
+                io: stream,
+            }),
+            TowerToHyperService::new(service),
+        );
+        let mut stop = stop_rx.clone();
+        let open = open_rx.clone();
+        tokio::spawn(async move {
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                result = conn.as_mut() => {
+                    if let Err(e) = result {
+                        tracing::debug!(error = %e, %peer, "connection ended");
+                    }
+                }
+                _ = async { stop.wait_for(|s| *s).await.map(|_| ()) } => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.as_mut().await;
+                }
+            }
+            drop(open);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    drop(open_rx);
+    open_tx.closed().await;
+}
+
+/// The last address of `X-Forwarded-For` (the one the nearest proxy saw).
+fn forwarded_for(headers: &axum::http::HeaderMap) -> Option<std::net::IpAddr> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()?
+        .to_str()
+        .ok()?
+        .rsplit(',')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// A connection over the cap: a 503 with `Retry-After`, then closed once
+/// the client has finished sending (closing with unread input would reset
+/// the connection before the client reads the answer).
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = r#"{"error":"unavailable","detail":"too many connections: try again shortly"}"#;
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await?;
+        let mut sink = [0u8; 1024];
+        let mut left = BODY_LIMIT;
+        while left > 0 {
+            match stream.read(&mut sink).await? {
+                0 => break,
+                n => left = left.saturating_sub(n),
+            }
+        }
+        Ok::<(), std::io::Error>(())
+    })
+    .await;
+}
+
+/// A connection's socket with its slot under the cap. The slot is given
+/// back before the socket closes, so a client that sees the close can
+/// connect again at once.
+struct SlotIo {
+    // Dropped before `io` (fields drop in order).
+    slot: Option<tokio::sync::OwnedSemaphorePermit>,
+    io: tokio::net::TcpStream,
+}
+
+impl tokio::io::AsyncRead for SlotIo {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for SlotIo {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        this.slot = None;
+        std::pin::Pin::new(&mut this.io).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM (what `docker stop` and systemd send).
@@ -340,6 +569,30 @@ pub async fn guard(request: Request, next: Next) -> Response {
 async fn count_requests(request: Request, next: Next) -> Response {
     crate::metrics::HTTP_REQUESTS.inc();
     next.run(request).await
+}
+
+/// The client's address as the server saw it (`"unknown"` when the
+/// request did not come over TCP, e.g. in tests calling the router).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+/// See [`ClientIp`].
+pub fn client_ip(parts: &axum::http::request::Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
 }
 
 /// Healthy when a write transaction can be opened and committed: the

@@ -14,18 +14,26 @@
 //! answer to FORGET's question, are never limited: they are recognised
 //! before the limit and always handled.
 //!
-//! The counts live in the memory of the process: a restart forgets them,
-//! and behind a load balancer each instance counts only what it saw (so the
-//! effective limit is N times the setting for N instances that share the
-//! traffic). Identities are kept only as keyed hashes (random key per
-//! process), never as numbers.
+//! On SQLite (one instance) the counts live in the memory of the process,
+//! off the database's single writer: a restart forgets them. On PostgreSQL,
+//! where several instances share the traffic, they live in the database
+//! (`rate_counters`, one upsert per message in the message's own
+//! transaction), so N instances still allow the setting, not N times it.
+//! Identities are kept only as keyed hashes, never as numbers: in memory
+//! with a random key per process, in the database with a random key made
+//! once per database (`instance_secrets`), and swept a minute after their
+//! window ends.
+//!
+//! Failed organiser logins (the login page and the admin API's bearer
+//! token) are counted in the database on both, per client address and for
+//! the one organiser account: see [`Gather::login_gate`].
 
 use super::inbound::{InboundMessage, Reply};
 use super::{Gather, Result, ServiceError};
 use crate::domain::{Channel, Identity, Timestamp};
 use crate::engine::{Content, Conversation};
 use crate::i18n::{Args, Command};
-use crate::store::Tx;
+use crate::store::{Store, Tx};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 use std::sync::Mutex;
@@ -33,6 +41,10 @@ use std::sync::Mutex;
 /// The default: 20 messages a minute per identity.
 pub const DEFAULT_PER_MINUTE: u32 = 20;
 const WINDOW_MS: i64 = 60_000;
+/// The name of the database's key for counter hashes.
+const COUNTER_SECRET: &str = "counters";
+/// Store counter keys of inbound messages start with this.
+const INBOUND_PREFIX: &str = "in:";
 /// Above this many identities in memory, windows that are over are swept.
 const SWEEP_AT: usize = 50_000;
 
@@ -61,6 +73,12 @@ pub struct InboundLimiter {
     per_minute: u32,
     hasher: RandomState,
     windows: Mutex<HashMap<u64, Window>>,
+    /// Count in the store (PostgreSQL: instances share the counts).
+    shared: bool,
+    /// The database's key for counter hashes, once read.
+    secret: tokio::sync::OnceCell<String>,
+    /// When this process last swept old counters from the store.
+    last_sweep: std::sync::atomic::AtomicI64,
 }
 
 impl InboundLimiter {
@@ -70,7 +88,87 @@ impl InboundLimiter {
             per_minute,
             hasher: RandomState::new(),
             windows: Mutex::new(HashMap::new()),
+            shared: false,
+            secret: tokio::sync::OnceCell::new(),
+            last_sweep: std::sync::atomic::AtomicI64::new(i64::MIN),
         }
+    }
+
+    /// The same limit, counted in the store so that every instance on the
+    /// database shares it.
+    pub fn shared(per_minute: u32) -> Self {
+        InboundLimiter {
+            shared: true,
+            ..InboundLimiter::new(per_minute)
+        }
+    }
+
+    /// Whether the counts live in the store.
+    pub fn is_shared(&self) -> bool {
+        self.shared
+    }
+
+    /// The database's key for counter hashes (made on first use, in a
+    /// transaction of its own: call it while holding no transaction).
+    pub async fn secret(&self, store: &dyn Store) -> Result<&str> {
+        let s = self
+            .secret
+            .get_or_try_init(|| async {
+                let mut fresh = [0u8; 32];
+                getrandom::fill(&mut fresh)
+                    .map_err(|e| ServiceError::Unavailable(format!("no randomness: {e}")))?;
+                let fresh: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+                let mut tx = store.begin().await?;
+                let secret = tx.instance_secret(COUNTER_SECRET, &fresh).await?;
+                tx.commit().await?;
+                Ok::<_, ServiceError>(secret)
+            })
+            .await?;
+        Ok(s.as_str())
+    }
+
+    /// Counts one message in the store and says what to do.
+    async fn check_shared(
+        &self,
+        tx: &mut dyn Tx,
+        secret: &str,
+        identity: &Identity,
+        now: Timestamp,
+    ) -> Result<Decision> {
+        if self.per_minute == 0 {
+            return Ok(Decision::Allow);
+        }
+        let key = format!(
+            "{INBOUND_PREFIX}{}",
+            keyed_hash(
+                secret,
+                &format!("{}\0{}", identity.kind.as_str(), identity.address)
+            )
+        );
+        let last = self.last_sweep.load(std::sync::atomic::Ordering::Relaxed);
+        if now.0.saturating_sub(last) >= WINDOW_MS
+            && self
+                .last_sweep
+                .compare_exchange(
+                    last,
+                    now.0,
+                    std::sync::atomic::Ordering::Relaxed,
+                    std::sync::atomic::Ordering::Relaxed,
+                )
+                .is_ok()
+        {
+            tx.sweep_counters(INBOUND_PREFIX, Timestamp(now.0 - WINDOW_MS), now)
+                .await?;
+        }
+        let c = tx.bump_counter(&key, now, WINDOW_MS).await?;
+        let limit = i64::from(self.per_minute);
+        Ok(if c.count <= limit {
+            Decision::Allow
+        } else if c.count == limit + 1 {
+            Decision::SlowDown
+        } else {
+            Decision::Silent
+        })
     }
 
     pub fn per_minute(&self) -> u32 {
@@ -142,7 +240,14 @@ impl Gather {
         if self.always_heard(msg) {
             return Ok(None);
         }
-        let decision = self.inbound_limit.check(&msg.identity, now);
+        let decision = if self.inbound_limit.is_shared() {
+            let secret = self.inbound_limit.secret(self.store.as_ref()).await?;
+            self.inbound_limit
+                .check_shared(tx, secret, &msg.identity, now)
+                .await?
+        } else {
+            self.inbound_limit.check(&msg.identity, now)
+        };
         if decision == Decision::Allow {
             return Ok(None);
         }
@@ -224,6 +329,136 @@ impl Gather {
     }
 }
 
+/// HMAC-SHA256 of `data` under `secret`, as hex.
+fn keyed_hash(secret: &str, data: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(m) => m,
+        // HMAC takes keys of any length; never happens.
+        Err(_) => return String::new(),
+    };
+    mac.update(data.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Failed logins from one address before it is locked out.
+pub const LOGIN_FREE_PER_ADDRESS: i64 = 5;
+/// Failed logins for the organiser account, from anywhere, before it is
+/// locked out (higher: one noisy address should not lock everyone out).
+pub const LOGIN_FREE_PER_ACCOUNT: i64 = 20;
+/// Failures are counted over this long from the first: an hour.
+pub const LOGIN_WINDOW_MS: i64 = 3600 * 1000;
+/// The longest lockout: 15 minutes.
+pub const LOGIN_MAX_LOCKOUT_MS: i64 = 15 * 60 * 1000;
+/// Store counter keys of failed logins start with this.
+const LOGIN_PREFIX: &str = "login:";
+const LOGIN_ACCOUNT: &str = "login:account";
+
+/// The lockout after `failures` failures when `free` are allowed: none up
+/// to `free`, then 1 s, 2 s, 4 s… doubling up to 15 minutes.
+pub fn login_lockout_ms(failures: i64, free: i64) -> i64 {
+    if failures <= free {
+        return 0;
+    }
+    let doublings = (failures - free - 1).clamp(0, 20);
+    (1000i64 << doublings).min(LOGIN_MAX_LOCKOUT_MS)
+}
+
+/// Whether a login attempt may be checked now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginGate {
+    /// Check the token, then report [`Gather::login_failed`] or
+    /// [`Gather::login_succeeded`].
+    Open { address_key: String, failures: bool },
+    /// Locked out: try again after this many seconds (answer 429).
+    Locked { retry_after_secs: u64 },
+}
+
+impl Gather {
+    /// Before checking an organiser's token from `address` (the client's
+    /// IP): locked out, or open. Counted in the store on every database,
+    /// so all instances share the count; the address is kept only as a
+    /// keyed hash.
+    pub async fn login_gate(&self, address: &str) -> Result<LoginGate> {
+        let secret = self.inbound_limit.secret(self.store.as_ref()).await?;
+        let address_key = format!(
+            "{LOGIN_PREFIX}ip:{}",
+            keyed_hash(secret, &format!("login\0{address}"))
+        );
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let by_address = tx.counter(&address_key).await?;
+        let account = tx.counter(LOGIN_ACCOUNT).await?;
+        tx.commit().await?;
+        let until = [by_address, account]
+            .iter()
+            .flatten()
+            .map(|c| c.locked_until.0)
+            .max()
+            .unwrap_or(0);
+        if until > now.0 {
+            let secs = (until - now.0 + 999) / 1000;
+            return Ok(LoginGate::Locked {
+                retry_after_secs: u64::try_from(secs).unwrap_or(1).max(1),
+            });
+        }
+        Ok(LoginGate::Open {
+            failures: by_address.is_some_and(|c| c.count > 0),
+            address_key,
+        })
+    }
+
+    /// A wrong token: counts it for the address and the account, and locks
+    /// either out once past its free failures. The lockout now in force,
+    /// in seconds, if any.
+    pub async fn login_failed(&self, gate: &LoginGate) -> Result<Option<u64>> {
+        let LoginGate::Open { address_key, .. } = gate else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        tx.sweep_counters(LOGIN_PREFIX, Timestamp(now.0 - LOGIN_WINDOW_MS), now)
+            .await?;
+        let mut longest = 0;
+        for (key, free) in [
+            (address_key.as_str(), LOGIN_FREE_PER_ADDRESS),
+            (LOGIN_ACCOUNT, LOGIN_FREE_PER_ACCOUNT),
+        ] {
+            let c = tx.bump_counter(key, now, LOGIN_WINDOW_MS).await?;
+            let lock = login_lockout_ms(c.count, free);
+            if lock > 0 {
+                tx.lock_counter(key, Timestamp(now.0 + lock)).await?;
+                longest = longest.max(lock);
+            }
+        }
+        tx.commit().await?;
+        tracing::warn!(
+            lockout_ms = longest,
+            "organiser authentication refused: wrong admin token"
+        );
+        Ok((longest > 0).then(|| u64::try_from((longest + 999) / 1000).unwrap_or(1)))
+    }
+
+    /// The right token: the address's failures are forgiven (the account's
+    /// stay until their window ends).
+    pub async fn login_succeeded(&self, gate: &LoginGate) -> Result<()> {
+        if let LoginGate::Open {
+            address_key,
+            failures: true,
+        } = gate
+        {
+            let mut tx = self.store.begin().await?;
+            tx.clear_counter(address_key).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
 impl Default for InboundLimiter {
     fn default() -> Self {
         InboundLimiter::new(DEFAULT_PER_MINUTE)
@@ -259,6 +494,24 @@ mod tests {
         );
         assert_eq!(l.check(&b, t(6000)), Decision::Allow, "others unaffected");
         assert_eq!(l.check(&a, t(60_000)), Decision::Allow, "a new minute");
+    }
+
+    #[test]
+    fn login_lockouts_double_up_to_fifteen_minutes() {
+        let free = LOGIN_FREE_PER_ADDRESS;
+        assert_eq!(login_lockout_ms(free, free), 0);
+        assert_eq!(login_lockout_ms(free + 1, free), 1000);
+        assert_eq!(login_lockout_ms(free + 2, free), 2000);
+        assert_eq!(login_lockout_ms(free + 5, free), 16_000);
+        assert_eq!(login_lockout_ms(free + 100, free), LOGIN_MAX_LOCKOUT_MS);
+    }
+
+    #[test]
+    fn keyed_hashes_depend_on_the_key() {
+        let a = keyed_hash("k1", "sms\0+447700900001");
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, keyed_hash("k2", "sms\0+447700900001"));
+        assert!(!a.contains("447700900001"));
     }
 
     #[test]

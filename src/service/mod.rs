@@ -5,6 +5,7 @@ mod chat;
 mod inbound;
 pub mod limit;
 mod link;
+pub mod once;
 mod organiser;
 mod outbox;
 pub mod records;
@@ -111,6 +112,13 @@ impl Gather {
     /// sender (0: no limit).
     pub fn with_inbound_rate(mut self, per_minute: u32) -> Self {
         self.inbound_limit = Arc::new(limit::InboundLimiter::new(per_minute));
+        self
+    }
+
+    /// The same application with the inbound limit counted in the store,
+    /// shared by every instance on the database (PostgreSQL).
+    pub fn with_shared_inbound_rate(mut self, per_minute: u32) -> Self {
+        self.inbound_limit = Arc::new(limit::InboundLimiter::shared(per_minute));
         self
     }
 }

@@ -1,6 +1,7 @@
 //! What organisers do: moderate issues, run rounds, record Board responses.
 //! The CLI (and later the admin API) call these.
 
+use super::once::{self, Done, Once, Render};
 use super::{Gather, Result, ServiceError};
 use crate::domain::{IssueRef, LanguageTag, Timestamp};
 use crate::i18n::{ArgValue, Args};
@@ -154,7 +155,16 @@ impl Gather {
 
     /// Creates a round as a draft, to open later.
     pub async fn create_round(&self, input: RoundInput) -> Result<Round> {
-        self.make_round(input, false).await
+        self.make_round(input, false, None).await?.acted()
+    }
+
+    /// [`Gather::create_round`], at most once per idempotency key.
+    pub async fn create_round_once(
+        &self,
+        input: RoundInput,
+        key: Option<(&Once, Render<'_, Round>)>,
+    ) -> Result<Done<Round>> {
+        self.make_round(input, false, key).await
     }
 
     /// Opens a draft round.
@@ -172,10 +182,15 @@ impl Gather {
 
     /// Creates a round and opens it, in one transaction.
     pub async fn open_round(&self, input: RoundInput) -> Result<Round> {
-        self.make_round(input, true).await
+        self.make_round(input, true, None).await?.acted()
     }
 
-    async fn make_round(&self, input: RoundInput, open: bool) -> Result<Round> {
+    async fn make_round(
+        &self,
+        input: RoundInput,
+        open: bool,
+        key: Option<(&Once, Render<'_, Round>)>,
+    ) -> Result<Done<Round>> {
         let title = input.title.trim();
         if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
             return Err(ServiceError::Invalid(format!(
@@ -200,6 +215,10 @@ impl Gather {
         }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        if let Some((status, body)) = once::claim(tx.as_mut(), key.map(|k| k.0), now).await? {
+            tx.commit().await?;
+            return Ok(Done::Replayed { status, body });
+        }
         let id = tx
             .create_round(title, &input.items, input.max_choices, input.closes_at, now)
             .await?;
@@ -210,8 +229,9 @@ impl Gather {
             .round(id)
             .await?
             .ok_or_else(|| ServiceError::Internal("round vanished".into()))?;
+        once::finish(tx.as_mut(), key, &round).await?;
         tx.commit().await?;
-        Ok(round)
+        Ok(Done::Acted(round))
     }
 
     pub async fn close_round(&self, id: RoundId) -> Result<Vec<ResultRow>> {
@@ -255,6 +275,15 @@ impl Gather {
     /// Records a Board response. People hear it with UPDATES (and, once the
     /// fan-out exists, straight away).
     pub async fn record_response(&self, input: ResponseInput) -> Result<ResponseRecorded> {
+        self.record_response_once(input, None).await?.acted()
+    }
+
+    /// [`Gather::record_response`], at most once per idempotency key.
+    pub async fn record_response_once(
+        &self,
+        input: ResponseInput,
+        key: Option<(&Once, Render<'_, ResponseRecorded>)>,
+    ) -> Result<Done<ResponseRecorded>> {
         let default = self.engine.locales().default_language().clone();
         if input.texts.is_empty() {
             return Err(ServiceError::Invalid("a response needs a text".into()));
@@ -289,6 +318,10 @@ impl Gather {
         }
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        if let Some((status, body)) = once::claim(tx.as_mut(), key.map(|k| k.0), now).await? {
+            tx.commit().await?;
+            return Ok(Done::Replayed { status, body });
+        }
         let issue = tx
             .issue(input.issue)
             .await?
@@ -328,6 +361,12 @@ impl Gather {
                 now,
             )
             .await?;
+        let recorded = ResponseRecorded {
+            id,
+            fanout,
+            recipients,
+        };
+        once::finish(tx.as_mut(), key, &recorded).await?;
         tx.commit().await?;
         self.outbox_wake.notify_one();
         tracing::info!(
@@ -336,11 +375,7 @@ impl Gather {
             recipients,
             "Board response recorded and queued"
         );
-        Ok(ResponseRecorded {
-            id,
-            fanout,
-            recipients,
-        })
+        Ok(Done::Acted(recorded))
     }
 
     /// The SMS notice of a Board response, for each language of `texts`:
@@ -461,8 +496,22 @@ impl Gather {
 
     /// Tells the people who voted in a round (or everyone) its results.
     pub async fn announce(&self, round: RoundId, everyone: bool) -> Result<ResponseRecorded> {
+        self.announce_once(round, everyone, None).await?.acted()
+    }
+
+    /// [`Gather::announce`], at most once per idempotency key.
+    pub async fn announce_once(
+        &self,
+        round: RoundId,
+        everyone: bool,
+        key: Option<(&Once, Render<'_, ResponseRecorded>)>,
+    ) -> Result<Done<ResponseRecorded>> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        if let Some((status, body)) = once::claim(tx.as_mut(), key.map(|k| k.0), now).await? {
+            tx.commit().await?;
+            return Ok(Done::Replayed { status, body });
+        }
         let r = tx
             .round(round)
             .await?
@@ -493,13 +542,15 @@ impl Gather {
                 now,
             )
             .await?;
-        tx.commit().await?;
-        self.outbox_wake.notify_one();
-        Ok(ResponseRecorded {
+        let recorded = ResponseRecorded {
             id: round,
             fanout,
             recipients,
-        })
+        };
+        once::finish(tx.as_mut(), key, &recorded).await?;
+        tx.commit().await?;
+        self.outbox_wake.notify_one();
+        Ok(Done::Acted(recorded))
     }
 
     /// How many people an update to `audience` would reach now.

@@ -10,6 +10,7 @@
 pub mod chat;
 pub mod fanout;
 pub mod forget;
+pub mod guard;
 pub mod migrate;
 pub mod outbox;
 pub mod postgres;
@@ -304,6 +305,52 @@ pub trait Store: Send + Sync {
 #[async_trait]
 pub trait Tx: Send {
     async fn commit(self: Box<Self>) -> Result<()>;
+
+    // --- abuse bounds shared by instances (see [`guard`]) ------------------
+    /// Claims an admin API idempotency key for this transaction (another
+    /// transaction claiming it waits until this one ends). Expired keys are
+    /// swept.
+    async fn claim_idempotency(
+        &mut self,
+        key_hash: &str,
+        request_hash: &str,
+        now: Timestamp,
+    ) -> Result<guard::IdempotencyClaim>;
+    /// Stores the response of a request whose key this transaction claimed.
+    async fn finish_idempotency(&mut self, key_hash: &str, status: u16, body: &str) -> Result<()>;
+    /// Counts one event in `key`'s fixed window of `window_ms` (a new window
+    /// starts when the last one is over); the counter after it.
+    async fn bump_counter(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+        window_ms: i64,
+    ) -> Result<guard::Counter>;
+    async fn counter(&mut self, key: &str) -> Result<Option<guard::Counter>>;
+    /// Sets the counter's lockout end.
+    async fn lock_counter(&mut self, key: &str, until: Timestamp) -> Result<()>;
+    async fn clear_counter(&mut self, key: &str) -> Result<()>;
+    /// Removes counters under `prefix` whose window started before `before`
+    /// and that lock nothing out at `now`.
+    async fn sweep_counters(
+        &mut self,
+        prefix: &str,
+        before: Timestamp,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// The database's secret called `name`, made from `fresh` if it has none.
+    async fn instance_secret(&mut self, name: &str, fresh: &str) -> Result<String>;
+    /// An organiser session (PostgreSQL: locked until the transaction ends).
+    async fn session(&mut self, id_hash: &str) -> Result<Option<guard::SessionRow>>;
+    async fn save_session(&mut self, id_hash: &str, session: &guard::SessionRow) -> Result<()>;
+    async fn end_session(&mut self, id_hash: &str) -> Result<()>;
+    /// Removes sessions idle since before `idle_before` or made before
+    /// `created_before`.
+    async fn sweep_sessions(
+        &mut self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> Result<()>;
 
     // --- fan-out (see `fanout`) -------------------------------------------
     /// Queues one message per person in the audience, in their language,

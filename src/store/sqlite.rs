@@ -25,6 +25,7 @@ use std::time::Duration;
 
 mod chat_sql;
 mod forget_sql;
+mod guard_sql;
 pub(crate) mod lite;
 mod outbox_sql;
 mod votes_sql;
@@ -70,6 +71,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 10,
         name: "forget",
         sql: include_str!("migrations/sqlite/0010_forget.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "abuse",
+        sql: include_str!("migrations/sqlite/0011_abuse.sql"),
     },
 ];
 
@@ -851,6 +857,79 @@ impl Tx for SqliteTx {
         let done = finish_group(&writer, group).await;
         guard.armed = false;
         done
+    }
+
+    // --- abuse bounds (the SQL is in guard_sql.rs) --------------------------
+
+    async fn claim_idempotency(
+        &mut self,
+        key_hash: &str,
+        request_hash: &str,
+        now: Timestamp,
+    ) -> Result<super::guard::IdempotencyClaim> {
+        self.idempotency_claim(key_hash, request_hash, now).await
+    }
+
+    async fn finish_idempotency(&mut self, key_hash: &str, status: u16, body: &str) -> Result<()> {
+        self.idempotency_finish(key_hash, status, body).await
+    }
+
+    async fn bump_counter(
+        &mut self,
+        key: &str,
+        now: Timestamp,
+        window_ms: i64,
+    ) -> Result<super::guard::Counter> {
+        self.counter_bump(key, now, window_ms).await
+    }
+
+    async fn counter(&mut self, key: &str) -> Result<Option<super::guard::Counter>> {
+        self.counter_get(key).await
+    }
+
+    async fn lock_counter(&mut self, key: &str, until: Timestamp) -> Result<()> {
+        self.counter_lock(key, until).await
+    }
+
+    async fn clear_counter(&mut self, key: &str) -> Result<()> {
+        self.counter_clear(key).await
+    }
+
+    async fn sweep_counters(
+        &mut self,
+        prefix: &str,
+        before: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.counters_sweep(prefix, before, now).await
+    }
+
+    async fn instance_secret(&mut self, name: &str, fresh: &str) -> Result<String> {
+        self.secret_get_or_put(name, fresh).await
+    }
+
+    async fn session(&mut self, id_hash: &str) -> Result<Option<super::guard::SessionRow>> {
+        self.session_get(id_hash).await
+    }
+
+    async fn save_session(
+        &mut self,
+        id_hash: &str,
+        session: &super::guard::SessionRow,
+    ) -> Result<()> {
+        self.session_put(id_hash, session).await
+    }
+
+    async fn end_session(&mut self, id_hash: &str) -> Result<()> {
+        self.session_delete(id_hash).await
+    }
+
+    async fn sweep_sessions(
+        &mut self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> Result<()> {
+        self.sessions_sweep(idle_before, created_before).await
     }
 
     // --- inbound dedupe -------------------------------------------------

@@ -206,7 +206,7 @@ pub async fn inbox(
             }
         }
     };
-    let flash = state.sessions.take_flash(&org.session);
+    let flash = state.sessions.take_flash(&org.session).await;
     Ok(page::admin_html(page::admin_page(
         "Inbox",
         Nav::Inbox,
@@ -310,7 +310,7 @@ fn parse_ref(s: &str) -> Result<IssueRef, WebError> {
 
 /// Shows the outcome on the page the form came from: a service error the
 /// organiser can fix becomes a message there, not an error page.
-fn outcome(
+async fn outcome(
     state: &WebState,
     org: &Organiser,
     back: &str,
@@ -318,13 +318,16 @@ fn outcome(
 ) -> Response {
     match result {
         Ok(text) => {
-            state.sessions.flash(&org.session, true, text);
+            state.sessions.flash(&org.session, true, text).await;
             page::redirect(back)
         }
         Err(
             e @ (ServiceError::Invalid(_) | ServiceError::NotFound(_) | ServiceError::Conflict(_)),
         ) => {
-            state.sessions.flash(&org.session, false, e.to_string());
+            state
+                .sessions
+                .flash(&org.session, false, e.to_string())
+                .await;
             page::redirect(back)
         }
         Err(e) => WebError::from(e).into_response(),
@@ -352,7 +355,7 @@ pub async fn approve(
         .set_issue_status(r, IssueStatus::Approved, None)
         .await
         .map(|i| format!("{} approved: it can go on a ballot.", i.issue_ref));
-    Ok(outcome(&state, &p.org, &back(&p, r), result))
+    Ok(outcome(&state, &p.org, &back(&p, r), result).await)
 }
 
 pub async fn hide(
@@ -373,7 +376,7 @@ pub async fn hide(
             .await
             .map(|i| format!("{} hidden.", i.issue_ref))
     };
-    Ok(outcome(&state, &p.org, &back(&p, r), result))
+    Ok(outcome(&state, &p.org, &back(&p, r), result).await)
 }
 
 pub async fn title(
@@ -388,7 +391,7 @@ pub async fn title(
         .set_issue_title(r, title)
         .await
         .map(|i| format!("{} now reads “{}” on ballots.", i.issue_ref, i.title));
-    Ok(outcome(&state, &p.org, &back(&p, r), result))
+    Ok(outcome(&state, &p.org, &back(&p, r), result).await)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -471,7 +474,7 @@ pub async fn merge_search(
         }
         p { a href={ "/admin#" (from) } { "Back to the inbox" } }
     };
-    let flash = state.sessions.take_flash(&org.session);
+    let flash = state.sessions.take_flash(&org.session).await;
     Ok(page::admin_html(page::admin_page(
         "Merge",
         Nav::Inbox,
@@ -496,7 +499,8 @@ pub async fn merge(
             Err(ServiceError::Invalid(
                 "Choose the issue to merge into.".into(),
             )),
-        ));
+        )
+        .await);
     };
     let into = parse_ref(into)?;
     let back = format!("/admin?status=all#{into}");
@@ -511,7 +515,8 @@ pub async fn merge(
             &p.org,
             &back,
             Ok(format!("{from} is merged into {into}.")),
-        ));
+        )
+        .await);
     }
     let result = state.gather.merge_issue(from, into).await.map(|i| {
         format!(
@@ -519,7 +524,7 @@ pub async fn merge(
             i.supporters
         )
     });
-    Ok(outcome(&state, &p.org, &back, result))
+    Ok(outcome(&state, &p.org, &back, result).await)
 }
 
 #[cfg(test)]

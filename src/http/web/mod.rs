@@ -72,9 +72,9 @@ pub struct WebState {
 impl WebState {
     pub fn new(gather: Gather, token: Option<Arc<String>>, config: WebConfig) -> WebState {
         WebState {
+            sessions: Arc::new(session::Sessions::new(gather.store.clone())),
             gather,
             token,
-            sessions: Arc::new(session::Sessions::default()),
             config: Arc::new(config),
         }
     }

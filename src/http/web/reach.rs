@@ -72,7 +72,7 @@ pub async fn page(State(state): State<WebState>, org: Organiser) -> Result<Respo
             }
         }
     };
-    let flash = state.sessions.take_flash(&org.session);
+    let flash = state.sessions.take_flash(&org.session).await;
     Ok(page::admin_html(page::admin_page(
         "Reach",
         Nav::Reach,

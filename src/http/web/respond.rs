@@ -107,7 +107,10 @@ pub async fn form(
     Path(r): Path<String>,
 ) -> Result<Response, WebError> {
     let issue = load_issue(&state, &r).await?;
-    let nonce = state.sessions.issue_nonce(&org.session, state.now_ms())?;
+    let nonce = state
+        .sessions
+        .issue_nonce(&org.session, state.now_ms())
+        .await?;
     render(&state, &org, &issue, &Draft::default(), false, None, &nonce).await
 }
 
@@ -122,10 +125,10 @@ pub async fn submit(
     if p.form.get("action") != Some("send") {
         return render(&state, &p.org, &issue, &draft, true, None, &nonce).await;
     }
-    let claim = state.sessions.claim_nonce(&p.org.session, &nonce);
+    let claim = state.sessions.claim_nonce(&p.org.session, &nonce).await;
     if claim != NonceClaim::Fresh {
         let back = format!("/admin/issues/{}/respond", issue.issue_ref);
-        return Ok(repeat(&state, &p, claim, &back));
+        return Ok(repeat(&state, &p, claim, &back).await);
     }
     let input = (|| -> Result<ResponseInput, ServiceError> {
         Ok(ResponseInput {
@@ -144,21 +147,27 @@ pub async fn submit(
     match recorded {
         Ok(done) => {
             let to = format!("/admin/fanouts/{}", done.fanout);
-            state.sessions.finish_nonce(&p.org.session, &nonce, &to);
-            state.sessions.flash(
-                &p.org.session,
-                true,
-                format!(
-                    "Response to {} recorded; the update is queued for {} people.",
-                    issue.issue_ref, done.recipients
-                ),
-            );
+            state
+                .sessions
+                .finish_nonce(&p.org.session, &nonce, &to)
+                .await;
+            state
+                .sessions
+                .flash(
+                    &p.org.session,
+                    true,
+                    format!(
+                        "Response to {} recorded; the update is queued for {} people.",
+                        issue.issue_ref, done.recipients
+                    ),
+                )
+                .await;
             Ok(page::redirect(&to))
         }
         Err(
             e @ (ServiceError::Invalid(_) | ServiceError::NotFound(_) | ServiceError::Conflict(_)),
         ) => {
-            state.sessions.release_nonce(&p.org.session, &nonce);
+            state.sessions.release_nonce(&p.org.session, &nonce).await;
             render(
                 &state,
                 &p.org,
@@ -171,7 +180,7 @@ pub async fn submit(
             .await
         }
         Err(e) => {
-            state.sessions.release_nonce(&p.org.session, &nonce);
+            state.sessions.release_nonce(&p.org.session, &nonce).await;
             Err(e.into())
         }
     }
@@ -352,7 +361,7 @@ async fn render(
             }
         }
     };
-    let flash = state.sessions.take_flash(&org.session);
+    let flash = state.sessions.take_flash(&org.session).await;
     let mut resp = page::admin_html(page::admin_page(
         &format!("Respond to {r}"),
         Nav::Inbox,
@@ -421,7 +430,7 @@ pub async fn fanouts(State(state): State<WebState>, org: Organiser) -> Result<Re
             }
         }
     };
-    let flash = state.sessions.take_flash(&org.session);
+    let flash = state.sessions.take_flash(&org.session).await;
     Ok(page::admin_html(page::admin_page(
         "Updates sent",
         Nav::Fanouts,
@@ -477,7 +486,7 @@ pub async fn fanout(
         }
         p { a href="/admin/fanouts" { "All updates" } }
     };
-    let flash = state.sessions.take_flash(&org.session);
+    let flash = state.sessions.take_flash(&org.session).await;
     Ok(page::admin_html(page::admin_page(
         &format!("Update #{}", f.id),
         Nav::Fanouts,

@@ -36,7 +36,10 @@ pub async fn list(State(state): State<WebState>, org: Organiser) -> Result<Respo
             .then(a.issue_ref.cmp(&b.issue_ref))
     });
     let zone = state.config.zone();
-    let nonce = state.sessions.issue_nonce(&org.session, state.now_ms())?;
+    let nonce = state
+        .sessions
+        .issue_nonce(&org.session, state.now_ms())
+        .await?;
     let body = html! {
         h1 { "Rounds" }
         @if rounds.is_empty() {
@@ -105,7 +108,7 @@ pub async fn list(State(state): State<WebState>, org: Organiser) -> Result<Respo
             }
         }
     };
-    let flash = state.sessions.take_flash(&org.session);
+    let flash = state.sessions.take_flash(&org.session).await;
     Ok(page::admin_html(page::admin_page(
         "Rounds",
         Nav::Rounds,
@@ -163,14 +166,17 @@ fn round_input(p: &Posted, zone: &str, now: Timestamp) -> Result<RoundInput, Ser
 }
 
 /// The answer to a second submit of a one-time form.
-pub fn repeat(state: &WebState, p: &Posted, claim: NonceClaim, fallback: &str) -> Response {
+pub async fn repeat(state: &WebState, p: &Posted, claim: NonceClaim, fallback: &str) -> Response {
     match claim {
         NonceClaim::Done(to) => {
-            state.sessions.flash(
-                &p.org.session,
-                true,
-                "That form was already sent; it was done once.",
-            );
+            state
+                .sessions
+                .flash(
+                    &p.org.session,
+                    true,
+                    "That form was already sent; it was done once.",
+                )
+                .await;
             page::redirect(&to)
         }
         NonceClaim::InFlight => WebError::new(
@@ -183,7 +189,7 @@ pub fn repeat(state: &WebState, p: &Posted, claim: NonceClaim, fallback: &str) -
                 &p.org.session,
                 false,
                 "That form is out of date (it may be from before you logged in). Nothing was done; here it is again.",
-            );
+            ).await;
             page::redirect(fallback)
         }
     }
@@ -191,9 +197,9 @@ pub fn repeat(state: &WebState, p: &Posted, claim: NonceClaim, fallback: &str) -
 
 pub async fn create(State(state): State<WebState>, p: Posted) -> Result<Response, WebError> {
     let nonce = p.form.get("nonce").unwrap_or("").to_string();
-    let claim = state.sessions.claim_nonce(&p.org.session, &nonce);
+    let claim = state.sessions.claim_nonce(&p.org.session, &nonce).await;
     if claim != NonceClaim::Fresh {
-        return Ok(repeat(&state, &p, claim, "/admin/rounds"));
+        return Ok(repeat(&state, &p, claim, "/admin/rounds").await);
     }
     let open = p.form.get("action") == Some("open");
     let made = match round_input(&p, state.config.zone(), state.gather.clock.now()) {
@@ -204,24 +210,33 @@ pub async fn create(State(state): State<WebState>, p: Posted) -> Result<Response
     match made {
         Ok(round) => {
             let to = format!("/admin/rounds/{}", round.id);
-            state.sessions.finish_nonce(&p.org.session, &nonce, &to);
+            state
+                .sessions
+                .finish_nonce(&p.org.session, &nonce, &to)
+                .await;
             let what = if open { "opened" } else { "saved as a draft" };
-            state.sessions.flash(
-                &p.org.session,
-                true,
-                format!("Round “{}” {what}.", round.title),
-            );
+            state
+                .sessions
+                .flash(
+                    &p.org.session,
+                    true,
+                    format!("Round “{}” {what}.", round.title),
+                )
+                .await;
             Ok(page::redirect(&to))
         }
         Err(
             e @ (ServiceError::Invalid(_) | ServiceError::NotFound(_) | ServiceError::Conflict(_)),
         ) => {
-            state.sessions.release_nonce(&p.org.session, &nonce);
-            state.sessions.flash(&p.org.session, false, e.to_string());
+            state.sessions.release_nonce(&p.org.session, &nonce).await;
+            state
+                .sessions
+                .flash(&p.org.session, false, e.to_string())
+                .await;
             Ok(page::redirect("/admin/rounds#new"))
         }
         Err(e) => {
-            state.sessions.release_nonce(&p.org.session, &nonce);
+            state.sessions.release_nonce(&p.org.session, &nonce).await;
             Err(e.into())
         }
     }
@@ -292,7 +307,12 @@ pub async fn detail(
         (None, None)
     };
     let nonce = if round.status == RoundStatus::Closed {
-        Some(state.sessions.issue_nonce(&org.session, state.now_ms())?)
+        Some(
+            state
+                .sessions
+                .issue_nonce(&org.session, state.now_ms())
+                .await?,
+        )
     } else {
         None
     };
@@ -372,7 +392,7 @@ pub async fn detail(
         (shortlist_costs(&state, &round))
         p { a href="/admin/rounds" { "All rounds" } }
     };
-    let flash = state.sessions.take_flash(&org.session);
+    let flash = state.sessions.take_flash(&org.session).await;
     let refresh = (round.status == RoundStatus::Open).then_some(15);
     Ok(page::admin_html(page::admin_page(
         &round.title,
@@ -430,7 +450,8 @@ pub async fn open(
         &p,
         &back,
         result.map(|r| format!("Round “{}” is open.", r.title)),
-    ))
+    )
+    .await)
 }
 
 pub async fn close(
@@ -449,10 +470,10 @@ pub async fn close(
             .await
             .map(|_| format!("Round “{}” closed and counted.", round.title))
     };
-    Ok(flash_result(&state, &p, &back, result))
+    Ok(flash_result(&state, &p, &back, result).await)
 }
 
-fn flash_result(
+async fn flash_result(
     state: &WebState,
     p: &Posted,
     back: &str,
@@ -460,13 +481,16 @@ fn flash_result(
 ) -> Response {
     match result {
         Ok(text) => {
-            state.sessions.flash(&p.org.session, true, text);
+            state.sessions.flash(&p.org.session, true, text).await;
             page::redirect(back)
         }
         Err(
             e @ (ServiceError::Invalid(_) | ServiceError::NotFound(_) | ServiceError::Conflict(_)),
         ) => {
-            state.sessions.flash(&p.org.session, false, e.to_string());
+            state
+                .sessions
+                .flash(&p.org.session, false, e.to_string())
+                .await;
             page::redirect(back)
         }
         Err(e) => WebError::from(e).into_response(),
@@ -480,25 +504,31 @@ pub async fn announce(
 ) -> Result<Response, WebError> {
     let back = format!("/admin/rounds/{id}");
     let nonce = p.form.get("nonce").unwrap_or("").to_string();
-    let claim = state.sessions.claim_nonce(&p.org.session, &nonce);
+    let claim = state.sessions.claim_nonce(&p.org.session, &nonce).await;
     if claim != NonceClaim::Fresh {
-        return Ok(repeat(&state, &p, claim, &back));
+        return Ok(repeat(&state, &p, claim, &back).await);
     }
     let everyone = p.form.get("audience") == Some("everyone");
     match state.gather.announce(id, everyone).await {
         Ok(done) => {
             let to = format!("/admin/fanouts/{}", done.fanout);
-            state.sessions.finish_nonce(&p.org.session, &nonce, &to);
-            state.sessions.flash(
-                &p.org.session,
-                true,
-                format!("Results queued for {} people.", done.recipients),
-            );
+            state
+                .sessions
+                .finish_nonce(&p.org.session, &nonce, &to)
+                .await;
+            state
+                .sessions
+                .flash(
+                    &p.org.session,
+                    true,
+                    format!("Results queued for {} people.", done.recipients),
+                )
+                .await;
             Ok(page::redirect(&to))
         }
         Err(e) => {
-            state.sessions.release_nonce(&p.org.session, &nonce);
-            Ok(flash_result(&state, &p, &back, Err(e)))
+            state.sessions.release_nonce(&p.org.session, &nonce).await;
+            Ok(flash_result(&state, &p, &back, Err(e)).await)
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Organiser sessions: log in with the admin token, get a random session id
 //! in an `HttpOnly`, `SameSite=Strict` cookie (`Secure` behind https), and
-//! a per-session CSRF token that every form carries. Sessions live in this
-//! process's memory and end after [`IDLE_MS`] without a request (or
-//! [`MAX_AGE_MS`] at most); a restart logs everyone out.
+//! a per-session CSRF token that every form carries. Sessions live in the
+//! store (every instance on a shared database knows them; a restart logs
+//! no one out) and end after [`IDLE_MS`] without a request (or
+//! [`MAX_AGE_MS`] at most).
 //!
 //! Forms whose double submission would act twice (a Board response, an
 //! announcement, a new round) also carry a one-time nonce: the first submit
@@ -11,15 +12,20 @@
 use super::WebState;
 use super::page::{self, WebError};
 use crate::channels::twilio::constant_time_eq;
+use crate::domain::Timestamp;
+use crate::service::limit::LoginGate;
+use crate::store::guard::SessionRow;
+use crate::store::{Store, StoreError};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
-use sha1::{Digest, Sha1};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::Arc;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "gather_session";
@@ -27,19 +33,17 @@ pub const COOKIE: &str = "gather_session";
 pub const IDLE_MS: i64 = 8 * 3600 * 1000;
 /// ...and after this long in any case: 24 hours.
 pub const MAX_AGE_MS: i64 = 24 * 3600 * 1000;
-/// Sessions kept at once; the least recently used go first.
-const MAX_SESSIONS: usize = 1000;
 /// Open form nonces per session; the oldest go first.
 const MAX_NONCES: usize = 500;
 
 /// A message shown once on the next page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
     pub ok: bool,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum Nonce {
     /// On a form, not submitted yet.
     Issued,
@@ -49,13 +53,13 @@ enum Nonce {
     Done(String),
 }
 
-#[derive(Debug)]
-struct Session {
-    csrf: String,
-    created: i64,
-    last_seen: i64,
+/// What a session keeps besides its CSRF token, stored as JSON.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct SessionData {
     /// Nonce → state, with the time it was issued (for trimming).
+    #[serde(default)]
     nonces: HashMap<String, (Nonce, i64)>,
+    #[serde(default)]
     flash: Vec<Flash>,
 }
 
@@ -73,10 +77,19 @@ pub enum NonceClaim {
     Unknown,
 }
 
-/// Every live session of this process.
-#[derive(Debug, Default)]
+/// The organiser sessions, kept in the store (`organiser_sessions`), so
+/// that every instance on a shared database knows a login made on any of
+/// them, and a restart logs no one out. Only a SHA-256 hash of each
+/// session id is stored.
+#[derive(Clone)]
 pub struct Sessions {
-    inner: Mutex<HashMap<String, Session>>,
+    store: Arc<dyn Store>,
+}
+
+impl std::fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sessions")
+    }
 }
 
 /// 32 random bytes from the operating system, as hex.
@@ -89,148 +102,221 @@ pub fn random_token() -> Result<String, WebError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Compares secrets in constant time, without leaking their lengths.
+/// Compares secrets in constant time, without leaking their lengths: both
+/// are hashed with SHA-256 and the hashes compared in constant time.
 pub fn secret_eq(given: &str, expected: &str) -> bool {
-    let a = Sha1::digest(given.as_bytes());
-    let b = Sha1::digest(expected.as_bytes());
-    constant_time_eq(&a, &b) && constant_time_eq(given.as_bytes(), expected.as_bytes())
+    constant_time_eq(given.as_bytes(), expected.as_bytes())
+}
+
+/// How a session id is stored.
+fn id_hash(id: &str) -> String {
+    Sha256::digest(id.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A session's last use is written at most this often (a page view is
+/// otherwise a read).
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+fn unavailable(e: &StoreError) -> WebError {
+    tracing::error!(error = %e, "organiser sessions: the database failed");
+    WebError::unavailable("Gather cannot reach its database right now. Try again in a minute.")
 }
 
 impl Sessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
-        // A panic while holding the lock cannot leave a session half
-        // written in a way that matters; carry on with the data.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    pub fn new(store: Arc<dyn Store>) -> Sessions {
+        Sessions { store }
+    }
+
+    /// Runs `f` on the session's data in one transaction and stores what
+    /// it changed; `None` when there is no such session.
+    async fn update<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&mut SessionData) -> (T, bool) + Send,
+    ) -> Result<Option<T>, StoreError> {
+        let key = id_hash(id);
+        let mut tx = self.store.begin().await?;
+        let Some(mut row) = tx.session(&key).await? else {
+            return Ok(None);
+        };
+        let mut data: SessionData = serde_json::from_str(&row.data).unwrap_or_default();
+        let (out, changed) = f(&mut data);
+        if changed {
+            row.data = serde_json::to_string(&data)
+                .map_err(|e| StoreError::Corrupt(format!("session data: {e}")))?;
+            tx.save_session(&key, &row).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(out))
     }
 
     /// Starts a session; returns its id.
-    pub fn create(&self, now: i64) -> Result<String, WebError> {
+    pub async fn create(&self, now: i64) -> Result<String, WebError> {
         let id = random_token()?;
         let csrf = random_token()?;
-        let mut map = self.lock();
-        map.retain(|_, s| alive(s, now));
-        while map.len() >= MAX_SESSIONS {
-            let oldest = map
-                .iter()
-                .min_by_key(|(_, s)| s.last_seen)
-                .map(|(k, _)| k.clone());
-            match oldest {
-                Some(k) => map.remove(&k),
-                None => break,
-            };
-        }
-        map.insert(
-            id.clone(),
-            Session {
-                csrf,
-                created: now,
-                last_seen: now,
-                nonces: HashMap::new(),
-                flash: Vec::new(),
-            },
-        );
+        let stored = async {
+            let mut tx = self.store.begin().await?;
+            tx.sweep_sessions(Timestamp(now - IDLE_MS), Timestamp(now - MAX_AGE_MS))
+                .await?;
+            tx.save_session(
+                &id_hash(&id),
+                &SessionRow {
+                    csrf,
+                    created_at: Timestamp(now),
+                    last_seen: Timestamp(now),
+                    data: "{}".into(),
+                },
+            )
+            .await?;
+            tx.commit().await
+        };
+        stored.await.map_err(|e| unavailable(&e))?;
         Ok(id)
     }
 
     /// The session's CSRF token if it is alive, marking it used now.
-    fn touch(&self, id: &str, now: i64) -> Option<String> {
-        let mut map = self.lock();
-        let s = map.get_mut(id)?;
-        if !alive(s, now) {
-            map.remove(id);
-            return None;
+    async fn touch(&self, id: &str, now: i64) -> Option<String> {
+        let key = id_hash(id);
+        let touched = async {
+            let mut tx = self.store.begin().await?;
+            let Some(mut row) = tx.session(&key).await? else {
+                return Ok(None);
+            };
+            if !alive(row.created_at.0, row.last_seen.0, now) {
+                tx.end_session(&key).await?;
+                tx.commit().await?;
+                return Ok(None);
+            }
+            if now - row.last_seen.0 >= TOUCH_EVERY_MS || now < row.last_seen.0 {
+                row.last_seen = Timestamp(now);
+                tx.save_session(&key, &row).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(Some(row.csrf))
+        };
+        touched.await.unwrap_or_else(|e| {
+            unavailable(&e);
+            None
+        })
+    }
+
+    pub async fn end(&self, id: &str) {
+        let ended = async {
+            let mut tx = self.store.begin().await?;
+            tx.end_session(&id_hash(id)).await?;
+            tx.commit().await
+        };
+        if let Err(e) = ended.await {
+            unavailable(&e);
         }
-        s.last_seen = now;
-        Some(s.csrf.clone())
     }
 
-    pub fn end(&self, id: &str) {
-        self.lock().remove(id);
-    }
-
-    pub fn flash(&self, id: &str, ok: bool, text: impl Into<String>) {
-        if let Some(s) = self.lock().get_mut(id) {
-            s.flash.push(Flash {
-                ok,
-                text: text.into(),
-            });
+    pub async fn flash(&self, id: &str, ok: bool, text: impl Into<String>) {
+        let text = text.into();
+        let done = self
+            .update(id, |d| {
+                d.flash.push(Flash { ok, text });
+                ((), true)
+            })
+            .await;
+        if let Err(e) = done {
+            unavailable(&e);
         }
     }
 
-    pub fn take_flash(&self, id: &str) -> Vec<Flash> {
-        self.lock()
-            .get_mut(id)
-            .map(|s| std::mem::take(&mut s.flash))
-            .unwrap_or_default()
+    pub async fn take_flash(&self, id: &str) -> Vec<Flash> {
+        self.update(id, |d| {
+            let taken = std::mem::take(&mut d.flash);
+            let changed = !taken.is_empty();
+            (taken, changed)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            unavailable(&e);
+            None
+        })
+        .unwrap_or_default()
     }
 
     /// A new one-time nonce for a form.
-    pub fn issue_nonce(&self, id: &str, now: i64) -> Result<String, WebError> {
+    pub async fn issue_nonce(&self, id: &str, now: i64) -> Result<String, WebError> {
         let nonce = random_token()?;
-        let mut map = self.lock();
-        if let Some(s) = map.get_mut(id) {
-            while s.nonces.len() >= MAX_NONCES {
-                let oldest = s
+        let issued = nonce.clone();
+        self.update(id, move |d| {
+            while d.nonces.len() >= MAX_NONCES {
+                let oldest = d
                     .nonces
                     .iter()
                     .min_by_key(|(_, (_, at))| *at)
                     .map(|(k, _)| k.clone());
                 match oldest {
-                    Some(k) => s.nonces.remove(&k),
+                    Some(k) => d.nonces.remove(&k),
                     None => break,
                 };
             }
-            s.nonces.insert(nonce.clone(), (Nonce::Issued, now));
-        }
+            d.nonces.insert(issued, (Nonce::Issued, now));
+            ((), true)
+        })
+        .await
+        .map_err(|e| unavailable(&e))?;
         Ok(nonce)
     }
 
     /// Marks a nonce as being acted on, if it is fresh.
-    pub fn claim_nonce(&self, id: &str, nonce: &str) -> NonceClaim {
-        let mut map = self.lock();
-        let Some((state, _)) = map.get_mut(id).and_then(|s| s.nonces.get_mut(nonce)) else {
-            return NonceClaim::Unknown;
-        };
-        match state {
-            Nonce::Issued => {
-                *state = Nonce::InFlight;
-                NonceClaim::Fresh
+    pub async fn claim_nonce(&self, id: &str, nonce: &str) -> NonceClaim {
+        let claimed = self
+            .update(id, |d| match d.nonces.get_mut(nonce) {
+                None => (NonceClaim::Unknown, false),
+                Some((state, _)) => match state {
+                    Nonce::Issued => {
+                        *state = Nonce::InFlight;
+                        (NonceClaim::Fresh, true)
+                    }
+                    Nonce::InFlight => (NonceClaim::InFlight, false),
+                    Nonce::Done(to) => (NonceClaim::Done(to.clone()), false),
+                },
+            })
+            .await;
+        match claimed {
+            Ok(c) => c.unwrap_or(NonceClaim::Unknown),
+            Err(e) => {
+                unavailable(&e);
+                NonceClaim::Unknown
             }
-            Nonce::InFlight => NonceClaim::InFlight,
-            Nonce::Done(to) => NonceClaim::Done(to.clone()),
         }
     }
 
     /// The action succeeded: a second submit goes to `to`.
-    pub fn finish_nonce(&self, id: &str, nonce: &str, to: &str) {
-        if let Some((state, _)) = self
-            .lock()
-            .get_mut(id)
-            .and_then(|s| s.nonces.get_mut(nonce))
-        {
-            *state = Nonce::Done(to.to_string());
-        }
+    pub async fn finish_nonce(&self, id: &str, nonce: &str, to: &str) {
+        self.set_nonce(id, nonce, Nonce::Done(to.to_string())).await;
     }
 
     /// The action failed (bad input): the same form may be sent again.
-    pub fn release_nonce(&self, id: &str, nonce: &str) {
-        if let Some((state, _)) = self
-            .lock()
-            .get_mut(id)
-            .and_then(|s| s.nonces.get_mut(nonce))
-        {
-            *state = Nonce::Issued;
-        }
+    pub async fn release_nonce(&self, id: &str, nonce: &str) {
+        self.set_nonce(id, nonce, Nonce::Issued).await;
     }
 
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.lock().len()
+    async fn set_nonce(&self, id: &str, nonce: &str, to: Nonce) {
+        let done = self
+            .update(id, |d| match d.nonces.get_mut(nonce) {
+                Some((state, _)) => {
+                    *state = to;
+                    ((), true)
+                }
+                None => ((), false),
+            })
+            .await;
+        if let Err(e) = done {
+            unavailable(&e);
+        }
     }
 }
 
-fn alive(s: &Session, now: i64) -> bool {
-    now - s.last_seen <= IDLE_MS && now - s.created <= MAX_AGE_MS
+fn alive(created: i64, last_seen: i64, now: i64) -> bool {
+    now - last_seen <= IDLE_MS && now - created <= MAX_AGE_MS
 }
 
 /// The session cookie's value, if the request has one.
@@ -272,7 +358,7 @@ impl FromRequestParts<WebState> for Organiser {
         let cookie = session_cookie(&parts.headers);
         if state.token.is_some()
             && let Some(id) = &cookie
-            && let Some(csrf) = state.sessions.touch(id, now)
+            && let Some(csrf) = state.sessions.touch(id, now).await
         {
             return Ok(Organiser {
                 session: id.clone(),
@@ -413,14 +499,35 @@ pub async fn login_page(State(state): State<WebState>, Query(q): Query<LoginQuer
     page::html(status, login_markup(message, off))
 }
 
-pub async fn login(State(state): State<WebState>, body: Bytes) -> Response {
+pub async fn login(
+    State(state): State<WebState>,
+    crate::http::ClientIp(ip): crate::http::ClientIp,
+    body: Bytes,
+) -> Response {
     let Some(expected) = state.token.clone() else {
         return page::html(StatusCode::FORBIDDEN, login_markup(None, true));
     };
+    let unavailable = |e: crate::service::ServiceError| {
+        tracing::error!(error = %e, "cannot check an organiser login");
+        WebError::unavailable("Gather cannot check logins right now. Try again in a minute.")
+            .into_response()
+    };
+    // Too many wrong tokens from this address, or for the account: wait.
+    let gate = match state.gather.login_gate(&ip).await {
+        Ok(g) => g,
+        Err(e) => return unavailable(e),
+    };
+    if let LoginGate::Locked { retry_after_secs } = gate {
+        return locked_out(retry_after_secs);
+    }
     let form = FormData::parse(&body);
     let given = form.get("token").unwrap_or("");
     if !secret_eq(given, &expected) {
-        tracing::warn!("organiser login refused: wrong admin token");
+        match state.gather.login_failed(&gate).await {
+            Ok(Some(secs)) => return locked_out(secs),
+            Ok(None) => {}
+            Err(e) => return unavailable(e),
+        }
         return page::html(
             StatusCode::UNAUTHORIZED,
             login_markup(
@@ -429,8 +536,11 @@ pub async fn login(State(state): State<WebState>, body: Bytes) -> Response {
             ),
         );
     }
+    if let Err(e) = state.gather.login_succeeded(&gate).await {
+        return unavailable(e);
+    }
     let now = state.gather.clock.now().0;
-    let id = match state.sessions.create(now) {
+    let id = match state.sessions.create(now).await {
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
@@ -442,8 +552,25 @@ pub async fn login(State(state): State<WebState>, body: Bytes) -> Response {
     resp
 }
 
+/// The login page, 429 with `Retry-After`: too many wrong tokens.
+fn locked_out(retry_after_secs: u64) -> Response {
+    let wait = if retry_after_secs < 120 {
+        format!("{retry_after_secs} seconds")
+    } else {
+        format!("{} minutes", retry_after_secs.div_ceil(60))
+    };
+    let text = format!("Too many wrong tokens. Wait {wait}, then try again.");
+    let mut resp = page::html(
+        StatusCode::TOO_MANY_REQUESTS,
+        login_markup(Some((&text, true)), false),
+    );
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    resp
+}
+
 pub async fn logout(State(state): State<WebState>, posted: Posted) -> Response {
-    state.sessions.end(&posted.org.session);
+    state.sessions.end(&posted.org.session).await;
     let mut resp = page::redirect("/admin/login");
     if let Some(c) = set_cookie("", state.config.secure_cookies, true) {
         resp.headers_mut().insert(header::SET_COOKIE, c);
@@ -455,23 +582,49 @@ pub async fn logout(State(state): State<WebState>, posted: Posted) -> Response {
 mod tests {
     use super::*;
 
-    #[test]
-    fn sessions_expire_when_idle_and_at_max_age() {
-        let s = Sessions::default();
-        let id = s.create(0).unwrap();
-        assert!(s.touch(&id, IDLE_MS - 1).is_some());
-        // Used just now: alive for another idle period.
-        assert!(s.touch(&id, 2 * IDLE_MS - 2).is_some());
-        assert!(s.touch(&id, 3 * IDLE_MS).is_none(), "idle too long");
-        assert_eq!(s.len(), 0, "an expired session is removed");
+    async fn sessions() -> Sessions {
+        let store = crate::store::sqlite::SqliteStore::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        Sessions::new(Arc::new(store))
+    }
 
-        let id = s.create(0).unwrap();
+    #[tokio::test]
+    async fn sessions_expire_when_idle_and_at_max_age() {
+        let s = sessions().await;
+        let id = s.create(0).await.unwrap();
+        assert!(s.touch(&id, IDLE_MS - 1).await.is_some());
+        // Used just now: alive for another idle period.
+        assert!(s.touch(&id, 2 * IDLE_MS - 2).await.is_some());
+        assert!(s.touch(&id, 3 * IDLE_MS).await.is_none(), "idle too long");
+        assert!(s.touch(&id, 3 * IDLE_MS).await.is_none(), "and removed");
+
+        let id = s.create(0).await.unwrap();
         let mut t = 0;
         while t + IDLE_MS / 2 <= MAX_AGE_MS {
             t += IDLE_MS / 2;
-            assert!(s.touch(&id, t).is_some());
+            assert!(s.touch(&id, t).await.is_some());
         }
-        assert!(s.touch(&id, MAX_AGE_MS + 1).is_none(), "too old");
+        assert!(s.touch(&id, MAX_AGE_MS + 1).await.is_none(), "too old");
+    }
+
+    #[tokio::test]
+    async fn a_session_is_known_to_another_instance_on_the_same_store() {
+        let a = sessions().await;
+        let b = Sessions::new(a.store.clone());
+        let id = a.create(0).await.unwrap();
+        assert_eq!(a.touch(&id, 1).await, b.touch(&id, 2).await);
+        b.flash(&id, true, "Saved").await;
+        assert_eq!(
+            a.take_flash(&id).await,
+            vec![Flash {
+                ok: true,
+                text: "Saved".into()
+            }]
+        );
+        b.end(&id).await;
+        assert!(a.touch(&id, 3).await.is_none());
     }
 
     #[test]
@@ -483,23 +636,23 @@ mod tests {
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
     }
 
-    #[test]
-    fn nonces_act_once() {
-        let s = Sessions::default();
-        let id = s.create(0).unwrap();
-        let n = s.issue_nonce(&id, 0).unwrap();
-        assert_eq!(s.claim_nonce(&id, &n), NonceClaim::Fresh);
-        assert_eq!(s.claim_nonce(&id, &n), NonceClaim::InFlight);
-        s.release_nonce(&id, &n);
-        assert_eq!(s.claim_nonce(&id, &n), NonceClaim::Fresh);
-        s.finish_nonce(&id, &n, "/admin/fanouts/1");
+    #[tokio::test]
+    async fn nonces_act_once() {
+        let s = sessions().await;
+        let id = s.create(0).await.unwrap();
+        let n = s.issue_nonce(&id, 0).await.unwrap();
+        assert_eq!(s.claim_nonce(&id, &n).await, NonceClaim::Fresh);
+        assert_eq!(s.claim_nonce(&id, &n).await, NonceClaim::InFlight);
+        s.release_nonce(&id, &n).await;
+        assert_eq!(s.claim_nonce(&id, &n).await, NonceClaim::Fresh);
+        s.finish_nonce(&id, &n, "/admin/fanouts/1").await;
         assert_eq!(
-            s.claim_nonce(&id, &n),
+            s.claim_nonce(&id, &n).await,
             NonceClaim::Done("/admin/fanouts/1".into())
         );
-        assert_eq!(s.claim_nonce(&id, "forged"), NonceClaim::Unknown);
-        let other = s.create(0).unwrap();
-        assert_eq!(s.claim_nonce(&other, &n), NonceClaim::Unknown);
+        assert_eq!(s.claim_nonce(&id, "forged").await, NonceClaim::Unknown);
+        let other = s.create(0).await.unwrap();
+        assert_eq!(s.claim_nonce(&other, &n).await, NonceClaim::Unknown);
     }
 
     #[test]
