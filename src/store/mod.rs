@@ -371,6 +371,23 @@ pub trait Tx: Send {
     ) -> Result<()>;
     /// Replaces the short title used on ballots (a moderator's edit).
     async fn set_issue_title(&mut self, issue_ref: IssueRef, title: &str) -> Result<()>;
+    // Per-language titles (issue 19): `issues.title` is the default
+    // language's; these are the others an organiser wrote.
+    /// Sets (`Some`) or clears (`None`) an issue's title in `language`.
+    async fn set_issue_title_in(
+        &mut self,
+        issue_ref: IssueRef,
+        language: &str,
+        title: Option<&str>,
+    ) -> Result<()>;
+    /// The per-language titles of `issues`: (issue, language, title), in
+    /// the order of `issues`, then by language.
+    async fn issue_titles(
+        &mut self,
+        issues: &[IssueRef],
+    ) -> Result<Vec<(IssueRef, String, String)>>;
+    /// The languages of the people who may vote (not opted out), sorted.
+    async fn voter_languages(&mut self) -> Result<Vec<String>>;
     /// Attaches a call's recording to an issue raised by speaking.
     async fn set_issue_recording(
         &mut self,

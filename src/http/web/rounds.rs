@@ -271,7 +271,10 @@ pub async fn detail(
     };
     // The announcement as SMS spell it, per language, and what it would
     // cost to each audience before it is sent.
-    let (announce_texts, announce_default) = state.gather.announce_texts(&round.title, &results);
+    let refs: Vec<_> = results.iter().map(|r| r.issue_ref).collect();
+    let titles = state.gather.issue_titles(&refs).await?;
+    let (announce_texts, announce_default) =
+        state.gather.announce_texts(&round.title, &results, &titles);
     let announce_sms = state.gather.sms_texts(&announce_texts);
     let (cost_voters, cost_everyone) = if round.status == RoundStatus::Closed {
         (
