@@ -1089,3 +1089,64 @@ async fn a_voice_issue_has_a_player_and_asks_for_a_written_summary() {
     let csp = page.header(header::CONTENT_SECURITY_POLICY).to_string();
     assert!(csp.contains("media-src 'self' https:"), "{csp}");
 }
+
+#[tokio::test]
+async fn the_inbox_has_a_title_field_per_language_with_its_cost() {
+    let app = spawn().await;
+    raise(
+        &app,
+        "+447700900901",
+        "Buses to the hospital stop running at six",
+    )
+    .await;
+    let (cookie, csrf) = login(&app).await;
+    let r = get(&app, "/admin", Some(&cookie)).await;
+    for tag in ["pl", "ar", "ur", "bn", "it"] {
+        let id = format!("title-G-1001-{tag}");
+        assert!(r.body.contains(&format!(r#"<label for="{id}">"#)), "{tag}");
+        assert!(
+            r.body.contains(&format!(r#"data-costs-for="{id}""#)),
+            "{tag}: its SMS cost"
+        );
+    }
+    assert!(
+        !r.body.contains("title-G-1001-en-GB"),
+        "the default is the main title"
+    );
+    let r = post(
+        &app,
+        "/admin/issues/G-1001/title",
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("lang", "ar"),
+            ("title", "الحافلات إلى المستشفى"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let titles = app
+        .gather
+        .issue_titles(&[gather::domain::IssueRef::new(1001)])
+        .await
+        .unwrap();
+    assert_eq!(titles.len(), 1);
+    assert_eq!(titles[0].1, "ar");
+    let r = get(&app, "/admin", Some(&cookie)).await;
+    assert!(r.body.contains("الحافلات إلى المستشفى"), "{}", r.body);
+    assert!(r.body.contains("(1 written)"));
+    // Too long for UCS-2: refused, nothing changes.
+    post(
+        &app,
+        "/admin/issues/G-1001/title",
+        &cookie,
+        &[("csrf", &csrf), ("lang", "ar"), ("title", &"ا".repeat(31))],
+    )
+    .await;
+    let titles = app
+        .gather
+        .issue_titles(&[gather::domain::IssueRef::new(1001)])
+        .await
+        .unwrap();
+    assert_eq!(titles[0].2, "الحافلات إلى المستشفى");
+}
