@@ -418,7 +418,7 @@ fn language_titles(
                     .into_iter()
                     .filter(|c| c.lang == tag)
                     .collect();
-                form.title method="post" action={ "/admin/issues/" (r) "/title" } {
+                form.title method="post" action={ "/admin/issues/" (r) "/titles" } {
                     (page::csrf(org))
                     input type="hidden" name="back" value=(here);
                     input type="hidden" name="lang" value=(tag);
