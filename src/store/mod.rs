@@ -549,3 +549,24 @@ pub trait Tx: Send {
     /// `from` is deleted. `into` keeps its language and opt-out.
     async fn merge_people(&mut self, from: PersonId, into: PersonId) -> Result<()>;
 }
+
+/// Per-language title rows (issue number, language, title), sorted by
+/// language, put in the order of `issues` (issue 19).
+pub(crate) fn order_titles(
+    issues: &[IssueRef],
+    rows: Vec<(i64, String, String)>,
+) -> Vec<(IssueRef, String, String)> {
+    let mut out: Vec<(usize, IssueRef, String, String)> = rows
+        .into_iter()
+        .filter_map(|(n, l, t)| {
+            let r = issues
+                .iter()
+                .copied()
+                .find(|r| i64::from(r.number()) == n)?;
+            let at = issues.iter().position(|x| *x == r)?;
+            Some((at, r, l, t))
+        })
+        .collect();
+    out.sort_by_key(|(at, ..)| *at);
+    out.into_iter().map(|(_, r, l, t)| (r, l, t)).collect()
+}

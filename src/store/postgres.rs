@@ -1044,18 +1044,20 @@ impl Tx for PgTx {
         &mut self,
         issues: &[IssueRef],
     ) -> Result<Vec<(IssueRef, String, String)>> {
-        let mut out = Vec::new();
-        for r in issues {
-            let rows: Vec<(String, String)> = sqlx::query_as(
-                "SELECT language, title FROM issue_titles WHERE issue = $1 ORDER BY language",
-            )
-            .bind(num(*r))
-            .fetch_all(self.conn())
-            .await
-            .map_err(|e| self.fail(e))?;
-            out.extend(rows.into_iter().map(|(l, t)| (*r, l, t)));
+        if issues.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        // One query: this runs on every message while a round is open.
+        let numbers: Vec<i64> = issues.iter().map(|r| num(*r)).collect();
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT issue, language, title FROM issue_titles WHERE issue = ANY($1) \
+             ORDER BY language",
+        )
+        .bind(&numbers)
+        .fetch_all(self.conn())
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(crate::store::order_titles(issues, rows))
     }
 
     async fn voter_languages(&mut self) -> Result<Vec<String>> {

@@ -1209,18 +1209,22 @@ impl Tx for SqliteTx {
         &mut self,
         issues: &[IssueRef],
     ) -> Result<Vec<(IssueRef, String, String)>> {
-        let mut out = Vec::new();
-        for r in issues {
-            let rows: Vec<(String, String)> = lite::query_as(
-                "SELECT language, title FROM issue_titles WHERE issue = ?1 ORDER BY language",
-            )
-            .bind(num(*r))
-            .fetch_all(self.conn())
-            .await
-            .map_err(db)?;
-            out.extend(rows.into_iter().map(|(l, t)| (*r, l, t)));
+        if issues.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        // One query: this runs on every message while a round is open.
+        let slots: Vec<String> = (1..=issues.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "SELECT issue, language, title FROM issue_titles WHERE issue IN ({}) \
+             ORDER BY language",
+            slots.join(", ")
+        );
+        let mut q = lite::query_as::<(i64, String, String)>(lite::AssertSqlSafe(sql));
+        for r in issues {
+            q = q.bind(num(*r));
+        }
+        let rows = q.fetch_all(self.conn()).await.map_err(db)?;
+        Ok(crate::store::order_titles(issues, rows))
     }
 
     async fn voter_languages(&mut self) -> Result<Vec<String>> {
