@@ -210,12 +210,18 @@ pub enum IssuesCommand {
         #[arg(value_name = "REF")]
         issue: IssueRef,
     },
-    /// Set an issue's short ballot title (what voters read and hear).
+    /// Set an issue's short ballot title (what voters read and hear), in
+    /// the default language or, with --lang, in another.
     Title {
         #[arg(value_name = "REF")]
         issue: IssueRef,
-        /// The title, up to 80 characters.
+        /// The title: up to 80 characters in the default language; in
+        /// another, 60 when SMS spell it in GSM-7, 30 in UCS-2, no emoji.
+        /// Empty with --lang: clear that language's title.
         title: String,
+        /// The language of the title (a loaded locale, e.g. pl).
+        #[arg(long)]
+        lang: Option<LanguageTag>,
     },
     /// Hide an issue (abuse, personal data…); the reason is kept.
     Hide {
@@ -248,6 +254,10 @@ pub enum RoundCommand {
         /// When the round closes, e.g. 2025-03-01T18:00:00Z.
         #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
         closes_at: Option<Timestamp>,
+        /// Open even if an issue has no title in a language its voters
+        /// read: they see the default language's title, marked "(EN)".
+        #[arg(long)]
+        accept_fallback: bool,
     },
     /// Close a round and print its results.
     Close {
@@ -1139,7 +1149,30 @@ async fn issues(config: &Config, command: IssuesCommand) -> CliResult {
                 .await?;
             outln!("{} approved: {}", i.issue_ref, printable(&i.title, false));
         }
-        IssuesCommand::Title { issue, title } => {
+        IssuesCommand::Title {
+            issue,
+            title,
+            lang: Some(lang),
+        } => {
+            let clear = title.trim().is_empty();
+            let i = gather
+                .set_issue_title_in(issue, &lang, (!clear).then_some(title.as_str()))
+                .await?;
+            if clear {
+                outln!("{} has no `{lang}` title now", i.issue_ref);
+            } else {
+                outln!(
+                    "{} titled in `{lang}`: {}",
+                    i.issue_ref,
+                    printable(&title, false)
+                );
+            }
+        }
+        IssuesCommand::Title {
+            issue,
+            title,
+            lang: None,
+        } => {
             let i = gather.set_issue_title(issue, &title).await?;
             outln!("{} titled: {}", i.issue_ref, printable(&i.title, false));
         }
@@ -1174,6 +1207,7 @@ async fn round(config: &Config, command: RoundCommand) -> CliResult {
             items,
             max_choices,
             closes_at,
+            accept_fallback,
         } => {
             if let Some(at) = closes_at
                 && at <= gather.clock.now()
@@ -1184,12 +1218,15 @@ async fn round(config: &Config, command: RoundCommand) -> CliResult {
                 )));
             }
             let round = gather
-                .open_round(RoundInput {
-                    title,
-                    items,
-                    max_choices,
-                    closes_at,
-                })
+                .open_round_with(
+                    RoundInput {
+                        title,
+                        items,
+                        max_choices,
+                        closes_at,
+                    },
+                    accept_fallback,
+                )
                 .await?;
             outln!(
                 "round {} is open: {} (choose up to {}{})",

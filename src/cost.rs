@@ -96,6 +96,91 @@ const TITLES: [&str; 3] = [
     "Free parking for carers and patients with long-term conditions at hospitals",
 ];
 
+/// [`TITLES`] as an organiser writes them in each other language (issue 19):
+/// short, at most 60 characters in GSM-7 and 30 in UCS-2.
+const LOCAL_TITLES: [(&str, [&str; 3]); 10] = [
+    (
+        "pl",
+        [
+            "Wieczorne i weekendowe wizyty u lekarza rodzinnego",
+            "Krótsze czekanie na pomoc psychiatryczną dla dzieci",
+            "Darmowy parking w szpitalach dla opiekunów i chorych",
+        ],
+    ),
+    (
+        "ro",
+        [
+            "Programări la medicul de familie seara și în weekend",
+            "Așteptare mai scurtă la sănătatea mintală a copiilor",
+            "Parcare gratuită la spital pentru îngrijitori și bolnavi",
+        ],
+    ),
+    (
+        "pt",
+        [
+            "Consultas de clínica geral à noite e ao fim de semana",
+            "Menos espera na saúde mental das crianças",
+            "Estacionamento grátis no hospital para cuidadores",
+        ],
+    ),
+    (
+        "es",
+        [
+            "Citas de médico de cabecera tardes y fines de semana",
+            "Menos espera en salud mental infantil",
+            "Aparcamiento gratis en hospitales para cuidadores",
+        ],
+    ),
+    (
+        "it",
+        [
+            "Visite dal medico di base la sera e nel weekend",
+            "Attese più brevi per la salute mentale dei bambini",
+            "Parcheggio gratuito in ospedale per chi assiste",
+        ],
+    ),
+    (
+        "ar",
+        [
+            "مواعيد طبيب مساءً وبالعطلة",
+            "انتظار أقصر لصحة الطفل النفسية",
+            "مواقف مجانية للمرافقين بالمشفى",
+        ],
+    ),
+    (
+        "ur",
+        [
+            "شام اور ہفتہ وار GP ملاقاتیں",
+            "بچوں کی ذہنی صحت: کم انتظار",
+            "ہسپتال میں مفت پارکنگ",
+        ],
+    ),
+    (
+        "bn",
+        [
+            "সন্ধ্যা ও ছুটির দিনে GP দেখানো",
+            "শিশুর মানসিক সেবা: কম অপেক্ষা",
+            "হাসপাতালে বিনামূল্যে পার্কিং",
+        ],
+    ),
+    (
+        "pa",
+        [
+            "ਸ਼ਾਮ ਤੇ ਛੁੱਟੀ ਦੇ ਦਿਨ GP ਮਿਲਣਾ",
+            "ਬਾਲ ਮਾਨਸਿਕ ਸਿਹਤ: ਘੱਟ ਉਡੀਕ",
+            "ਹਸਪਤਾਲ ਵਿੱਚ ਮੁਫ਼ਤ ਪਾਰਕਿੰਗ",
+        ],
+    ),
+    (
+        "gu",
+        [
+            "સાંજે અને રજામાં GP મુલાકાત",
+            "બાળકોના માનસિક આરોગ્ય: ઓછી રાહ",
+            "હોસ્પિટલમાં મફત પાર્કિંગ",
+        ],
+    ),
+];
+
 /// One SMS Gather sent.
 #[derive(Debug, Clone)]
 pub struct Message {
@@ -201,6 +286,15 @@ async fn measure_locale(engine: &Engine, language: &LanguageTag) -> Result<Local
             .set_issue_title(issue, title)
             .await
             .map_err(|e| e.to_string())?;
+        for (tag, titles) in LOCAL_TITLES {
+            let lang = LanguageTag::parse(tag).map_err(|e| e.to_string())?;
+            if engine.locales().has_language(&lang) {
+                gather
+                    .set_issue_title_in(issue, &lang, Some(titles[n]))
+                    .await
+                    .map_err(|e| format!("{tag} title {}: {e}", n + 1))?;
+            }
+        }
         items.push(issue);
     }
     gather
@@ -309,7 +403,11 @@ async fn board_update_push(
         .ok_or_else(|| format!("no issue {issue}"))?;
     drop(tx);
     // What the fan-out queues for a phone: its SMS copy.
-    let (all, _) = gather.update_texts(&stored, ResponseStatus::Committed, None, texts);
+    let titles = gather
+        .issue_titles(&[*issue])
+        .await
+        .map_err(|e| e.to_string())?;
+    let (all, _) = gather.update_texts(&stored, ResponseStatus::Committed, None, texts, &titles);
     let text = gather
         .update_sms_texts(&stored, ResponseStatus::Committed, &all)
         .into_iter()

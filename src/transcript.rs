@@ -9,7 +9,10 @@
 //! @ advance 8d                move the clock (s, m, h, d)
 //! @ approve G-1001            organiser: approve an issue
 //! @ title G-1001 "Short title"  organiser: set an issue's ballot title
+//! @ title G-1001 pl "Tytuł"  organiser: the issue's title in one language
 //! @ round open "Title" max=1 G-1001 G-1002
+//!                             (`fallback`: open although a voter language
+//!                             has no title; they read the default, marked)
 //! @ round close               organiser: close the open round; results follow as `= ` lines
 //! @ round open "Title" closes=1h G-1001   a round whose voting ends in an hour
 //! @ hide G-1001 "reason"      organiser: hide an issue; notices follow as `= notice` lines
@@ -187,12 +190,23 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
                         .await
                         .map_err(|e| err(&e.to_string()))?;
                 }
+                ["title", r, l, title] => {
+                    let r = IssueRef::parse(r).map_err(|e| err(&e.to_string()))?;
+                    let l = LanguageTag::parse(l).map_err(|e| err(&e.to_string()))?;
+                    gather
+                        .set_issue_title_in(r, &l, Some(title))
+                        .await
+                        .map_err(|e| err(&e.to_string()))?;
+                }
                 ["round", "open", title, rest @ ..] => {
                     let mut items = Vec::new();
                     let mut max_choices = 1;
                     let mut closes_at = None;
+                    let mut fallback = false;
                     for a in rest {
-                        if let Some(m) = a.strip_prefix("max=") {
+                        if *a == "fallback" {
+                            fallback = true;
+                        } else if let Some(m) = a.strip_prefix("max=") {
                             max_choices = m.parse().map_err(|_| err("bad max"))?;
                         } else if let Some(d) = a.strip_prefix("closes=") {
                             let secs = parse_duration(d).ok_or_else(|| err("bad closes"))?;
@@ -202,12 +216,15 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
                         }
                     }
                     let round = gather
-                        .open_round(RoundInput {
-                            title: title.to_string(),
-                            items,
-                            max_choices,
-                            closes_at,
-                        })
+                        .open_round_with(
+                            RoundInput {
+                                title: title.to_string(),
+                                items,
+                                max_choices,
+                                closes_at,
+                            },
+                            fallback,
+                        )
                         .await
                         .map_err(|e| err(&e.to_string()))?;
                     last_round = Some(round.id);

@@ -581,3 +581,90 @@ async fn wrong_bearer_tokens_are_limited_with_retry_after() {
         "locked out, even the right token"
     );
 }
+
+#[tokio::test]
+async fn titles_per_language_and_opening_with_the_fallback() {
+    let app = spawn().await;
+    let t = Some(TOKEN);
+    raise(
+        &app,
+        "+447700900801",
+        "Buses to the hospital stop running at six",
+    )
+    .await;
+    // A Polish reader: LANGUAGE, then Polski.
+    say(&app, "+48600111222", "LANGUAGE").await;
+    say(&app, "+48600111222", "2").await;
+    let (s, _, _) = call(&app, "POST", "/api/v1/issues/G-1001/approve", t, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, b, _) = call(
+        &app,
+        "POST",
+        "/api/v1/rounds",
+        t,
+        Some(json!({"title": "Spring", "items": ["G-1001"], "max_choices": 1})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let id = b["id"].as_i64().unwrap();
+    // No Polish title: refused, and the message says what is missing.
+    let (s, b, _) = call(&app, "POST", &format!("/api/v1/rounds/{id}/open"), t, None).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert!(b.to_string().contains("pl: G-1001"), "{b}");
+    // Titles: validated, and listed back.
+    let (s, b, _) = call(
+        &app,
+        "POST",
+        "/api/v1/issues/G-1001/titles",
+        t,
+        Some(json!({"language": "pl", "title": "Autobusy 🚌"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let (s, b, _) = call(
+        &app,
+        "POST",
+        "/api/v1/issues/G-1001/titles",
+        t,
+        Some(json!({"language": "xx", "title": "x"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let (s, b, _) = call(
+        &app,
+        "POST",
+        "/api/v1/issues/G-1001/titles",
+        t,
+        Some(json!({"language": "pl", "title": "Autobusy do szpitala"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["titles"]["pl"], "Autobusy do szpitala");
+    // Cleared again, then opened with the fallback accepted.
+    let (s, b, _) = call(
+        &app,
+        "POST",
+        "/api/v1/issues/G-1001/titles",
+        t,
+        Some(json!({"language": "pl", "title": null})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert!(b["titles"].as_object().unwrap().is_empty(), "{b}");
+    let (s, b, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/rounds/{id}/open"),
+        t,
+        Some(json!({"accept_fallback": true})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["status"], "open");
+    let ballot = say(&app, "+48600111222", "GŁOSUJ").await;
+    assert!(ballot.contains("(EN)"), "{ballot}");
+    // The OpenAPI document has the route and the open body.
+    let (_, doc, _) = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    assert!(doc["paths"].get("/api/v1/issues/{ref}/titles").is_some());
+    assert!(doc["components"]["schemas"].get("OpenBody").is_some());
+}

@@ -98,12 +98,17 @@ async fn an_update_reaches_raisers_followers_and_voters_once_in_their_language()
             .await
             .unwrap();
     }
-    g.open_round(RoundInput {
-        title: "Buses".into(),
-        items: vec![IssueRef::new(1001), IssueRef::new(1002)],
-        max_choices: 1,
-        closes_at: None,
-    })
+    // A Polish voter and no Polish titles: the organiser accepts the marked
+    // English fallback (issue 19).
+    g.open_round_with(
+        RoundInput {
+            title: "Buses".into(),
+            items: vec![IssueRef::new(1001), IssueRef::new(1002)],
+            max_choices: 1,
+            closes_at: None,
+        },
+        true,
+    )
     .await
     .unwrap();
     // Voters: +..03 (English) for the duplicate, +..01 again for its own.

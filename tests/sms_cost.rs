@@ -57,3 +57,30 @@ async fn the_report_marks_what_is_over_budget() {
     );
     assert!(cost::markdown(&costs).contains("**9**"));
 }
+
+/// Issue 19: with a short title per language, the messages that quote
+/// titles (the ballot, the vote confirmation, UPDATES) fit their budget in
+/// every locale, and each reader sees their own title, never the fallback.
+#[tokio::test]
+async fn titles_per_language_keep_every_ballot_and_updates_page_within_budget() {
+    let engine = gather::transcript::engine_from(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let costs = cost::measure(&engine).await.unwrap();
+    for c in &costs {
+        for m in c
+            .messages
+            .iter()
+            .filter(|m| ["ballot", "vote confirm", "UPDATES page"].contains(&m.label.as_str()))
+        {
+            assert!(
+                m.segments <= m.budget,
+                "{}: `{}` costs {} segments (budget {}):\n{}",
+                c.language,
+                m.label,
+                m.segments,
+                m.budget,
+                m.text
+            );
+            assert!(!m.text.contains("(EN)"), "{}: {}", c.language, m.text);
+        }
+    }
+}

@@ -557,6 +557,77 @@ async fn set_issue_title_replaces_the_ballot_title() {
 }
 
 #[tokio::test]
+async fn issue_titles_per_language_are_set_cleared_and_listed() {
+    for b in backends().await {
+        let pl = new_person(&b.store, "+48600111222").await;
+        let ar = new_person(&b.store, "+966500000001").await;
+        let gone = new_person(&b.store, "+447700900003").await;
+        new_person(&b.store, "+447700900004").await;
+        let mut tx = b.store.begin().await.unwrap();
+        tx.set_language(pl, &LanguageTag::parse("pl").unwrap())
+            .await
+            .unwrap();
+        tx.set_language(ar, &LanguageTag::parse("ar").unwrap())
+            .await
+            .unwrap();
+        tx.set_language(gone, &LanguageTag::parse("ro").unwrap())
+            .await
+            .unwrap();
+        tx.set_opted_out(gone, true, ts(2)).await.unwrap();
+        assert_eq!(
+            tx.voter_languages().await.unwrap(),
+            vec!["ar", "en", "pl"],
+            "people who opted out do not count ({})",
+            b.name
+        );
+        tx.create_issue(&new_issue(1001, "Buses", None))
+            .await
+            .unwrap();
+        tx.create_issue(&new_issue(1002, "Parking", None))
+            .await
+            .unwrap();
+        tx.set_issue_title_in(g(1001), "pl", Some("Autobusy"))
+            .await
+            .unwrap();
+        tx.set_issue_title_in(g(1001), "ar", Some("الحافلات"))
+            .await
+            .unwrap();
+        tx.set_issue_title_in(g(1002), "pl", Some("Parking"))
+            .await
+            .unwrap();
+        // Setting again replaces.
+        tx.set_issue_title_in(g(1002), "pl", Some("Parkowanie"))
+            .await
+            .unwrap();
+        let all = tx.issue_titles(&[g(1002), g(1001)]).await.unwrap();
+        assert_eq!(
+            all,
+            vec![
+                (g(1002), "pl".to_string(), "Parkowanie".to_string()),
+                (g(1001), "ar".to_string(), "الحافلات".to_string()),
+                (g(1001), "pl".to_string(), "Autobusy".to_string()),
+            ],
+            "{}",
+            b.name
+        );
+        // Clearing removes one language only; the default title stays.
+        tx.set_issue_title_in(g(1001), "pl", None).await.unwrap();
+        assert_eq!(
+            tx.issue_titles(&[g(1001)]).await.unwrap(),
+            vec![(g(1001), "ar".to_string(), "الحافلات".to_string())],
+            "{}",
+            b.name
+        );
+        assert_eq!(tx.issue(g(1001)).await.unwrap().unwrap().title, "Buses");
+        assert!(matches!(
+            tx.set_issue_title_in(g(4242), "pl", Some("Nic")).await,
+            Err(StoreError::NotFound(_))
+        ));
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
 async fn safeguarding_flag_is_stored() {
     for b in backends().await {
         let mut tx = b.store.begin().await.unwrap();

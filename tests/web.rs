@@ -1170,3 +1170,121 @@ async fn login_attempts_are_limited_per_address_and_for_the_account_with_backoff
     let r = login_from(&app, "198.51.100.22", TOKEN).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
+
+#[tokio::test]
+async fn the_inbox_has_a_title_field_per_language_with_its_cost() {
+    let app = spawn().await;
+    raise(
+        &app,
+        "+447700900901",
+        "Buses to the hospital stop running at six",
+    )
+    .await;
+    let (cookie, csrf) = login(&app).await;
+    let r = get(&app, "/admin", Some(&cookie)).await;
+    for tag in ["pl", "ar", "ur", "bn", "it"] {
+        let id = format!("title-G-1001-{tag}");
+        assert!(r.body.contains(&format!(r#"<label for="{id}">"#)), "{tag}");
+        assert!(
+            r.body.contains(&format!(r#"data-costs-for="{id}""#)),
+            "{tag}: its SMS cost"
+        );
+    }
+    assert!(
+        !r.body.contains("title-G-1001-en-GB"),
+        "the default is the main title"
+    );
+    let r = post(
+        &app,
+        "/admin/issues/G-1001/titles",
+        &cookie,
+        &[
+            ("csrf", &csrf),
+            ("lang", "ar"),
+            ("title", "الحافلات إلى المستشفى"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let titles = app
+        .gather
+        .issue_titles(&[gather::domain::IssueRef::new(1001)])
+        .await
+        .unwrap();
+    assert_eq!(titles.len(), 1);
+    assert_eq!(titles[0].1, "ar");
+    let r = get(&app, "/admin", Some(&cookie)).await;
+    assert!(r.body.contains("الحافلات إلى المستشفى"), "{}", r.body);
+    assert!(r.body.contains("(1 written)"));
+    // Too long for UCS-2: refused, nothing changes.
+    post(
+        &app,
+        "/admin/issues/G-1001/titles",
+        &cookie,
+        &[("csrf", &csrf), ("lang", "ar"), ("title", &"ا".repeat(31))],
+    )
+    .await;
+    let titles = app
+        .gather
+        .issue_titles(&[gather::domain::IssueRef::new(1001)])
+        .await
+        .unwrap();
+    assert_eq!(titles[0].2, "الحافلات إلى المستشفى");
+}
+
+#[tokio::test]
+async fn the_rounds_page_opens_without_titles_only_with_the_fallback_ticked() {
+    let app = spawn().await;
+    raise(
+        &app,
+        "+447700900901",
+        "Buses to the hospital stop running at six",
+    )
+    .await;
+    // A Polish reader: LANGUAGE, then Polski.
+    say(&app, "+48600111222", "LANGUAGE").await;
+    say(&app, "+48600111222", "2").await;
+    app.gather
+        .set_issue_status(
+            gather::domain::IssueRef::new(1001),
+            IssueStatus::Approved,
+            None,
+        )
+        .await
+        .unwrap();
+    let (cookie, csrf) = login(&app).await;
+    let page = get(&app, "/admin/rounds", Some(&cookie)).await;
+    assert!(
+        page.body.contains(r#"name="accept_fallback""#),
+        "{}",
+        page.body
+    );
+    let open = |nonce: String, fallback: bool| {
+        let mut form = vec![
+            ("csrf", csrf.clone()),
+            ("nonce", nonce),
+            ("title", "Spring".to_string()),
+            ("items", "G-1001".to_string()),
+            ("max_choices", "1".to_string()),
+            ("action", "open".to_string()),
+        ];
+        if fallback {
+            form.push(("accept_fallback", "yes".to_string()));
+        }
+        form
+    };
+    let form = open(page.field("nonce"), false);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    post(&app, "/admin/rounds", &cookie, &pairs).await;
+    assert!(
+        app.gather.rounds().await.unwrap().is_empty(),
+        "no Polish title, no fallback: not opened"
+    );
+    let page = get(&app, "/admin/rounds", Some(&cookie)).await;
+    let form = open(page.field("nonce"), true);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    post(&app, "/admin/rounds", &cookie, &pairs).await;
+    let rounds = app.gather.rounds().await.unwrap();
+    assert_eq!(rounds.len(), 1);
+    assert!(say(&app, "+48600111222", "GŁOSUJ").await.contains("(EN)"));
+}

@@ -281,6 +281,28 @@ pub struct RoundView {
     pub items: Vec<(IssueRef, String)>,
     /// When voting ends, if the round has a closing time.
     pub closes_at: Option<Timestamp>,
+    /// The items' titles in other languages (issue, language, title): the
+    /// engine picks the turn's language (issue 19).
+    pub titles: Vec<(IssueRef, String, String)>,
+}
+
+impl RoundView {
+    /// Item `i`'s title as `lang` readers see it.
+    pub fn item_title(
+        &self,
+        i: usize,
+        lang: &LanguageTag,
+        locales: &crate::i18n::Locales,
+    ) -> Option<String> {
+        let (issue, default) = self.items.get(i)?;
+        Some(crate::i18n::titles::pick_for(
+            locales,
+            lang,
+            issue,
+            default,
+            &self.titles,
+        ))
+    }
 }
 
 #[derive(Debug, Clone)]

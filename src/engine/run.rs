@@ -1094,7 +1094,8 @@ impl Run<'_> {
                     .iter()
                     .filter_map(|p| {
                         let i = usize::try_from(*p - 1).ok()?;
-                        r.items.get(i).map(|(_, t)| format!("{p} {t}"))
+                        r.item_title(i, &self.language, &self.engine.locales)
+                            .map(|t| format!("{p} {t}"))
                     })
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -1136,13 +1137,20 @@ impl Run<'_> {
                             .world
                             .round
                             .as_ref()
-                            .map(|r| (r.items.clone(), r.max_choices))
+                            .map(|r| {
+                                let titles = (0..r.items.len())
+                                    .filter_map(|i| {
+                                        r.item_title(i, &self.language, &self.engine.locales)
+                                    })
+                                    .collect::<Vec<_>>();
+                                (titles, r.max_choices)
+                            })
                             .unwrap_or_default();
                         (
                             items
                                 .into_iter()
                                 .enumerate()
-                                .map(|(i, (_, title))| OptionView {
+                                .map(|(i, title)| OptionView {
                                     number: i as u32 + 1,
                                     label: Label::Text(title),
                                 })

@@ -50,6 +50,7 @@ pub fn routes(state: AdminState) -> Router {
         .route("/api/v1/issues/{ref}/hide", post(hide))
         .route("/api/v1/issues/{ref}/merge", post(merge))
         .route("/api/v1/issues/{ref}/responses", post(respond))
+        .route("/api/v1/issues/{ref}/titles", post(set_title))
         .route("/api/v1/rounds", get(list_rounds).post(create_round))
         .route("/api/v1/rounds/{id}/open", post(open_round))
         .route("/api/v1/rounds/{id}/close", post(close_round))
@@ -628,14 +629,85 @@ fn round_id(raw: &str) -> Result<RoundId, ApiError> {
 
 /// Open a draft round (only one round is open at a time).
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/open", params(("id" = i64, Path)),
+    request_body(content = OpenBody, description = "optional"),
     responses((status = 200, body = RoundDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn open_round(
     _: AdminToken,
     State(s): State<AdminState>,
     Path(id): Path<String>,
+    body: axum::body::Bytes,
 ) -> Result<Json<RoundDto>, ApiError> {
-    Ok(Json(s.gather.open_round_id(round_id(&id)?).await?.into()))
+    // The body is optional: empty means no fallback.
+    let body: OpenBody = if body.iter().all(u8::is_ascii_whitespace) {
+        OpenBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?
+    };
+    Ok(Json(
+        s.gather
+            .open_round_id_with(round_id(&id)?, body.accept_fallback)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct OpenBody {
+    /// Open even if an issue has no title in a language its voters read:
+    /// they see the default language's title, marked "(EN)". Without it
+    /// such a round is refused (409).
+    #[serde(default)]
+    pub accept_fallback: bool,
+}
+
+/// Set or clear an issue's short title in one language (issue 19).
+#[utoipa::path(post, path = "/api/v1/issues/{ref}/titles", request_body = TitleBody,
+    params(("ref" = String, Path, description = "e.g. G-1001")),
+    responses((status = 200, body = IssueTitlesDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody, description = "no such locale, too long for SMS, or an emoji")),
+    security(("bearer" = [])))]
+async fn set_title(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(r): Path<String>,
+    ApiJson(body): ApiJson<TitleBody>,
+) -> Result<Json<IssueTitlesDto>, ApiError> {
+    let r = parse_ref(&r)?;
+    let lang =
+        LanguageTag::parse(&body.language).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let issue = s
+        .gather
+        .set_issue_title_in(r, &lang, body.title.as_deref())
+        .await?;
+    let titles = s.gather.issue_titles(&[r]).await?;
+    Ok(Json(IssueTitlesDto {
+        issue_ref: r.to_string(),
+        title: issue.title,
+        titles: titles.into_iter().map(|(_, l, t)| (l, t)).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TitleBody {
+    /// A loaded locale, e.g. `pl`; the default language replaces the
+    /// issue's main title.
+    pub language: String,
+    /// At most 60 characters when SMS spell it in GSM-7, 30 in UCS-2; no
+    /// emoji. `null` clears the language's title.
+    pub title: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IssueTitlesDto {
+    #[serde(rename = "ref")]
+    pub issue_ref: String,
+    /// The default language's title.
+    pub title: String,
+    /// The titles in other languages, by language tag.
+    pub titles: BTreeMap<String, String>,
 }
 
 /// Close an open round; results are computed and stored, ties reported.
@@ -797,8 +869,8 @@ async fn reach(_: AdminToken, State(s): State<AdminState>) -> Result<Json<Reach>
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Gather admin API", description = "Moderate issues, run rounds, record Board responses."),
-    paths(list_issues, approve, hide, merge, respond, list_rounds, create_round, open_round, close_round, results, announce, fanouts, fanout, reach),
-    components(schemas(IssueDto, HideBody, MergeBody, RoundBody, RoundDto, RoundItemDto, RoundSummaryDto, ResultDto, ResponseBody, ResponseCreated, AnnounceBody, FanOutDto, ErrorBody)),
+    paths(list_issues, approve, hide, merge, respond, set_title, list_rounds, create_round, open_round, close_round, results, announce, fanouts, fanout, reach),
+    components(schemas(IssueDto, HideBody, MergeBody, OpenBody, TitleBody, IssueTitlesDto, RoundBody, RoundDto, RoundItemDto, RoundSummaryDto, ResultDto, ResponseBody, ResponseCreated, AnnounceBody, FanOutDto, ErrorBody)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -11,6 +11,7 @@ pub mod normalize;
 pub mod plain;
 pub mod safeguarding;
 pub mod segments;
+pub mod titles;
 
 pub use detect::{Detected, Detector, Guess, LanguageDetector};
 pub use keywords::{Command, KeywordTable, Word};

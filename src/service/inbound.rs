@@ -425,8 +425,16 @@ impl Gather {
             Some(r) => tx.ballot(r.id, person).await?,
             None => None,
         };
+        let titles = match &round {
+            Some(r) => {
+                let refs: Vec<_> = r.items.iter().map(|i| i.issue_ref).collect();
+                tx.issue_titles(&refs).await?
+            }
+            None => Vec::new(),
+        };
         let mut world = World::default();
         world.round = round.map(|r| RoundView {
+            titles,
             id: r.id,
             title: r.title,
             max_choices: r.max_choices,
@@ -455,9 +463,11 @@ impl Gather {
             .default_language()
             .as_str()
             .to_string();
-        Ok(tx
-            .updates_for(person, 5)
-            .await?
+        let rows = tx.updates_for(person, 5).await?;
+        let refs: Vec<_> = rows.iter().map(|u| u.issue_ref).collect();
+        let titles = tx.issue_titles(&refs).await?;
+        let locales = self.engine.locales();
+        Ok(rows
             .into_iter()
             .map(|u| {
                 let mine = u.texts.iter().find(|(l, _)| l == language.as_str());
@@ -472,7 +482,13 @@ impl Gather {
                 };
                 UpdateView {
                     issue_ref: u.issue_ref,
-                    title: u.title,
+                    title: crate::i18n::titles::pick_for(
+                        locales,
+                        language,
+                        &u.issue_ref,
+                        &u.title,
+                        &titles,
+                    ),
                     status: u.status.as_str().to_string(),
                     progress: u.progress,
                     text,

@@ -51,6 +51,30 @@ pub const MAX_TITLE_CHARS: usize = 80;
 /// The longest short ballot title of an issue.
 pub const MAX_ISSUE_TITLE_CHARS: usize = 80;
 
+/// The longest title in one language when SMS spell it in GSM-7 (issue 19:
+/// a ballot of up to 9 titles must fit its segment budget).
+pub const MAX_GSM_TITLE_CHARS: usize = 60;
+/// The longest title in one language when SMS spell it in UCS-2.
+pub const MAX_UCS2_TITLE_CHARS: usize = 30;
+
+/// An emoji or pictograph: never in a title (one turns a whole SMS into
+/// UCS-2, and a keypad phone shows a box).
+fn is_pictograph(c: char) -> bool {
+    matches!(u32::from(c),
+        0x1F000..=0x1FAFF
+            | 0x2300..=0x23FF
+            | 0x2600..=0x27BF
+            | 0x2B00..=0x2BFF
+            | 0x200D
+            | 0x20E3
+            | 0xFE0F
+            | 0x3030
+            | 0x303D
+            | 0x3297
+            | 0x3299
+            | 0xE0020..=0xE007F)
+}
+
 /// A spoken issue whose ballot title is still the recording's placeholder
 /// (`[voice recording 14s]`): it cannot be approved, so it never reaches a
 /// ballot, until a moderator writes a title.
@@ -130,6 +154,118 @@ impl Gather {
         Ok(updated)
     }
 
+    /// Sets (`Some`) or clears (`None`) an issue's title in `lang`, a loaded
+    /// locale; the default language's title is [`Gather::set_issue_title`].
+    /// A title fits the SMS budget: at most 60 characters in GSM-7 as SMS
+    /// spell it, 30 in UCS-2, and no emoji.
+    pub async fn set_issue_title_in(
+        &self,
+        issue: IssueRef,
+        lang: &LanguageTag,
+        title: Option<&str>,
+    ) -> Result<Issue> {
+        let locales = self.engine.locales();
+        if !locales.has_language(lang) {
+            return Err(ServiceError::Invalid(format!(
+                "Gather has no locale `{lang}`"
+            )));
+        }
+        if lang == locales.default_language() {
+            return match title {
+                Some(t) => self.set_issue_title(issue, t).await,
+                None => Err(ServiceError::Invalid(format!(
+                    "the default language's title (`{lang}`) can be replaced, not cleared"
+                ))),
+            };
+        }
+        let title = title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+        if let Some(t) = &title {
+            if let Some(c) = t.chars().find(|c| is_pictograph(*c)) {
+                return Err(ServiceError::Invalid(format!(
+                    "a title has no emoji or pictographs (found `{c}`): they turn a whole SMS into UCS-2"
+                )));
+            }
+            let sms = locales.sms_text(lang, t);
+            let ucs2 = crate::i18n::segments::count(&sms).encoding
+                == crate::i18n::segments::Encoding::Ucs2;
+            let max = if ucs2 {
+                MAX_UCS2_TITLE_CHARS
+            } else {
+                MAX_GSM_TITLE_CHARS
+            };
+            let n = sms.chars().count();
+            if n == 0 || n > max {
+                return Err(ServiceError::Invalid(format!(
+                    "a `{lang}` title needs 1 to {max} characters ({} by SMS); this one has {n}",
+                    if ucs2 { "UCS-2" } else { "GSM-7" }
+                )));
+            }
+        }
+        let mut tx = self.store.begin().await?;
+        tx.set_issue_title_in(issue, lang.as_str(), title.as_deref())
+            .await?;
+        let updated = tx
+            .issue(issue)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no issue {issue}")))?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// The per-language titles of `issues`: (issue, language, title).
+    pub async fn issue_titles(
+        &self,
+        issues: &[IssueRef],
+    ) -> Result<Vec<(IssueRef, String, String)>> {
+        let mut tx = self.store.begin().await?;
+        let titles = tx.issue_titles(issues).await?;
+        tx.commit().await?;
+        Ok(titles)
+    }
+
+    /// Refuses to open a round whose items lack a title in a language its
+    /// possible voters read (people not opted out, in a loaded locale other
+    /// than the default), unless the organiser accepts the marked English
+    /// fallback.
+    async fn check_titles(
+        &self,
+        tx: &mut dyn crate::store::Tx,
+        items: &[IssueRef],
+        accept_fallback: bool,
+    ) -> Result<()> {
+        if accept_fallback {
+            return Ok(());
+        }
+        let locales = self.engine.locales();
+        let titles = tx.issue_titles(items).await?;
+        let mut missing = Vec::new();
+        for lang in tx.voter_languages().await? {
+            let Ok(tag) = LanguageTag::parse(&lang) else {
+                continue;
+            };
+            if tag == *locales.default_language() || !locales.has_language(&tag) {
+                continue;
+            }
+            let without: Vec<String> = items
+                .iter()
+                .filter(|i| !titles.iter().any(|(r, l, _)| r == *i && *l == lang))
+                .map(ToString::to_string)
+                .collect();
+            if !without.is_empty() {
+                missing.push(format!("{lang}: {}", without.join(", ")));
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(ServiceError::Conflict(format!(
+            "voters read languages these issues have no title in ({}): set them \
+             (`gather issues title G-1001 \"…\" --lang pl`) or open with the English \
+             fallback, marked for those readers (`--accept-fallback`)",
+            missing.join("; ")
+        )))
+    }
+
     pub async fn merge_issue(&self, from: IssueRef, into: IssueRef) -> Result<Issue> {
         if from == into {
             return Err(ServiceError::Invalid(
@@ -155,7 +291,7 @@ impl Gather {
 
     /// Creates a round as a draft, to open later.
     pub async fn create_round(&self, input: RoundInput) -> Result<Round> {
-        self.make_round(input, false, None).await?.acted()
+        self.make_round(input, false, false, None).await?.acted()
     }
 
     /// [`Gather::create_round`], at most once per idempotency key.
@@ -164,13 +300,26 @@ impl Gather {
         input: RoundInput,
         key: Option<(&Once, Render<'_, Round>)>,
     ) -> Result<Done<Round>> {
-        self.make_round(input, false, key).await
+        self.make_round(input, false, false, key).await
     }
 
-    /// Opens a draft round.
+    /// Opens a draft round (every voter language must have titles).
     pub async fn open_round_id(&self, id: RoundId) -> Result<Round> {
+        self.open_round_id_with(id, false).await
+    }
+
+    /// Opens a draft round; `accept_fallback`: voters whose language has no
+    /// title for an item read the default one, marked.
+    pub async fn open_round_id_with(&self, id: RoundId, accept_fallback: bool) -> Result<Round> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
+        let draft = tx
+            .round(id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no round {id}")))?;
+        let items: Vec<IssueRef> = draft.items.iter().map(|i| i.issue_ref).collect();
+        self.check_titles(tx.as_mut(), &items, accept_fallback)
+            .await?;
         tx.open_round(id, now).await?;
         let round = tx
             .round(id)
@@ -180,15 +329,25 @@ impl Gather {
         Ok(round)
     }
 
-    /// Creates a round and opens it, in one transaction.
+    /// Creates a round and opens it, in one transaction (every voter
+    /// language must have titles).
     pub async fn open_round(&self, input: RoundInput) -> Result<Round> {
-        self.make_round(input, true, None).await?.acted()
+        self.make_round(input, true, false, None).await?.acted()
+    }
+
+    /// [`Gather::open_round`], accepting the marked default-language title
+    /// for voters whose language has none.
+    pub async fn open_round_with(&self, input: RoundInput, accept_fallback: bool) -> Result<Round> {
+        self.make_round(input, true, accept_fallback, None)
+            .await?
+            .acted()
     }
 
     async fn make_round(
         &self,
         input: RoundInput,
         open: bool,
+        accept_fallback: bool,
         key: Option<(&Once, Render<'_, Round>)>,
     ) -> Result<Done<Round>> {
         let title = input.title.trim();
@@ -223,6 +382,8 @@ impl Gather {
             .create_round(title, &input.items, input.max_choices, input.closes_at, now)
             .await?;
         if open {
+            self.check_titles(tx.as_mut(), &input.items, accept_fallback)
+                .await?;
             tx.open_round(id, now).await?;
         }
         let round = tx
@@ -342,8 +503,9 @@ impl Gather {
             .await?;
         // Everyone involved hears it, in the same transaction: a response is
         // never recorded without its update queued.
+        let titles = tx.issue_titles(&[input.issue]).await?;
         let (messages, default_text) =
-            self.update_texts(&issue, input.status, input.progress, &texts);
+            self.update_texts(&issue, input.status, input.progress, &texts, &titles);
         let (fanout, recipients) = tx
             .fan_out(
                 &FanOutSpec {
@@ -424,6 +586,7 @@ impl Gather {
         status: ResponseStatus,
         progress: Option<u8>,
         texts: &[(LanguageTag, String)],
+        titles: &[(IssueRef, String, String)],
     ) -> (Vec<(String, String)>, String) {
         let locales = self.engine.locales();
         let default = locales.default_language().clone();
@@ -439,7 +602,16 @@ impl Gather {
                 .map(|(_, t)| t.clone());
             let mut args = Args::new();
             args.insert("ref".into(), ArgValue::from(issue.issue_ref.to_string()));
-            args.insert("title".into(), ArgValue::from(issue.title.clone()));
+            args.insert(
+                "title".into(),
+                ArgValue::from(crate::i18n::titles::pick_for(
+                    locales,
+                    lang,
+                    &issue.issue_ref,
+                    &issue.title,
+                    titles,
+                )),
+            );
             args.insert("status".into(), ArgValue::from(status.as_str()));
             args.insert(
                 "progress".into(),
@@ -472,6 +644,7 @@ impl Gather {
         &self,
         round_title: &str,
         results: &[ResultRow],
+        titles: &[(IssueRef, String, String)],
     ) -> (Vec<(String, String)>, String) {
         let locales = self.engine.locales();
         let render = |lang: &LanguageTag| {
@@ -481,7 +654,16 @@ impl Gather {
             for row in results {
                 let mut a = Args::new();
                 a.insert("rank".into(), ArgValue::Number(i64::from(row.rank)));
-                a.insert("title".into(), ArgValue::from(row.title.clone()));
+                a.insert(
+                    "title".into(),
+                    ArgValue::from(crate::i18n::titles::pick_for(
+                        locales,
+                        lang,
+                        &row.issue_ref,
+                        &row.title,
+                        titles,
+                    )),
+                );
                 a.insert("votes".into(), ArgValue::Number(row.votes));
                 lines.push(locales.format(lang, "round-results-line", &a));
             }
@@ -522,7 +704,9 @@ impl Gather {
             )));
         }
         let results = tx.results(round).await?;
-        let (texts, default_text) = self.announce_texts(&r.title, &results);
+        let refs: Vec<IssueRef> = results.iter().map(|r| r.issue_ref).collect();
+        let titles = tx.issue_titles(&refs).await?;
+        let (texts, default_text) = self.announce_texts(&r.title, &results, &titles);
         let (fanout, recipients) = tx
             .fan_out(
                 &FanOutSpec {

@@ -428,6 +428,23 @@ pub trait Tx: Send {
     ) -> Result<()>;
     /// Replaces the short title used on ballots (a moderator's edit).
     async fn set_issue_title(&mut self, issue_ref: IssueRef, title: &str) -> Result<()>;
+    // Per-language titles (issue 19): `issues.title` is the default
+    // language's; these are the others an organiser wrote.
+    /// Sets (`Some`) or clears (`None`) an issue's title in `language`.
+    async fn set_issue_title_in(
+        &mut self,
+        issue_ref: IssueRef,
+        language: &str,
+        title: Option<&str>,
+    ) -> Result<()>;
+    /// The per-language titles of `issues`: (issue, language, title), in
+    /// the order of `issues`, then by language.
+    async fn issue_titles(
+        &mut self,
+        issues: &[IssueRef],
+    ) -> Result<Vec<(IssueRef, String, String)>>;
+    /// The languages of the people who may vote (not opted out), sorted.
+    async fn voter_languages(&mut self) -> Result<Vec<String>>;
     /// Attaches a call's recording to an issue raised by speaking.
     async fn set_issue_recording(
         &mut self,
@@ -665,4 +682,25 @@ pub struct IssueFacts {
     pub votes: i64,
     /// The latest Board response: its status and texts by language.
     pub latest: Option<(ResponseStatus, Vec<(String, String)>)>,
+}
+
+/// Per-language title rows (issue number, language, title), sorted by
+/// language, put in the order of `issues` (issue 19).
+pub(crate) fn order_titles(
+    issues: &[IssueRef],
+    rows: Vec<(i64, String, String)>,
+) -> Vec<(IssueRef, String, String)> {
+    let mut out: Vec<(usize, IssueRef, String, String)> = rows
+        .into_iter()
+        .filter_map(|(n, l, t)| {
+            let r = issues
+                .iter()
+                .copied()
+                .find(|r| i64::from(r.number()) == n)?;
+            let at = issues.iter().position(|x| *x == r)?;
+            Some((at, r, l, t))
+        })
+        .collect();
+    out.sort_by_key(|(at, ..)| *at);
+    out.into_iter().map(|(_, r, l, t)| (r, l, t)).collect()
 }

@@ -110,6 +110,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "abuse",
         sql: include_str!("migrations/postgres/0011_abuse.sql"),
     },
+    Migration {
+        version: 13,
+        name: "issue_titles",
+        sql: include_str!("migrations/postgres/0013_issue_titles.sql"),
+    },
 ];
 
 /// Advisory lock namespace: applying migrations (session lock, per schema).
@@ -1129,6 +1134,72 @@ impl Tx for PgTx {
             return Err(StoreError::NotFound(format!("issue {r}")));
         }
         Ok(())
+    }
+
+    // Per-language titles (issue 19).
+    async fn set_issue_title_in(
+        &mut self,
+        r: IssueRef,
+        language: &str,
+        title: Option<&str>,
+    ) -> Result<()> {
+        let exists = sqlx::query("SELECT number FROM issues WHERE number = $1")
+            .bind(num(r))
+            .fetch_optional(self.conn())
+            .await
+            .map_err(|e| self.fail(e))?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("issue {r}")));
+        }
+        match title {
+            Some(t) => sqlx::query(
+                "INSERT INTO issue_titles (issue, language, title) VALUES ($1, $2, $3) \
+                 ON CONFLICT (issue, language) DO UPDATE SET title = excluded.title",
+            )
+            .bind(num(r))
+            .bind(language)
+            .bind(t)
+            .execute(self.conn())
+            .await
+            .map_err(|e| self.fail(e))?,
+            None => sqlx::query("DELETE FROM issue_titles WHERE issue = $1 AND language = $2")
+                .bind(num(r))
+                .bind(language)
+                .execute(self.conn())
+                .await
+                .map_err(|e| self.fail(e))?,
+        };
+        Ok(())
+    }
+
+    async fn issue_titles(
+        &mut self,
+        issues: &[IssueRef],
+    ) -> Result<Vec<(IssueRef, String, String)>> {
+        if issues.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One query: this runs on every message while a round is open.
+        let numbers: Vec<i64> = issues.iter().map(|r| num(*r)).collect();
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT issue, language, title FROM issue_titles WHERE issue = ANY($1) \
+             ORDER BY language",
+        )
+        .bind(&numbers)
+        .fetch_all(self.conn())
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(crate::store::order_titles(issues, rows))
+    }
+
+    async fn voter_languages(&mut self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT language FROM people WHERE opted_out = FALSE ORDER BY language",
+        )
+        .fetch_all(self.conn())
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(rows.into_iter().map(|(l,)| l).collect())
     }
 
     async fn set_issue_recording(&mut self, r: IssueRef, url: &str, secs: i64) -> Result<()> {

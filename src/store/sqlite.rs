@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "abuse",
         sql: include_str!("migrations/sqlite/0011_abuse.sql"),
     },
+    Migration {
+        version: 13,
+        name: "issue_titles",
+        sql: include_str!("migrations/sqlite/0013_issue_titles.sql"),
+    },
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -1280,6 +1285,74 @@ impl Tx for SqliteTx {
             return Err(StoreError::NotFound(format!("issue {r}")));
         }
         Ok(())
+    }
+
+    // Per-language titles (issue 19).
+    async fn set_issue_title_in(
+        &mut self,
+        r: IssueRef,
+        language: &str,
+        title: Option<&str>,
+    ) -> Result<()> {
+        let exists = lite::query("SELECT number FROM issues WHERE number = ?1")
+            .bind(num(r))
+            .fetch_optional(self.conn())
+            .await
+            .map_err(db)?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("issue {r}")));
+        }
+        match title {
+            Some(t) => lite::query(
+                "INSERT INTO issue_titles (issue, language, title) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (issue, language) DO UPDATE SET title = excluded.title",
+            )
+            .bind(num(r))
+            .bind(language)
+            .bind(t)
+            .execute(self.conn())
+            .await
+            .map_err(db)?,
+            None => lite::query("DELETE FROM issue_titles WHERE issue = ?1 AND language = ?2")
+                .bind(num(r))
+                .bind(language)
+                .execute(self.conn())
+                .await
+                .map_err(db)?,
+        };
+        Ok(())
+    }
+
+    async fn issue_titles(
+        &mut self,
+        issues: &[IssueRef],
+    ) -> Result<Vec<(IssueRef, String, String)>> {
+        if issues.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One query: this runs on every message while a round is open.
+        let slots: Vec<String> = (1..=issues.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "SELECT issue, language, title FROM issue_titles WHERE issue IN ({}) \
+             ORDER BY language",
+            slots.join(", ")
+        );
+        let mut q = lite::query_as::<(i64, String, String)>(lite::AssertSqlSafe(sql));
+        for r in issues {
+            q = q.bind(num(*r));
+        }
+        let rows = q.fetch_all(self.conn()).await.map_err(db)?;
+        Ok(crate::store::order_titles(issues, rows))
+    }
+
+    async fn voter_languages(&mut self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = lite::query_as(
+            "SELECT DISTINCT language FROM people WHERE opted_out = 0 ORDER BY language",
+        )
+        .fetch_all(self.conn())
+        .await
+        .map_err(db)?;
+        Ok(rows.into_iter().map(|(l,)| l).collect())
     }
 
     async fn set_issue_recording(&mut self, r: IssueRef, url: &str, secs: i64) -> Result<()> {

@@ -159,7 +159,19 @@ pub async fn inbox(
         }
     };
     let zone = state.config.zone().to_string();
-    let card = |i: &Issue| issue_card(&state, &org, i, &here, &zone, &lang_name(&i.language));
+    let refs: Vec<_> = shown.iter().map(|i| i.issue_ref).collect();
+    let titles = state.gather.issue_titles(&refs).await?;
+    let card = |i: &Issue| {
+        issue_card(
+            &state,
+            &org,
+            i,
+            &here,
+            &zone,
+            &lang_name(&i.language),
+            &titles,
+        )
+    };
     let body = html! {
         h1 { "Inbox" }
         nav.tabs aria-label="Issues by status" {
@@ -224,6 +236,7 @@ fn issue_card(
     here: &str,
     zone: &str,
     language_name: &str,
+    titles: &[(crate::domain::IssueRef, String, String)],
 ) -> Markup {
     let r = i.issue_ref.to_string();
     let title_id = format!("title-{r}");
@@ -274,6 +287,7 @@ fn issue_card(
                 }
                 (costs_markup(&title_id, &costs, &i.title))
             }
+            (language_titles(state, org, i, here, titles))
             div.actions {
                 @if matches!(i.status, IssueStatus::New | IssueStatus::Hidden) {
                     form method="post" action={ "/admin/issues/" (r) "/approve" } {
@@ -379,6 +393,52 @@ pub async fn hide(
     Ok(outcome(&state, &p.org, &back(&p, r), result).await)
 }
 
+/// A title field per language other than the default (issue 19), each with
+/// what a ballot line with it costs in that language.
+fn language_titles(
+    state: &WebState,
+    org: &Organiser,
+    i: &Issue,
+    here: &str,
+    titles: &[(crate::domain::IssueRef, String, String)],
+) -> Markup {
+    let locales = state.gather.engine.locales();
+    let r = i.issue_ref.to_string();
+    let written = titles.iter().filter(|(x, _, _)| *x == i.issue_ref).count();
+    html! {
+        details.titles {
+            summary { "Titles in other languages (" (written) " written)" }
+            p.hint { "At most 60 characters in GSM-7, 30 in UCS-2 (as SMS spell it), no emoji. Leave empty and save to clear. Voters without a title in their language see the English one, marked “(EN)”, and a round opens only if the organiser accepts that." }
+            @for lang in locales.languages().filter(|l| *l != locales.default_language()) {
+                @let tag = lang.as_str();
+                @let id = format!("title-{r}-{tag}");
+                @let current = titles
+                    .iter()
+                    .find(|(x, l, _)| *x == i.issue_ref && l == tag)
+                    .map(|(_, _, t)| t.as_str())
+                    .unwrap_or("");
+                @let costs: Vec<BallotCost> = ballot_costs(locales, current)
+                    .into_iter()
+                    .filter(|c| c.lang == tag)
+                    .collect();
+                form.title method="post" action={ "/admin/issues/" (r) "/titles" } {
+                    (page::csrf(org))
+                    input type="hidden" name="back" value=(here);
+                    input type="hidden" name="lang" value=(tag);
+                    label for=(id) {
+                        span lang=(tag) dir=(page::dir(tag)) { (locales.format(lang, "language-name", &Args::new())) }
+                    }
+                    div.row {
+                        input id=(id) type="text" name="title" value=(current) maxlength="60" lang=(tag) dir=(page::dir(tag)) data-segments;
+                        button type="submit" { "Save" }
+                    }
+                    (costs_markup(&id, &costs, current))
+                }
+            }
+        }
+    }
+}
+
 pub async fn title(
     State(state): State<WebState>,
     Path(r): Path<String>,
@@ -386,6 +446,30 @@ pub async fn title(
 ) -> Result<Response, WebError> {
     let r = parse_ref(&r)?;
     let title = p.form.get("title").unwrap_or("");
+    if let Some(lang) = p.form.get("lang") {
+        let result = match crate::domain::LanguageTag::parse(lang) {
+            Ok(tag) => {
+                let clear = title.trim().is_empty();
+                state
+                    .gather
+                    .set_issue_title_in(r, &tag, (!clear).then_some(title))
+                    .await
+                    .map(|i| {
+                        if clear {
+                            format!("{} has no `{tag}` title now.", i.issue_ref)
+                        } else {
+                            format!(
+                                "{} now reads “{}” on `{tag}` ballots.",
+                                i.issue_ref,
+                                title.trim()
+                            )
+                        }
+                    })
+            }
+            Err(e) => Err(crate::service::ServiceError::Invalid(e.to_string())),
+        };
+        return Ok(outcome(&state, &p.org, &back(&p, r), result).await);
+    }
     let result = state
         .gather
         .set_issue_title(r, title)

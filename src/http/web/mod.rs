@@ -98,6 +98,7 @@ pub fn routes(state: WebState) -> Router {
         .route("/admin/issues/{ref}/approve", post(inbox::approve))
         .route("/admin/issues/{ref}/hide", post(inbox::hide))
         .route("/admin/issues/{ref}/title", post(inbox::title))
+        .route("/admin/issues/{ref}/titles", post(inbox::title))
         .route(
             "/admin/issues/{ref}/merge",
             get(inbox::merge_search).post(inbox::merge),

@@ -216,12 +216,16 @@ async fn render(
     let texts: Vec<(LanguageTag, String)> = draft.texts().unwrap_or_default();
     // What each language gets: the SMS notice, the UPDATES reply as SMS
     // spell it, and what a fan-out to the issue's people would cost.
+    let titles = state.gather.issue_titles(&[issue.issue_ref]).await?;
     let previews: Vec<Preview> = match (preview, draft.status) {
         (true, Some(status)) => {
-            let (full, _) =
-                state
-                    .gather
-                    .update_texts(issue, status, draft.progress().ok().flatten(), &texts);
+            let (full, _) = state.gather.update_texts(
+                issue,
+                status,
+                draft.progress().ok().flatten(),
+                &texts,
+                &titles,
+            );
             let notices = state.gather.update_sms_texts(issue, status, &full);
             let replies = state.gather.sms_texts(&full);
             full.into_iter()

@@ -100,6 +100,12 @@ pub async fn list(State(state): State<WebState>, org: Organiser) -> Result<Respo
                         input #closes-at type="datetime-local" name="closes_at";
                     }
                 }
+                p {
+                    label {
+                        input #accept-fallback type="checkbox" name="accept_fallback" value="yes";
+                        " Open even if an issue has no title in a language its voters read (they see the English title, marked “(EN)”)"
+                    }
+                }
                 div.actions {
                     button type="submit" name="action" value="draft" { "Save as draft" }
                     button.primary type="submit" name="action" value="open" { "Save and open now" }
@@ -203,7 +209,10 @@ pub async fn create(State(state): State<WebState>, p: Posted) -> Result<Response
     }
     let open = p.form.get("action") == Some("open");
     let made = match round_input(&p, state.config.zone(), state.gather.clock.now()) {
-        Ok(input) if open => state.gather.open_round(input).await,
+        Ok(input) if open => {
+            let fallback = p.form.get("accept_fallback") == Some("yes");
+            state.gather.open_round_with(input, fallback).await
+        }
         Ok(input) => state.gather.create_round(input).await,
         Err(e) => Err(e),
     };
@@ -286,7 +295,10 @@ pub async fn detail(
     };
     // The announcement as SMS spell it, per language, and what it would
     // cost to each audience before it is sent.
-    let (announce_texts, announce_default) = state.gather.announce_texts(&round.title, &results);
+    let refs: Vec<_> = results.iter().map(|r| r.issue_ref).collect();
+    let titles = state.gather.issue_titles(&refs).await?;
+    let (announce_texts, announce_default) =
+        state.gather.announce_texts(&round.title, &results, &titles);
     let announce_sms = state.gather.sms_texts(&announce_texts);
     let (cost_voters, cost_everyone) = if round.status == RoundStatus::Closed {
         (
@@ -331,6 +343,12 @@ pub async fn detail(
             RoundStatus::Draft => {
                 form method="post" action={ "/admin/rounds/" (id) "/open" } {
                     (page::csrf(&org))
+                    p {
+                        label {
+                            input #accept-fallback type="checkbox" name="accept_fallback" value="yes";
+                            " Open even if an issue has no title in a language its voters read (they see the English title, marked “(EN)”)"
+                        }
+                    }
                     button.primary type="submit" { "Open this round" }
                 }
             }
@@ -443,7 +461,8 @@ pub async fn open(
     let result = if round.status == RoundStatus::Open {
         Ok(round)
     } else {
-        state.gather.open_round_id(id).await
+        let fallback = p.form.get("accept_fallback") == Some("yes");
+        state.gather.open_round_id_with(id, fallback).await
     };
     Ok(flash_result(
         &state,

@@ -1,0 +1,165 @@
+//! Per-language issue titles (issue 19): what an organiser may write, and
+//! that a round opens only when every voter language has its titles, or
+//! with the marked English fallback accepted.
+
+use gather::clock::ManualClock;
+use gather::domain::{Channel, Identity, IssueRef, LanguageTag, PhoneNumber};
+use gather::engine::Content;
+use gather::service::{Gather, InboundMessage, RoundInput, ServiceError};
+use gather::store::IssueStatus;
+use std::path::Path;
+use std::sync::Arc;
+
+async fn gather() -> Gather {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let engine = gather::transcript::engine_from(root).expect("flows and locales load");
+    let store = gather::store::connect("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    let clock = Arc::new(ManualClock::new(gather::transcript::START));
+    Gather::new(store, engine, clock).with_inbound_rate(0)
+}
+
+async fn say(g: &Gather, from: &str, lang: Option<&str>, text: &str) -> Vec<String> {
+    g.handle_inbound(InboundMessage {
+        identity: Identity::phone(&PhoneNumber::parse(from).unwrap()),
+        channel: Channel::Sms,
+        content: Content::Text(text.into()),
+        provider_id: None,
+        language_hint: lang.map(|l| LanguageTag::parse(l).unwrap()),
+    })
+    .await
+    .unwrap()
+    .messages
+}
+
+fn tag(t: &str) -> LanguageTag {
+    LanguageTag::parse(t).unwrap()
+}
+
+/// An approved issue G-1001 raised in English, and a Polish person.
+async fn setup() -> Gather {
+    let g = gather().await;
+    for t in [
+        "1",
+        "There are no evening GP appointments for people who work",
+        "0",
+        "0",
+        "YES",
+        "NO",
+    ] {
+        say(&g, "+447700900001", None, t).await;
+    }
+    g.set_issue_status(IssueRef::new(1001), IssueStatus::Approved, None)
+        .await
+        .unwrap();
+    g.set_issue_title(IssueRef::new(1001), "Evening GP appointments")
+        .await
+        .unwrap();
+    say(&g, "+48600111222", Some("pl"), "Dzień dobry").await;
+    g
+}
+
+fn input() -> RoundInput {
+    RoundInput {
+        title: "Spring".into(),
+        items: vec![IssueRef::new(1001)],
+        max_choices: 1,
+        closes_at: None,
+    }
+}
+
+#[tokio::test]
+async fn a_round_opens_only_with_titles_for_every_voter_language_or_the_fallback() {
+    let g = setup().await;
+    let refused = g.open_round(input()).await;
+    match refused {
+        Err(ServiceError::Conflict(m)) => {
+            assert!(m.contains("pl: G-1001"), "{m}");
+            assert!(m.contains("--accept-fallback"), "{m}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // A draft too.
+    let draft = g.create_round(input()).await.unwrap();
+    assert!(matches!(
+        g.open_round_id(draft.id).await,
+        Err(ServiceError::Conflict(_))
+    ));
+    // With the fallback accepted it opens, and the Polish voter reads the
+    // English title, marked.
+    g.open_round_id_with(draft.id, true).await.unwrap();
+    let ballot = say(&g, "+48600111222", None, "GŁOSUJ").await.join("\n");
+    assert!(
+        ballot.contains("1 Evening GP appointments (EN)"),
+        "{ballot}"
+    );
+    // English voters read it as it is.
+    let en = say(&g, "+447700900001", None, "VOTE").await.join("\n");
+    assert!(
+        en.contains("1 Evening GP appointments\n") || en.ends_with("1 Evening GP appointments"),
+        "{en}"
+    );
+}
+
+#[tokio::test]
+async fn with_a_title_in_every_voter_language_the_round_opens() {
+    let g = setup().await;
+    g.set_issue_title_in(
+        IssueRef::new(1001),
+        &tag("pl"),
+        Some("Wieczorne wizyty u lekarza"),
+    )
+    .await
+    .unwrap();
+    // Someone who opted out does not count.
+    say(&g, "+40700000001", Some("ro"), "Bună").await;
+    say(&g, "+40700000001", None, "STOP").await;
+    g.open_round(input()).await.unwrap();
+    let ballot = say(&g, "+48600111222", None, "GŁOSUJ").await.join("\n");
+    assert!(ballot.contains("1 Wieczorne wizyty u lekarza"), "{ballot}");
+    assert!(!ballot.contains("(EN)"), "{ballot}");
+}
+
+#[tokio::test]
+async fn a_title_fits_the_sms_budget_and_has_no_emoji() {
+    let g = setup().await;
+    let r = IssueRef::new(1001);
+    let invalid = |res: Result<_, ServiceError>| matches!(res, Err(ServiceError::Invalid(_)));
+    // GSM-7 (Polish is sent plain): up to 60 characters.
+    let pl60 = "Wizyty wieczorne i w weekendy u lekarza rodzinnego: ąęśćżółń";
+    assert_eq!(pl60.chars().count(), 60);
+    g.set_issue_title_in(r, &tag("pl"), Some(pl60))
+        .await
+        .unwrap();
+    assert!(invalid(
+        g.set_issue_title_in(r, &tag("pl"), Some(&format!("{pl60}x")))
+            .await
+    ));
+    // UCS-2 (Arabic): up to 30.
+    let ar30 = "ا".repeat(30);
+    g.set_issue_title_in(r, &tag("ar"), Some(&ar30))
+        .await
+        .unwrap();
+    assert!(invalid(
+        g.set_issue_title_in(r, &tag("ar"), Some(&"ا".repeat(31)))
+            .await
+    ));
+    // No emoji or pictographs, in any language.
+    for t in ["Wizyty 🏥", "Wizyty ☎", "Wizyty ❤️"] {
+        match g.set_issue_title_in(r, &tag("pl"), Some(t)).await {
+            Err(ServiceError::Invalid(m)) => assert!(m.contains("emoji"), "{m}"),
+            other => panic!("{t}: expected a refusal, got {other:?}"),
+        }
+    }
+    // Only loaded locales; never empty; clearing works.
+    assert!(invalid(
+        g.set_issue_title_in(r, &tag("fr"), Some("Rendez-vous"))
+            .await
+    ));
+    assert!(invalid(
+        g.set_issue_title_in(r, &tag("pl"), Some("   ")).await
+    ));
+    g.set_issue_title_in(r, &tag("pl"), None).await.unwrap();
+    let titles = g.issue_titles(&[r]).await.unwrap();
+    assert_eq!(titles, vec![(r, "ar".to_string(), ar30)]);
+}
