@@ -293,6 +293,13 @@ fn endpoints() -> Vec<Endpoint> {
         ),
         ep(
             "POST",
+            "/api/v1/issues/G-1001/titles",
+            "/api/v1/issues/{ref}/titles",
+            A::Admin,
+            B::Json,
+        ),
+        ep(
+            "POST",
             "/api/v1/issues/G-1001/merge",
             "/api/v1/issues/{ref}/merge",
             A::Admin,
@@ -399,6 +406,13 @@ fn endpoints() -> Vec<Endpoint> {
             "POST",
             "/admin/issues/G-1001/title",
             "/admin/issues/{ref}/title",
+            A::Session,
+            B::Form,
+        ),
+        ep(
+            "POST",
+            "/admin/issues/G-1001/titles",
+            "/admin/issues/{ref}/titles",
             A::Session,
             B::Form,
         ),

@@ -660,9 +660,9 @@ struct Person {
     call: Option<(String, u32, Wait)>,
     calls: u32,
     ids: u32,
-    /// Re-asks in a row at one step: the step, how many, the last text and
-    /// how many times in a row it was sent.
-    reasks: Option<(String, usize, String, usize)>,
+    /// Re-asks in a row at one step: the step, how many, the last text,
+    /// how many times in a row it was sent, and whether it offered HELP.
+    reasks: Option<(String, usize, String, usize, bool)>,
     /// The last call request was `*` (the question again).
     repeat: bool,
     /// What happened, for the failure message.
@@ -964,14 +964,27 @@ async fn interaction(
         .await
         .map_err(|e| TestCaseError::fail(format!("handle_interaction failed: {e}")))?;
     p.log.push(format!("< {answer}"));
+    // A form (a MODAL, type 9: `/raise` without text) has a title and
+    // fields instead of content.
+    let modal = answer["type"] == 9;
     let content = answer
         .pointer("/data/content")
         .and_then(Value::as_str)
         .unwrap_or("");
-    prop_assert!(
-        !content.trim().is_empty(),
-        "an interaction got no content: {answer}"
-    );
+    if modal {
+        prop_assert!(
+            answer
+                .pointer("/data/title")
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.trim().is_empty()),
+            "a form without a title: {answer}"
+        );
+    } else {
+        prop_assert!(
+            !content.trim().is_empty(),
+            "an interaction got no content: {answer}"
+        );
+    }
     prop_assert!(content.chars().count() <= gather::http::discord::MAX_CONTENT);
     check_components(&answer)?;
     // The conversation an interaction leaves is still a valid one.
@@ -994,7 +1007,7 @@ async fn interaction(
         .as_ref()
         .and_then(|a| a.1.as_deref())
         .and_then(step_of)
-        .map(|at| (at, 100, String::new(), 0));
+        .map(|at| (at, 100, String::new(), 0, true));
     Ok(())
 }
 
@@ -1041,8 +1054,14 @@ fn check_rows(rows: &[Value]) -> Result<(), TestCaseError> {
         for b in buttons {
             let label = b.get("label").and_then(Value::as_str).unwrap_or("");
             let n = label.chars().count();
-            prop_assert!((1..=80).contains(&n), "button label {label:?}");
             let id = b.get("custom_id").and_then(Value::as_str).unwrap_or("");
+            if b["type"] == 4 {
+                // A form's text input: Discord allows labels of 1 to 45.
+                prop_assert!((1..=45).contains(&n), "text input label {label:?}");
+                prop_assert!(!id.is_empty() && id.len() <= 100, "custom id {id:?}");
+                continue;
+            }
+            prop_assert!((1..=80).contains(&n), "button label {label:?}");
             prop_assert!(
                 id.starts_with("answer:") && id.len() <= 100,
                 "custom id {id:?}"
@@ -1118,7 +1137,7 @@ async fn check_turn(
                 let help = reply
                     .events
                     .iter()
-                    .any(|e| matches!(e, Event::Say(u) if u.message == "help"));
+                    .any(|e| matches!(e, Event::Say(u) if u.message == "help" || u.message == "stopped-help"));
                 prop_assert!(
                     forgetting
                         || help
@@ -1205,16 +1224,20 @@ async fn check_turn(
     match (reask, asked, at) {
         (Some(offer_help), false, Some(at)) => {
             let shown = render::text_messages(locales, lang, &reply.events).join("\n");
-            let (count, same) = match p.reasks.take() {
-                Some((step, n, last, same)) if step == at => {
-                    (n + 1, if last == shown { same + 1 } else { 1 })
+            let (count, same, helped_before) = match p.reasks.take() {
+                Some((step, n, last, same, helped)) if step == at => {
+                    (n + 1, if last == shown { same + 1 } else { 1 }, helped)
                 }
-                _ => (1, 1),
+                _ => (1, 1, false),
             };
-            if count == 2 {
+            // The re-asks alternate (hint, hint + HELP, the whole question
+            // again, …), and a command in between (VOTE, MENU) keeps the
+            // question and its count: of any two unusable answers in a row,
+            // one offers HELP.
+            if count >= 2 {
                 prop_assert!(
-                    offer_help,
-                    "the second unusable answer in a row at {at} does not offer HELP"
+                    offer_help || helped_before,
+                    "two unusable answers in a row at {at} without an offer of HELP"
                 );
             }
             if reasks_must_vary() {
@@ -1223,7 +1246,7 @@ async fn check_turn(
                     "the same re-ask sent {same} times in a row at {at}: {shown:?}"
                 );
             }
-            p.reasks = Some((at, count, shown, same));
+            p.reasks = Some((at, count, shown, same, offer_help));
         }
         // `*` on a call asks the same question again, and is not an answer:
         // the re-asks in a row go on counting.

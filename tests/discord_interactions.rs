@@ -428,7 +428,7 @@ async fn raise_without_text_opens_a_form_and_its_answers_continue_the_journey() 
     assert!(custom_ids(&v).contains(&"answer:1".to_string()), "{v}");
     let (_, v) = post(&app, &button("5", user, "answer:1"), None).await;
     assert!(
-        v["data"]["content"].as_str().unwrap().contains("(SE15)"),
+        v["data"]["content"].as_str().unwrap().contains("(SE15, "),
         "the read-back has the area: {v}"
     );
     let (_, v) = post(&app, &button("6", user, "answer:YES"), None).await;

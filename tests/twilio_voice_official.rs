@@ -88,6 +88,15 @@ async fn official_twilio_package_drives_a_call() {
         .set_issue_status(r, IssueStatus::Approved, None)
         .await
         .unwrap();
+    // The Polish caller's ballot title (issue 19: titles per language).
+    gather
+        .set_issue_title_in(
+            r,
+            &gather::domain::LanguageTag::parse("pl").unwrap(),
+            Some("Długie kolejki w przychodni"),
+        )
+        .await
+        .unwrap();
     let round = gather
         .open_round(RoundInput {
             title: "Wiosna".into(),
