@@ -1,13 +1,12 @@
 //! `gather flows cost`: the journeys are played in every locale and every
-//! SMS is counted. The budget itself (docs/sms-cost.md) is not yet met in
-//! every locale; this checks the measurement, and that the locales written
-//! to the budget (English, Italian) stay within it.
+//! SMS is counted against the budget (docs/sms-cost.md), which every locale
+//! meets.
 
 use gather::cost;
 use std::path::Path;
 
 #[tokio::test]
-async fn every_locale_is_measured_and_english_and_italian_fit_the_budget() {
+async fn every_locale_is_measured_and_fits_the_budget() {
     let engine = gather::transcript::engine_from(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let costs = cost::measure(&engine).await.unwrap();
     assert_eq!(costs.len(), engine.locales().languages().count());
@@ -30,14 +29,10 @@ async fn every_locale_is_measured_and_english_and_italian_fit_the_budget() {
         }
         assert!(c.raise > 0 && c.cycle > c.raise, "{}", c.language);
     }
+    // Every locale within budget: each reply, each page, and each journey
+    // at most 1.3 times English (the same gate as `flows cost --check`).
     let over = cost::over_budget(&costs);
-    for tag in ["en-GB", "it"] {
-        let mine: Vec<_> = over
-            .iter()
-            .filter(|l| l.starts_with(&format!("{tag}:")))
-            .collect();
-        assert!(mine.is_empty(), "{mine:#?}");
-    }
+    assert!(over.is_empty(), "{over:#?}");
 }
 
 #[tokio::test]

@@ -4,8 +4,8 @@
 
 # A Board response, pushed by SMS to everyone who raised, voted for or
 # follows the issue.
-update-notice = { $ref } নিয়ে খবর: { $status ->
-        [committed] বোর্ড ব্যবস্থা নেওয়ার কথা দিয়েছে
+update-notice = { $ref }: { $status ->
+        [committed] বোর্ড ব্যবস্থার কথা দিয়েছে
         [declined] বোর্ড রাজি হয়নি
         [in_progress] কাজ চলছে
        *[done] কাজ শেষ

@@ -4,9 +4,9 @@
 
 # A Board response, pushed by SMS to everyone who raised, voted for or
 # follows the issue.
-update-notice = { $ref } વિશે સમાચાર: { $status ->
-        [committed] બોર્ડે પગલાં લેવાનું વચન આપ્યું
+update-notice = { $ref }: { $status ->
+        [committed] બોર્ડે પગલાંનું વચન આપ્યું
         [declined] બોર્ડે ના પાડી
         [in_progress] કામ ચાલુ છે
        *[done] કામ પૂરું થયું
-    }. વાંચવા માટે સમાચાર (UPDATES) મોકલો.
+    }. વાંચવા સમાચાર (UPDATES) મોકલો.

@@ -4,7 +4,7 @@
 
 # A Board response, pushed by SMS to everyone who raised, voted for or
 # follows the issue.
-update-notice = { $ref } ਬਾਰੇ ਖ਼ਬਰ: { $status ->
+update-notice = { $ref }: { $status ->
         [committed] ਬੋਰਡ ਨੇ ਕਾਰਵਾਈ ਦਾ ਵਾਅਦਾ ਕੀਤਾ
         [declined] ਬੋਰਡ ਨੇ ਨਾਂਹ ਕੀਤੀ
         [in_progress] ਕੰਮ ਚੱਲ ਰਿਹਾ ਹੈ

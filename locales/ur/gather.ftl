@@ -84,10 +84,10 @@ raise-fix = آپ کیا کرنا چاہیں گے؟
 raise-fix-rewrite = دوبارہ لکھیں
 raise-fix-cancel = نہ بھیجیں
 raise-cancelled = ٹھیک ہے، کچھ نہیں بھیجا گیا۔ دوبارہ شروع کرنے کے لیے MENU بھیجیں۔
-raise-created = شکریہ۔ آپ کا نمبر { $ref } ہے۔ ووٹ سے پہلے ہم اسے دیکھیں گے۔
-raise-follow = { $ref } کی خبریں چاہییں؟ YES یا NO بھیجیں۔
+raise-created = شکریہ! نمبر { $ref }، ہم دیکھیں گے۔
+raise-follow = { $ref } کی خبریں؟ YES یا NO بھیجیں۔
     .voice = کیا آپ اس مسئلے کے بارے میں خبریں چاہتے ہیں؟ ہاں کے لیے 1 دبائیں، نہیں کے لیے 2 دبائیں۔
-raise-following = آپ کو { $ref } کے بارے میں خبریں ملیں گی۔ کسی بھی وقت خبریں (UPDATES) بھیجیں۔
+raise-following = آپ کو { $ref } کی خبریں ملیں گی۔ کبھی بھی خبریں بھیجیں۔
 raise-not-following = ٹھیک ہے۔ کچھ اور کرنے کے لیے MENU بھیجیں۔
 
 ## Vote

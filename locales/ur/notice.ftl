@@ -4,9 +4,9 @@
 
 # A Board response, pushed by SMS to everyone who raised, voted for or
 # follows the issue.
-update-notice = { $ref } کے بارے میں خبر: { $status ->
+update-notice = { $ref }: { $status ->
         [committed] بورڈ نے عمل کا وعدہ کیا
         [declined] بورڈ نے انکار کیا
         [in_progress] کام جاری ہے
        *[done] کام مکمل
-    }۔ پڑھنے کے لیے خبریں (UPDATES) بھیجیں۔
+    }۔ پڑھنے کو خبریں (UPDATES) بھیجیں۔
