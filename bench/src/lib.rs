@@ -662,6 +662,19 @@ pub struct WebhookResults {
     /// The machine's load average (1, 5, 15 min) before the run, where the
     /// system tells it: other work on the machine skews the figures.
     pub load_average: Option<String>,
+    /// `gather serve`'s peak resident memory (kB) at the end of the run,
+    /// where the system tells it (Linux: `VmHWM`).
+    pub gather_peak_rss_kb: Option<u64>,
+}
+
+/// A process's peak resident memory in kB (`VmHWM`), on Linux.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
 }
 
 /// `/proc/loadavg`'s first three fields, on Linux.
@@ -1005,6 +1018,7 @@ pub async fn webhook_bench(settings: &WebhookBench) -> Result<WebhookResults, Lo
         },
         describe_database(settings, &dir).await
     );
+    let gather_peak_rss_kb = gather.child.id().and_then(peak_rss_kb);
     bare.stop().await;
     gather.stop().await;
     if let Some(schema) = dir.1.take() {
@@ -1021,6 +1035,7 @@ pub async fn webhook_bench(settings: &WebhookBench) -> Result<WebhookResults, Lo
         closed: pair(closed)?,
         database,
         load_average,
+        gather_peak_rss_kb,
     })
 }
 
@@ -1170,6 +1185,13 @@ pub fn markdown(results: &WebhookResults) -> String {
         }
     );
     let _ = writeln!(out, "\nGather's database afterwards: {}.", results.database);
+    if let Some(kb) = results.gather_peak_rss_kb {
+        let _ = writeln!(
+            out,
+            "gather serve's peak resident memory: {:.1} MB (budget for the whole server: 64 MB).",
+            kb as f64 / 1024.0
+        );
+    }
     for r in results.open.iter().chain(results.closed.iter()) {
         for (kind, (count, example)) in &r.error_kinds {
             let _ = writeln!(
