@@ -206,11 +206,6 @@ impl Locales {
         sms_text(text, self.locales.get(tag).and_then(|l| l.plain.as_ref()))
     }
 
-    /// Whether the locale's SMS are written plainly (`sms.toml`).
-    pub fn sms_plain(&self, tag: &LanguageTag) -> bool {
-        self.locales.get(tag).is_some_and(|l| l.plain.is_some())
-    }
-
     /// Whether the locale's folder has its README.md.
     pub fn has_readme(&self, tag: &LanguageTag) -> bool {
         self.locales.get(tag).is_some_and(|l| l.has_readme)
