@@ -397,10 +397,11 @@ impl Client {
             .finish();
         let signed = signature(TOKEN, &self.signed_url, &params);
         let deadline = Instant::now() + PATIENCE;
+        let mut last = String::from("no attempt");
         loop {
             assert!(
                 Instant::now() < deadline,
-                "{sid} got no 200 within {PATIENCE:?}"
+                "{sid} got no 200 within {PATIENCE:?}; the last attempt: {last}"
             );
             self.pace.lock().await.tick().await;
             self.sent.fetch_add(1, Ordering::Relaxed);
@@ -430,9 +431,11 @@ impl Client {
                         "{sid}: {status} is not retryable: {reply}"
                     );
                     self.refused.fetch_add(1, Ordering::Relaxed);
+                    last = format!("{status} {reply}");
                 }
                 None => {
                     self.unanswered.fetch_add(1, Ordering::Relaxed);
+                    last = "no answer (connection refused, reset or timed out)".into();
                 }
             }
             // A provider backs off before retrying.
@@ -533,8 +536,38 @@ async fn respond(gather: &Gather, db: &Database, answered: &mut BTreeSet<String>
     n
 }
 
+/// On a failure, prints the end of every `gather serve` log, so a CI
+/// failure says what the server was doing.
+struct LogsOnFailure(tempfile::TempDir);
+
+impl Drop for LogsOnFailure {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(self.0.path()) else {
+            return;
+        };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = &lines[lines.len().saturating_sub(60)..];
+            eprintln!("--- the end of {} ---\n{}", path.display(), tail.join("\n"));
+        }
+    }
+}
+
+impl std::ops::Deref for LogsOnFailure {
+    type Target = tempfile::TempDir;
+    fn deref(&self) -> &tempfile::TempDir {
+        &self.0
+    }
+}
+
 async fn crash_run(db: Database) {
-    let logs = tempfile::tempdir().unwrap();
+    let logs = LogsOnFailure(tempfile::tempdir().unwrap());
     let (recorder, recorder_base) = Recorder::start().await;
     let port = free_port();
     let env = settings(&db.url(), port, &recorder_base);

@@ -980,3 +980,52 @@ async fn two_instances_share_the_inbound_limit_and_organiser_sessions() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+// --- a burst after a restart (the crash harness's pool starvation) -------------
+
+/// Right after a start, the first burst of messages — a provider retrying
+/// everything it could not deliver while the instance was down — is more
+/// than the pool has connections. Each message reads the shared counters'
+/// key, made once in a transaction of its own; read inside the turn, every
+/// turn held a connection while waiting for the one making the key, which
+/// waited for a connection: nothing was answered until the pool's timeout,
+/// again and again. Now every message of the burst is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_larger_than_the_pool_right_after_a_start_is_answered() {
+    use gather::domain::{Identity, PhoneNumber};
+    use gather::engine::Content;
+    use gather::service::InboundMessage;
+
+    let url = database_url().await;
+    let schema = Schema::create(&url).await;
+    let recorder = Recorder::start().await;
+    let mut config = config(&schema.database_url(), &recorder.base());
+    config.inbound_rate = 20;
+    let gather = gather::app::build(&config).await.unwrap();
+
+    // Three times the pool's 16 connections, all at once.
+    let burst: Vec<_> = (0..48)
+        .map(|n| {
+            let gather = gather.clone();
+            tokio::spawn(async move {
+                gather
+                    .handle_inbound(InboundMessage {
+                        identity: Identity::phone(&PhoneNumber::parse(&person(500 + n)).unwrap()),
+                        channel: Channel::Sms,
+                        content: Content::Text("Hello".into()),
+                        provider_id: Some(("twilio".into(), format!("SMburst{n:03}"))),
+                        language_hint: None,
+                    })
+                    .await
+            })
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for (n, task) in burst.into_iter().enumerate() {
+        match task.await.unwrap() {
+            Ok(reply) => assert!(!reply.messages.is_empty(), "message {n}: no reply"),
+            Err(e) => failed.push(format!("message {n}: {e}")),
+        }
+    }
+    assert!(failed.is_empty(), "unanswered in the burst: {failed:#?}");
+}

@@ -61,9 +61,22 @@ impl Gather {
         }
         // A panic here is contained like one in the turn itself (`None`).
         let analysis = catch_unwind(AssertUnwindSafe(|| self.engine.analyse(&msg.content))).ok();
+        // The shared counters' key is read (or made) in a transaction of
+        // its own, so it is read here, before the turn takes its
+        // connection: read inside the turn, every turn waiting for it after
+        // a restart held a connection while it waited for another, and a
+        // burst of retries starved the pool for good.
+        let limit_secret = if self.inbound_limit.is_shared() {
+            Some(self.inbound_limit.secret(self.store.as_ref()).await?)
+        } else {
+            None
+        };
         let mut last = None;
         for _ in 0..MAX_ATTEMPTS {
-            match self.try_inbound(&msg, analysis.as_ref()).await {
+            match self
+                .try_inbound(&msg, analysis.as_ref(), limit_secret)
+                .await
+            {
                 // Two new issues raced for one number: run the step again.
                 Err(ServiceError::Conflict(m)) => last = Some(ServiceError::Conflict(m)),
                 other => return other,
@@ -76,6 +89,7 @@ impl Gather {
         &self,
         msg: &InboundMessage,
         analysis: Option<&Analysis>,
+        limit_secret: Option<&str>,
     ) -> Result<Reply> {
         let now = self.clock.now();
         let input = Input {
@@ -97,7 +111,10 @@ impl Gather {
             reply.duplicate = true;
             return Ok(reply);
         }
-        if let Some(reply) = self.rate_limited(tx.as_mut(), msg, now).await? {
+        if let Some(reply) = self
+            .rate_limited(tx.as_mut(), msg, limit_secret, now)
+            .await?
+        {
             tx.commit().await?;
             return Ok(reply);
         }

@@ -231,6 +231,7 @@ impl Gather {
         &self,
         tx: &mut dyn Tx,
         msg: &InboundMessage,
+        secret: Option<&str>,
         now: Timestamp,
     ) -> Result<Option<Reply>> {
         if msg.channel == Channel::Voice {
@@ -240,8 +241,7 @@ impl Gather {
         if self.always_heard(msg) {
             return Ok(None);
         }
-        let decision = if self.inbound_limit.is_shared() {
-            let secret = self.inbound_limit.secret(self.store.as_ref()).await?;
+        let decision = if let Some(secret) = secret.filter(|_| self.inbound_limit.is_shared()) {
             self.inbound_limit
                 .check_shared(tx, secret, &msg.identity, now)
                 .await?
