@@ -668,3 +668,80 @@ async fn titles_per_language_and_opening_with_the_fallback() {
     assert!(doc["paths"].get("/api/v1/issues/{ref}/titles").is_some());
     assert!(doc["components"]["schemas"].get("OpenBody").is_some());
 }
+
+#[tokio::test]
+async fn titles_import_as_csv_over_the_api() {
+    let app = spawn().await;
+    raise(
+        &app,
+        "+447700900101",
+        "No evening GP appointments for people who work",
+    )
+    .await;
+    let sheet =
+        "issue,language,title\nG-1001,pl,Wieczorne wizyty u lekarza\nG-1001,ur,شام کی اپوائنٹمنٹ\n";
+
+    // JSON is not a sheet.
+    let (status, body, _) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/titles",
+        Some(TOKEN),
+        Some(("application/json", sheet.to_string())),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
+
+    let (status, body, _) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/titles",
+        Some(TOKEN),
+        Some(("text/csv; charset=utf-8", sheet.to_string())),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, json!({"set": 2, "cleared": 0}));
+
+    // A wrong line: 422 naming it, nothing stored.
+    let (status, body, _) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/titles",
+        Some(TOKEN),
+        Some((
+            "text/csv",
+            "issue,language,title\nG-1001,pl,Inny\nG-1002,pl,Brak\n".into(),
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("line 3: there is no issue G-1002"),
+        "{body}"
+    );
+    let titles = app
+        .gather
+        .issue_titles(&[gather::domain::IssueRef::new(1001)])
+        .await
+        .unwrap();
+    assert!(
+        titles
+            .iter()
+            .any(|(_, l, t)| l == "pl" && t == "Wieczorne wizyty u lekarza")
+    );
+
+    // Without the token, nothing.
+    let (status, _, _) = call_raw(
+        &app,
+        "POST",
+        "/api/v1/titles",
+        None,
+        Some(("text/csv", sheet.to_string())),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

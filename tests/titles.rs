@@ -163,3 +163,85 @@ async fn a_title_fits_the_sms_budget_and_has_no_emoji() {
     let titles = g.issue_titles(&[r]).await.unwrap();
     assert_eq!(titles, vec![(r, "ar".to_string(), ar30)]);
 }
+
+/// A translator's sheet, as a spreadsheet exports it (a byte order mark,
+/// quoted fields, CRLF, columns in another order, an extra column).
+#[tokio::test]
+async fn titles_import_from_a_csv_sheet_all_or_nothing() {
+    let g = setup().await;
+    let sheet = "\u{feff}title,issue,language,notes\r\n\
+        \"Wieczorne wizyty, lekarz\",G-1001,pl,checked by Ania\r\n\
+        مواعيد مسائية للطبيب,G-1001,ar,\r\n\
+        Evening GP visits,G-1001,en-GB,\r\n";
+    let done = g.import_issue_titles(sheet).await.unwrap();
+    assert_eq!((done.set, done.cleared), (3, 0));
+    let titles = g.issue_titles(&[IssueRef::new(1001)]).await.unwrap();
+    let mut by_lang: Vec<(String, String)> = titles.into_iter().map(|(_, l, t)| (l, t)).collect();
+    by_lang.sort();
+    assert_eq!(
+        by_lang,
+        [
+            ("ar".to_string(), "مواعيد مسائية للطبيب".to_string()),
+            ("pl".to_string(), "Wieczorne wizyty, lekarz".to_string()),
+        ]
+    );
+    let issues = g.list_issues(None).await.unwrap();
+    let issue = issues
+        .iter()
+        .find(|i| i.issue_ref == IssueRef::new(1001))
+        .unwrap();
+    assert_eq!(issue.title, "Evening GP visits", "en-GB is the main title");
+
+    // One wrong line, and nothing of the file is stored; every wrong line
+    // is named with its reason.
+    let sheet = "issue,language,title\n\
+        G-1001,pl,Nowy tytuł\n\
+        G-1001,xx,Whatever\n\
+        G-9999,ro,Programari seara\n\
+        G-1001,bn,সন্ধ্যায় ডাক্তারের অ্যাপয়েন্টমেন্ট পাওয়া যায় না কাজের মানুষের জন্য\n\
+        G-1001,en-GB,\n\
+        G-1001,pl,Znowu 👍\n";
+    let err = g.import_issue_titles(sheet).await.unwrap_err();
+    let ServiceError::Invalid(why) = err else {
+        panic!("refused as invalid: {err:?}")
+    };
+    for expected in [
+        "line 3: Gather has no locale `xx`",
+        "line 5: a `bn` title needs 1 to 30 characters",
+        "line 6: the default language's title",
+        "line 7: a title has no emoji",
+    ] {
+        assert!(why.contains(expected), "{expected:?} in {why}");
+    }
+    assert!(why.contains("nothing was imported"), "{why}");
+    let titles = g.issue_titles(&[IssueRef::new(1001)]).await.unwrap();
+    assert!(
+        titles
+            .iter()
+            .any(|(_, l, t)| l == "pl" && t == "Wieczorne wizyty, lekarz"),
+        "unchanged: {titles:?}"
+    );
+
+    // Every row is good but one issue does not exist: still nothing.
+    let sheet = "issue,language,title\nG-1001,pl,Nowy tytuł\nG-9999,ro,Programari seara\n";
+    let err = g.import_issue_titles(sheet).await.unwrap_err();
+    assert!(
+        err.to_string().contains("line 3: there is no issue G-9999"),
+        "{err}"
+    );
+    let titles = g.issue_titles(&[IssueRef::new(1001)]).await.unwrap();
+    assert!(
+        titles
+            .iter()
+            .any(|(_, l, t)| l == "pl" && t == "Wieczorne wizyty, lekarz")
+    );
+
+    // An empty title clears a language; a sheet without the columns is refused.
+    let done = g
+        .import_issue_titles("issue,language,title\nG-1001,ar,\n")
+        .await
+        .unwrap();
+    assert_eq!((done.set, done.cleared), (0, 1));
+    let err = g.import_issue_titles("ref;lang;title\n").await.unwrap_err();
+    assert!(err.to_string().contains("must name the columns"), "{err}");
+}

@@ -51,6 +51,7 @@ pub fn routes(state: AdminState) -> Router {
         .route("/api/v1/issues/{ref}/merge", post(merge))
         .route("/api/v1/issues/{ref}/responses", post(respond))
         .route("/api/v1/issues/{ref}/titles", post(set_title))
+        .route("/api/v1/titles", post(import_titles))
         .route("/api/v1/rounds", get(list_rounds).post(create_round))
         .route("/api/v1/rounds/{id}/open", post(open_round))
         .route("/api/v1/rounds/{id}/close", post(close_round))
@@ -710,6 +711,47 @@ pub struct IssueTitlesDto {
     pub titles: BTreeMap<String, String>,
 }
 
+/// Import short titles of many issues in many languages from a CSV sheet
+/// with the columns `issue`, `language` and `title` (issue 19). Every row is
+/// checked first; one wrong row and nothing is stored (422 lists the lines).
+/// An empty title clears that language's title.
+#[utoipa::path(post, path = "/api/v1/titles",
+    request_body(content = String, content_type = "text/csv",
+        description = "issue,language,title\nG-1001,pl,Brak wizyt u lekarza"),
+    responses((status = 200, body = TitlesImportedDto), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody, description = "the wrong lines and why; nothing stored")),
+    security(("bearer" = [])))]
+async fn import_titles(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<TitlesImportedDto>, ApiError> {
+    let csv_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/csv"));
+    if !csv_type {
+        return Err(ApiError::unsupported_media_type(
+            "send the sheet as Content-Type: text/csv",
+        ));
+    }
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::bad_request("the CSV must be UTF-8 (export it as CSV UTF-8)"))?;
+    let done = s.gather.import_issue_titles(text).await?;
+    Ok(Json(TitlesImportedDto {
+        set: done.set,
+        cleared: done.cleared,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TitlesImportedDto {
+    /// Titles set.
+    pub set: usize,
+    /// Titles cleared.
+    pub cleared: usize,
+}
+
 /// Close an open round; results are computed and stored, ties reported.
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/close", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ResultDto>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -869,8 +911,8 @@ async fn reach(_: AdminToken, State(s): State<AdminState>) -> Result<Json<Reach>
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Gather admin API", description = "Moderate issues, run rounds, record Board responses."),
-    paths(list_issues, approve, hide, merge, respond, set_title, list_rounds, create_round, open_round, close_round, results, announce, fanouts, fanout, reach),
-    components(schemas(IssueDto, HideBody, MergeBody, OpenBody, TitleBody, IssueTitlesDto, RoundBody, RoundDto, RoundItemDto, RoundSummaryDto, ResultDto, ResponseBody, ResponseCreated, AnnounceBody, FanOutDto, ErrorBody)),
+    paths(list_issues, approve, hide, merge, respond, set_title, import_titles, list_rounds, create_round, open_round, close_round, results, announce, fanouts, fanout, reach),
+    components(schemas(IssueDto, HideBody, MergeBody, OpenBody, TitleBody, IssueTitlesDto, TitlesImportedDto, RoundBody, RoundDto, RoundItemDto, RoundSummaryDto, ResultDto, ResponseBody, ResponseCreated, AnnounceBody, FanOutDto, ErrorBody)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

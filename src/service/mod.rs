@@ -10,6 +10,7 @@ mod organiser;
 mod outbox;
 pub mod records;
 mod status;
+mod titles_import;
 pub mod voice;
 pub mod votes;
 
@@ -17,6 +18,7 @@ pub use chat::ChatVote;
 pub use inbound::{InboundMessage, Reply};
 pub use organiser::{FanOutEstimate, ResponseInput, ResponseRecorded, RoundInput};
 pub use outbox::DeliveryRecorded;
+pub use titles_import::TitlesImported;
 
 use crate::clock::Clock;
 use crate::engine::Engine;

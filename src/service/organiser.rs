@@ -57,6 +57,49 @@ pub const MAX_GSM_TITLE_CHARS: usize = 60;
 /// The longest title in one language when SMS spell it in UCS-2.
 pub const MAX_UCS2_TITLE_CHARS: usize = 30;
 
+/// `title` for `lang` (not the default language) as it is stored:
+/// whitespace folded, no emoji, within the SMS budget of its encoding.
+pub(super) fn checked_title_in(
+    locales: &crate::i18n::Locales,
+    lang: &LanguageTag,
+    title: &str,
+) -> Result<String> {
+    let t = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(c) = t.chars().find(|c| is_pictograph(*c)) {
+        return Err(ServiceError::Invalid(format!(
+            "a title has no emoji or pictographs (found `{c}`): they turn a whole SMS into UCS-2"
+        )));
+    }
+    let sms = locales.sms_text(lang, &t);
+    let ucs2 = crate::i18n::segments::count(&sms).encoding == crate::i18n::segments::Encoding::Ucs2;
+    let max = if ucs2 {
+        MAX_UCS2_TITLE_CHARS
+    } else {
+        MAX_GSM_TITLE_CHARS
+    };
+    let n = sms.chars().count();
+    if n == 0 || n > max {
+        return Err(ServiceError::Invalid(format!(
+            "a `{lang}` title needs 1 to {max} characters ({} by SMS); this one has {n}",
+            if ucs2 { "UCS-2" } else { "GSM-7" }
+        )));
+    }
+    Ok(t)
+}
+
+/// The default language's title as it is stored: whitespace folded, 1 to
+/// [`MAX_ISSUE_TITLE_CHARS`] characters.
+pub(super) fn checked_main_title(title: &str) -> Result<String> {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let n = title.chars().count();
+    if n == 0 || n > MAX_ISSUE_TITLE_CHARS {
+        return Err(ServiceError::Invalid(format!(
+            "a ballot title needs 1 to {MAX_ISSUE_TITLE_CHARS} characters"
+        )));
+    }
+    Ok(title)
+}
+
 /// An emoji or pictograph: never in a title (one turns a whole SMS into
 /// UCS-2, and a keypad phone shows a box).
 fn is_pictograph(c: char) -> bool {
@@ -137,13 +180,7 @@ impl Gather {
     /// Replaces an issue's short ballot title. Whitespace (newlines too) is
     /// folded to single spaces: the title is one line of a ballot SMS.
     pub async fn set_issue_title(&self, issue: IssueRef, title: &str) -> Result<Issue> {
-        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-        let n = title.chars().count();
-        if n == 0 || n > MAX_ISSUE_TITLE_CHARS {
-            return Err(ServiceError::Invalid(format!(
-                "a ballot title needs 1 to {MAX_ISSUE_TITLE_CHARS} characters"
-            )));
-        }
+        let title = checked_main_title(title)?;
         let mut tx = self.store.begin().await?;
         tx.set_issue_title(issue, &title).await?;
         let updated = tx
@@ -178,29 +215,10 @@ impl Gather {
                 ))),
             };
         }
-        let title = title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
-        if let Some(t) = &title {
-            if let Some(c) = t.chars().find(|c| is_pictograph(*c)) {
-                return Err(ServiceError::Invalid(format!(
-                    "a title has no emoji or pictographs (found `{c}`): they turn a whole SMS into UCS-2"
-                )));
-            }
-            let sms = locales.sms_text(lang, t);
-            let ucs2 = crate::i18n::segments::count(&sms).encoding
-                == crate::i18n::segments::Encoding::Ucs2;
-            let max = if ucs2 {
-                MAX_UCS2_TITLE_CHARS
-            } else {
-                MAX_GSM_TITLE_CHARS
-            };
-            let n = sms.chars().count();
-            if n == 0 || n > max {
-                return Err(ServiceError::Invalid(format!(
-                    "a `{lang}` title needs 1 to {max} characters ({} by SMS); this one has {n}",
-                    if ucs2 { "UCS-2" } else { "GSM-7" }
-                )));
-            }
-        }
+        let title = match title {
+            Some(t) => Some(checked_title_in(locales, lang, t)?),
+            None => None,
+        };
         let mut tx = self.store.begin().await?;
         tx.set_issue_title_in(issue, lang.as_str(), title.as_deref())
             .await?;
