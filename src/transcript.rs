@@ -203,9 +203,16 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
                     let mut max_choices = 1;
                     let mut closes_at = None;
                     let mut fallback = false;
+                    let mut titles = Vec::new();
                     for a in rest {
                         if *a == "fallback" {
                             fallback = true;
+                        } else if let Some((l, t)) = a.split_once('=')
+                            && let Ok(l) = LanguageTag::parse(l)
+                            && !matches!(l.as_str(), "max" | "closes")
+                        {
+                            // `pl="Wiosna"`: the round's title in Polish.
+                            titles.push((l, t.to_string()));
                         } else if let Some(m) = a.strip_prefix("max=") {
                             max_choices = m.parse().map_err(|_| err("bad max"))?;
                         } else if let Some(d) = a.strip_prefix("closes=") {
@@ -215,16 +222,23 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
                             items.push(IssueRef::parse(a).map_err(|e| err(&e.to_string()))?);
                         }
                     }
+                    let draft = gather
+                        .create_round(RoundInput {
+                            title: title.to_string(),
+                            items,
+                            max_choices,
+                            closes_at,
+                        })
+                        .await
+                        .map_err(|e| err(&e.to_string()))?;
+                    for (l, t) in &titles {
+                        gather
+                            .set_round_title_in(draft.id, l, Some(t))
+                            .await
+                            .map_err(|e| err(&e.to_string()))?;
+                    }
                     let round = gather
-                        .open_round_with(
-                            RoundInput {
-                                title: title.to_string(),
-                                items,
-                                max_choices,
-                                closes_at,
-                            },
-                            fallback,
-                        )
+                        .open_round_id_with(draft.id, fallback)
                         .await
                         .map_err(|e| err(&e.to_string()))?;
                     last_round = Some(round.id);

@@ -610,7 +610,42 @@ async fn titles_per_language_and_opening_with_the_fallback() {
     // No Polish title: refused, and the message says what is missing.
     let (s, b, _) = call(&app, "POST", &format!("/api/v1/rounds/{id}/open"), t, None).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
-    assert!(b.to_string().contains("pl: G-1001"), "{b}");
+    assert!(b.to_string().contains("pl: round 1, G-1001"), "{b}");
+    // The round's own title in Polish: validated, listed back.
+    let (s, b, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/rounds/{id}/titles"),
+        t,
+        Some(json!({"language": "en-GB", "title": "Spring"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let (s, b, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/rounds/{id}/titles"),
+        t,
+        Some(json!({"language": "pl", "title": "Wiosna"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["titles"]["pl"], "Wiosna");
+    let (s, b, _) = call(
+        &app,
+        "POST",
+        "/api/v1/rounds/99/titles",
+        t,
+        Some(json!({"language": "pl", "title": "Wiosna"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+    let (s, b, _) = call(&app, "POST", &format!("/api/v1/rounds/{id}/open"), t, None).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert!(
+        b.to_string().contains("pl: G-1001"),
+        "only the issue now: {b}"
+    );
     // Titles: validated, and listed back.
     let (s, b, _) = call(
         &app,
@@ -666,6 +701,8 @@ async fn titles_per_language_and_opening_with_the_fallback() {
     // The OpenAPI document has the route and the open body.
     let (_, doc, _) = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
     assert!(doc["paths"].get("/api/v1/issues/{ref}/titles").is_some());
+    assert!(doc["paths"].get("/api/v1/rounds/{id}/titles").is_some());
+    assert!(doc["paths"].get("/api/v1/titles").is_some());
     assert!(doc["components"]["schemas"].get("OpenBody").is_some());
 }
 

@@ -628,6 +628,53 @@ async fn issue_titles_per_language_are_set_cleared_and_listed() {
 }
 
 #[tokio::test]
+async fn round_titles_per_language_are_set_cleared_and_listed() {
+    for b in backends().await {
+        let mut tx = b.store.begin().await.unwrap();
+        tx.create_issue(&new_issue(1001, "Buses", None))
+            .await
+            .unwrap();
+        tx.set_issue_status(g(1001), IssueStatus::Approved, None)
+            .await
+            .unwrap();
+        let round = tx
+            .create_round("Spring", &[g(1001)], 1, None, ts(1))
+            .await
+            .unwrap();
+        tx.set_round_title_in(round, "pl", Some("Wiosna"))
+            .await
+            .unwrap();
+        tx.set_round_title_in(round, "ar", Some("الربيع"))
+            .await
+            .unwrap();
+        tx.set_round_title_in(round, "pl", Some("Wiosenne głosowanie"))
+            .await
+            .unwrap();
+        assert_eq!(
+            tx.round_titles(round).await.unwrap(),
+            vec![
+                ("ar".to_string(), "الربيع".to_string()),
+                ("pl".to_string(), "Wiosenne głosowanie".to_string()),
+            ],
+            "{}",
+            b.name
+        );
+        tx.set_round_title_in(round, "ar", None).await.unwrap();
+        assert_eq!(
+            tx.round_titles(round).await.unwrap(),
+            vec![("pl".to_string(), "Wiosenne głosowanie".to_string())],
+            "{}",
+            b.name
+        );
+        assert!(matches!(
+            tx.set_round_title_in(round + 100, "pl", Some("Nic")).await,
+            Err(StoreError::NotFound(_))
+        ));
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
 async fn safeguarding_flag_is_stored() {
     for b in backends().await {
         let mut tx = b.store.begin().await.unwrap();

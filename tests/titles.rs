@@ -74,7 +74,7 @@ async fn a_round_opens_only_with_titles_for_every_voter_language_or_the_fallback
     let refused = g.open_round(input()).await;
     match refused {
         Err(ServiceError::Conflict(m)) => {
-            assert!(m.contains("pl: G-1001"), "{m}");
+            assert!(m.contains("pl: round 1, G-1001"), "{m}");
             assert!(m.contains("--accept-fallback"), "{m}");
         }
         other => panic!("expected a refusal, got {other:?}"),
@@ -114,10 +114,86 @@ async fn with_a_title_in_every_voter_language_the_round_opens() {
     // Someone who opted out does not count.
     say(&g, "+40700000001", Some("ro"), "Bună").await;
     say(&g, "+40700000001", None, "STOP").await;
-    g.open_round(input()).await.unwrap();
+    // The round's own title is a title too: without its Polish title the
+    // round does not open.
+    let refused = g.open_round(input()).await.unwrap_err();
+    assert!(refused.to_string().contains("pl: round"), "{refused}");
+    let draft = g.create_round(input()).await.unwrap();
+    let refused = g.open_round_id(draft.id).await.unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains(&format!("pl: round {}", draft.id)),
+        "{refused}"
+    );
+    g.set_round_title_in(draft.id, &tag("pl"), Some("Wiosenne głosowanie"))
+        .await
+        .unwrap();
+    g.open_round_id(draft.id).await.unwrap();
     let ballot = say(&g, "+48600111222", None, "GŁOSUJ").await.join("\n");
     assert!(ballot.contains("1 Wieczorne wizyty u lekarza"), "{ballot}");
+    // By SMS, Polish is spelt plain (GSM-7): "Wiosenne glosowanie".
+    assert!(ballot.contains("Wiosenne glosowanie"), "{ballot}");
     assert!(!ballot.contains("(EN)"), "{ballot}");
+    assert!(!ballot.contains("Spring"), "{ballot}");
+    // English voters read the round's own title.
+    let en = say(&g, "+447700900001", None, "VOTE").await.join("\n");
+    assert!(en.contains("Spring"), "{en}");
+}
+
+#[tokio::test]
+async fn round_titles_rules_and_from_the_sheet() {
+    let g = setup().await;
+    let draft = g.create_round(input()).await.unwrap();
+    // The default language's is the round's own; unknown locales, emoji and
+    // over-long titles are refused.
+    for (lang, title) in [
+        ("en-GB", "Spring"),
+        ("xx", "Whatever"),
+        ("pl", "Wiosna 🌸"),
+        ("bn", "বসন্তকালীন ভোট যেখানে সবাই তাদের মতামত জানাতে পারেন"),
+    ] {
+        let lang = LanguageTag::parse(lang).unwrap();
+        let err = g
+            .set_round_title_in(draft.id, &lang, Some(title))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Invalid(_)), "{lang}: {err:?}");
+    }
+    assert!(matches!(
+        g.set_round_title_in(999, &tag("pl"), Some("Wiosna")).await,
+        Err(ServiceError::NotFound(_))
+    ));
+    // From a sheet, with the issues' titles.
+    let sheet = format!(
+        "issue,language,title\nround {},pl,Wiosna\nG-1001,pl,Wieczorne wizyty\nR{},ar,الربيع\n",
+        draft.id, draft.id
+    );
+    let done = g.import_issue_titles(&sheet).await.unwrap();
+    assert_eq!(done.set, 3);
+    assert_eq!(
+        g.round_titles(draft.id).await.unwrap(),
+        [
+            ("ar".to_string(), "الربيع".to_string()),
+            ("pl".to_string(), "Wiosna".to_string())
+        ]
+    );
+    let err = g
+        .import_issue_titles("issue,language,title\nround 77,pl,Wiosna\nround 1,en-GB,Spring\n")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 3: a round's `en-GB` title is its own title"),
+        "{err}"
+    );
+    g.open_round_id(draft.id).await.unwrap();
+    // Cleared, the Polish reader sees the round's own title, marked.
+    g.set_round_title_in(draft.id, &tag("pl"), None)
+        .await
+        .unwrap();
+    let ballot = say(&g, "+48600111222", None, "GŁOSUJ").await.join("\n");
+    assert!(ballot.contains("Spring (EN)"), "{ballot}");
 }
 
 #[tokio::test]

@@ -284,9 +284,23 @@ pub struct RoundView {
     /// The items' titles in other languages (issue, language, title): the
     /// engine picks the turn's language (issue 19).
     pub titles: Vec<(IssueRef, String, String)>,
+    /// The round's own title in other languages: (language, title).
+    pub round_titles: Vec<(String, String)>,
 }
 
 impl RoundView {
+    /// The round's title as `lang` readers see it.
+    pub fn title_in(&self, lang: &LanguageTag, locales: &crate::i18n::Locales) -> String {
+        crate::i18n::titles::pick(
+            locales,
+            lang,
+            &self.title,
+            self.round_titles
+                .iter()
+                .map(|(l, t)| (l.as_str(), t.as_str())),
+        )
+    }
+
     /// Item `i`'s title as `lang` readers see it.
     pub fn item_title(
         &self,

@@ -1086,7 +1086,10 @@ impl Run<'_> {
             );
         }
         if let Some(r) = &self.world.round {
-            a.insert("round_title".into(), ArgValue::from(r.title.clone()));
+            a.insert(
+                "round_title".into(),
+                ArgValue::from(r.title_in(&self.language, &self.engine.locales)),
+            );
             a.insert("max_choices".into(), ArgValue::Number(r.max_choices as i64));
             a.insert("count".into(), ArgValue::Number(r.items.len() as i64));
             let titled = |positions: &[i64]| -> String {

@@ -52,6 +52,7 @@ pub fn routes(state: AdminState) -> Router {
         .route("/api/v1/issues/{ref}/responses", post(respond))
         .route("/api/v1/issues/{ref}/titles", post(set_title))
         .route("/api/v1/titles", post(import_titles))
+        .route("/api/v1/rounds/{id}/titles", post(set_round_title))
         .route("/api/v1/rounds", get(list_rounds).post(create_round))
         .route("/api/v1/rounds/{id}/open", post(open_round))
         .route("/api/v1/rounds/{id}/close", post(close_round))
@@ -752,6 +753,38 @@ pub struct TitlesImportedDto {
     pub cleared: usize,
 }
 
+/// Set or clear a round's title in one language (issue 19); the round's
+/// own title is the default language's.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/titles", request_body = TitleBody,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = RoundTitlesDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody, description = "no such locale, the default language, too long for SMS, or an emoji")),
+    security(("bearer" = [])))]
+async fn set_round_title(
+    _: AdminToken,
+    State(s): State<AdminState>,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TitleBody>,
+) -> Result<Json<RoundTitlesDto>, ApiError> {
+    let id = round_id(&id)?;
+    let lang =
+        LanguageTag::parse(&body.language).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let titles = s
+        .gather
+        .set_round_title_in(id, &lang, body.title.as_deref())
+        .await?;
+    Ok(Json(RoundTitlesDto {
+        id,
+        titles: titles.into_iter().collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoundTitlesDto {
+    pub id: i64,
+    /// The titles in other languages, by language tag.
+    pub titles: BTreeMap<String, String>,
+}
+
 /// Close an open round; results are computed and stored, ties reported.
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/close", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ResultDto>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -911,8 +944,8 @@ async fn reach(_: AdminToken, State(s): State<AdminState>) -> Result<Json<Reach>
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Gather admin API", description = "Moderate issues, run rounds, record Board responses."),
-    paths(list_issues, approve, hide, merge, respond, set_title, import_titles, list_rounds, create_round, open_round, close_round, results, announce, fanouts, fanout, reach),
-    components(schemas(IssueDto, HideBody, MergeBody, OpenBody, TitleBody, IssueTitlesDto, TitlesImportedDto, RoundBody, RoundDto, RoundItemDto, RoundSummaryDto, ResultDto, ResponseBody, ResponseCreated, AnnounceBody, FanOutDto, ErrorBody)),
+    paths(list_issues, approve, hide, merge, respond, set_title, import_titles, set_round_title, list_rounds, create_round, open_round, close_round, results, announce, fanouts, fanout, reach),
+    components(schemas(IssueDto, HideBody, MergeBody, OpenBody, TitleBody, IssueTitlesDto, TitlesImportedDto, RoundTitlesDto, RoundBody, RoundDto, RoundItemDto, RoundSummaryDto, ResultDto, ResponseBody, ResponseCreated, AnnounceBody, FanOutDto, ErrorBody)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

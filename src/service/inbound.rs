@@ -442,16 +442,17 @@ impl Gather {
             Some(r) => tx.ballot(r.id, person).await?,
             None => None,
         };
-        let titles = match &round {
+        let (titles, round_titles) = match &round {
             Some(r) => {
                 let refs: Vec<_> = r.items.iter().map(|i| i.issue_ref).collect();
-                tx.issue_titles(&refs).await?
+                (tx.issue_titles(&refs).await?, tx.round_titles(r.id).await?)
             }
-            None => Vec::new(),
+            None => (Vec::new(), Vec::new()),
         };
         let mut world = World::default();
         world.round = round.map(|r| RoundView {
             titles,
+            round_titles,
             id: r.id,
             title: r.title,
             max_choices: r.max_choices,

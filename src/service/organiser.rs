@@ -241,6 +241,46 @@ impl Gather {
         Ok(titles)
     }
 
+    /// Sets (`Some`) or clears (`None`) a round's title in `lang`, a loaded
+    /// locale other than the default (whose title is the round's own).
+    /// The same budget as an issue's title in that language.
+    pub async fn set_round_title_in(
+        &self,
+        round: RoundId,
+        lang: &LanguageTag,
+        title: Option<&str>,
+    ) -> Result<Vec<(String, String)>> {
+        let locales = self.engine.locales();
+        if !locales.has_language(lang) {
+            return Err(ServiceError::Invalid(format!(
+                "Gather has no locale `{lang}`"
+            )));
+        }
+        if lang == locales.default_language() {
+            return Err(ServiceError::Invalid(format!(
+                "the round's own title is its `{lang}` title"
+            )));
+        }
+        let title = match title {
+            Some(t) => Some(checked_title_in(locales, lang, t)?),
+            None => None,
+        };
+        let mut tx = self.store.begin().await?;
+        tx.set_round_title_in(round, lang.as_str(), title.as_deref())
+            .await?;
+        let titles = tx.round_titles(round).await?;
+        tx.commit().await?;
+        Ok(titles)
+    }
+
+    /// A round's titles in other languages: (language, title).
+    pub async fn round_titles(&self, round: RoundId) -> Result<Vec<(String, String)>> {
+        let mut tx = self.store.begin().await?;
+        let titles = tx.round_titles(round).await?;
+        tx.commit().await?;
+        Ok(titles)
+    }
+
     /// Refuses to open a round whose items lack a title in a language its
     /// possible voters read (people not opted out, in a loaded locale other
     /// than the default), unless the organiser accepts the marked English
@@ -248,6 +288,7 @@ impl Gather {
     async fn check_titles(
         &self,
         tx: &mut dyn crate::store::Tx,
+        round: RoundId,
         items: &[IssueRef],
         accept_fallback: bool,
     ) -> Result<()> {
@@ -256,6 +297,7 @@ impl Gather {
         }
         let locales = self.engine.locales();
         let titles = tx.issue_titles(items).await?;
+        let round_titles = tx.round_titles(round).await?;
         let mut missing = Vec::new();
         for lang in tx.voter_languages().await? {
             let Ok(tag) = LanguageTag::parse(&lang) else {
@@ -264,11 +306,14 @@ impl Gather {
             if tag == *locales.default_language() || !locales.has_language(&tag) {
                 continue;
             }
-            let without: Vec<String> = items
+            let mut without: Vec<String> = items
                 .iter()
                 .filter(|i| !titles.iter().any(|(r, l, _)| r == *i && *l == lang))
                 .map(ToString::to_string)
                 .collect();
+            if !round_titles.iter().any(|(l, _)| *l == lang) {
+                without.insert(0, format!("round {round}"));
+            }
             if !without.is_empty() {
                 missing.push(format!("{lang}: {}", without.join(", ")));
             }
@@ -277,9 +322,10 @@ impl Gather {
             return Ok(());
         }
         Err(ServiceError::Conflict(format!(
-            "voters read languages these issues have no title in ({}): set them \
-             (`gather issues title G-1001 \"…\" --lang pl`) or open with the English \
-             fallback, marked for those readers (`--accept-fallback`)",
+            "voters read languages this round or these issues have no title in ({}): set \
+             them (`gather issues title G-1001 \"…\" --lang pl`, POST \
+             /api/v1/rounds/3/titles, or a sheet: POST /api/v1/titles) or open with the English fallback, \
+             marked for those readers (`--accept-fallback`)",
             missing.join("; ")
         )))
     }
@@ -336,7 +382,7 @@ impl Gather {
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("no round {id}")))?;
         let items: Vec<IssueRef> = draft.items.iter().map(|i| i.issue_ref).collect();
-        self.check_titles(tx.as_mut(), &items, accept_fallback)
+        self.check_titles(tx.as_mut(), id, &items, accept_fallback)
             .await?;
         tx.open_round(id, now).await?;
         let round = tx
@@ -400,7 +446,7 @@ impl Gather {
             .create_round(title, &input.items, input.max_choices, input.closes_at, now)
             .await?;
         if open {
-            self.check_titles(tx.as_mut(), &input.items, accept_fallback)
+            self.check_titles(tx.as_mut(), id, &input.items, accept_fallback)
                 .await?;
             tx.open_round(id, now).await?;
         }
@@ -660,14 +706,21 @@ impl Gather {
     /// language (for a recipient whose language has no locale).
     pub(crate) fn announce_texts(
         &self,
-        round_title: &str,
+        round_title: (&str, &[(String, String)]),
         results: &[ResultRow],
         titles: &[(IssueRef, String, String)],
     ) -> (Vec<(String, String)>, String) {
         let locales = self.engine.locales();
         let render = |lang: &LanguageTag| {
             let mut args = Args::new();
-            args.insert("round_title".into(), ArgValue::from(round_title));
+            let (default, others) = round_title;
+            let title = crate::i18n::titles::pick(
+                locales,
+                lang,
+                default,
+                others.iter().map(|(l, t)| (l.as_str(), t.as_str())),
+            );
+            args.insert("round_title".into(), ArgValue::from(title));
             let mut lines = vec![locales.format(lang, "round-results", &args)];
             for row in results {
                 let mut a = Args::new();
@@ -724,7 +777,9 @@ impl Gather {
         let results = tx.results(round).await?;
         let refs: Vec<IssueRef> = results.iter().map(|r| r.issue_ref).collect();
         let titles = tx.issue_titles(&refs).await?;
-        let (texts, default_text) = self.announce_texts(&r.title, &results, &titles);
+        let round_titles = tx.round_titles(round).await?;
+        let (texts, default_text) =
+            self.announce_texts((&r.title, &round_titles), &results, &titles);
         let (fanout, recipients) = tx
             .fan_out(
                 &FanOutSpec {

@@ -1,7 +1,8 @@
 //! Titles from a spreadsheet (issue 19): organisers and translators keep
 //! the short ballot titles of many issues in many languages in one sheet,
 //! and import it as CSV with the columns `issue`, `language` and `title`
-//! (in any order; more columns are ignored). Every row is checked before
+//! (in any order; more columns are ignored). A round's own title is a row
+//! whose `issue` is `round 3` (or `R3`). Every row is checked before
 //! anything is stored, and the whole file is stored in one transaction: a
 //! file with a mistake changes nothing, and the answer lists every line
 //! that is wrong and why.
@@ -9,6 +10,7 @@
 use super::organiser::{checked_main_title, checked_title_in};
 use super::{Gather, Result, ServiceError};
 use crate::domain::{IssueRef, LanguageTag};
+use crate::store::RoundId;
 use serde::Serialize;
 
 /// The most lines an import reports as wrong (the rest are counted).
@@ -23,9 +25,43 @@ pub struct TitlesImported {
     pub cleared: usize,
 }
 
+/// What a row titles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Subject {
+    Issue(IssueRef),
+    Round(RoundId),
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Issue(r) => write!(f, "{r}"),
+            Subject::Round(id) => write!(f, "round {id}"),
+        }
+    }
+}
+
+/// `G-1001`, or `round 3` / `R3` for a round.
+fn subject(cell: &str) -> Result<Subject, String> {
+    let lower = cell.to_ascii_lowercase();
+    let round = lower
+        .strip_prefix("round")
+        .or_else(|| lower.strip_prefix('r'))
+        .map(|n| n.trim_start_matches([' ', '-', '#']));
+    if let Some(n) = round
+        && let Ok(id) = n.parse::<RoundId>()
+        && id > 0
+    {
+        return Ok(Subject::Round(id));
+    }
+    IssueRef::parse(cell)
+        .map(Subject::Issue)
+        .map_err(|e| format!("`{cell}` is not an issue reference (or `round 3`): {e}"))
+}
+
 /// One row, checked.
 struct Row {
-    issue: IssueRef,
+    issue: Subject,
     language: LanguageTag,
     /// `None`: clear the language's title.
     title: Option<String>,
@@ -40,8 +76,16 @@ impl Gather {
         let mut tx = self.store.begin().await?;
         let mut missing = Vec::new();
         for (line, row) in &rows {
-            if tx.issue(row.issue).await?.is_none() {
-                missing.push(format!("line {line}: there is no issue {}", row.issue));
+            let exists = match row.issue {
+                Subject::Issue(r) => tx.issue(r).await?.is_some(),
+                Subject::Round(id) => tx.round(id).await?.is_some(),
+            };
+            if !exists {
+                let what = match row.issue {
+                    Subject::Issue(_) => "issue ",
+                    Subject::Round(_) => "",
+                };
+                missing.push(format!("line {line}: there is no {what}{}", row.issue));
             }
         }
         if !missing.is_empty() {
@@ -50,10 +94,14 @@ impl Gather {
         let mut done = TitlesImported { set: 0, cleared: 0 };
         for (_, row) in rows {
             // (The default language's title is never cleared: checked.)
-            match (row.title.as_deref(), row.language == default) {
-                (Some(t), true) => tx.set_issue_title(row.issue, t).await?,
-                (title, _) => {
-                    tx.set_issue_title_in(row.issue, row.language.as_str(), title)
+            match (row.issue, row.title.as_deref(), row.language == default) {
+                (Subject::Issue(r), Some(t), true) => tx.set_issue_title(r, t).await?,
+                (Subject::Issue(r), title, _) => {
+                    tx.set_issue_title_in(r, row.language.as_str(), title)
+                        .await?
+                }
+                (Subject::Round(id), title, _) => {
+                    tx.set_round_title_in(id, row.language.as_str(), title)
                         .await?
                 }
             }
@@ -111,15 +159,20 @@ impl Gather {
             }
             let field = |i: usize| record.get(i).unwrap_or("");
             let checked = (|| {
-                let issue = IssueRef::parse(field(issue_at))
-                    .map_err(|e| format!("`{}` is not an issue reference: {e}", field(issue_at)))?;
+                let issue = subject(field(issue_at))?;
                 let language = LanguageTag::parse(field(lang_at))
                     .ok()
                     .filter(|l| locales.has_language(l))
                     .ok_or_else(|| format!("Gather has no locale `{}`", field(lang_at)))?;
                 let text = field(title_at);
+                let default = &language == locales.default_language();
+                if default && matches!(issue, Subject::Round(_)) {
+                    return Err(format!(
+                        "a round's `{language}` title is its own title: change it on the round"
+                    ));
+                }
                 let title = if text.is_empty() {
-                    if &language == locales.default_language() {
+                    if default {
                         return Err(format!(
                             "the default language's title (`{language}`) can be replaced, not cleared"
                         ));

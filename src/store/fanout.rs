@@ -169,7 +169,7 @@ fn status_from(r: StatusRow) -> FanOutStatus {
 }
 
 /// `?N` placeholders as PostgreSQL writes them (`$N`).
-fn dollar(sql: &str) -> String {
+pub(super) fn dollar(sql: &str) -> String {
     sql.replace('?', "$")
 }
 

@@ -15,6 +15,7 @@ pub mod migrate;
 pub mod outbox;
 pub mod postgres;
 pub mod reports;
+pub mod round_titles;
 pub mod sqlite;
 
 use crate::domain::{
@@ -443,6 +444,15 @@ pub trait Tx: Send {
         &mut self,
         issues: &[IssueRef],
     ) -> Result<Vec<(IssueRef, String, String)>>;
+    /// Sets (`Some`) or clears (`None`) a round's title in `language`.
+    async fn set_round_title_in(
+        &mut self,
+        round: RoundId,
+        language: &str,
+        title: Option<&str>,
+    ) -> Result<()>;
+    /// A round's titles in other languages: (language, title).
+    async fn round_titles(&mut self, round: RoundId) -> Result<Vec<(String, String)>>;
     /// The languages of the people who may vote (not opted out), sorted.
     async fn voter_languages(&mut self) -> Result<Vec<String>>;
     /// Attaches a call's recording to an issue raised by speaking.

@@ -115,6 +115,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "issue_titles",
         sql: include_str!("migrations/postgres/0013_issue_titles.sql"),
     },
+    Migration {
+        version: 18,
+        name: "round_titles",
+        sql: include_str!("migrations/postgres/0018_round_titles.sql"),
+    },
 ];
 
 /// Advisory lock namespace: applying migrations (session lock, per schema).
@@ -1190,6 +1195,19 @@ impl Tx for PgTx {
         .await
         .map_err(|e| self.fail(e))?;
         Ok(crate::store::order_titles(issues, rows))
+    }
+
+    async fn set_round_title_in(
+        &mut self,
+        round: RoundId,
+        language: &str,
+        title: Option<&str>,
+    ) -> Result<()> {
+        super::round_titles::postgres::set(self.conn(), round, language, title).await
+    }
+
+    async fn round_titles(&mut self, round: RoundId) -> Result<Vec<(String, String)>> {
+        super::round_titles::postgres::list(self.conn(), round).await
     }
 
     async fn voter_languages(&mut self) -> Result<Vec<String>> {

@@ -82,6 +82,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "issue_titles",
         sql: include_str!("migrations/sqlite/0013_issue_titles.sql"),
     },
+    Migration {
+        version: 18,
+        name: "round_titles",
+        sql: include_str!("migrations/sqlite/0018_round_titles.sql"),
+    },
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -1343,6 +1348,19 @@ impl Tx for SqliteTx {
         }
         let rows = q.fetch_all(self.conn()).await.map_err(db)?;
         Ok(crate::store::order_titles(issues, rows))
+    }
+
+    async fn set_round_title_in(
+        &mut self,
+        round: RoundId,
+        language: &str,
+        title: Option<&str>,
+    ) -> Result<()> {
+        super::round_titles::sqlite::set(self.conn(), round, language, title).await
+    }
+
+    async fn round_titles(&mut self, round: RoundId) -> Result<Vec<(String, String)>> {
+        super::round_titles::sqlite::list(self.conn(), round).await
     }
 
     async fn voter_languages(&mut self) -> Result<Vec<String>> {

@@ -297,8 +297,11 @@ pub async fn detail(
     // cost to each audience before it is sent.
     let refs: Vec<_> = results.iter().map(|r| r.issue_ref).collect();
     let titles = state.gather.issue_titles(&refs).await?;
+    let round_titles = state.gather.round_titles(id).await?;
     let (announce_texts, announce_default) =
-        state.gather.announce_texts(&round.title, &results, &titles);
+        state
+            .gather
+            .announce_texts((&round.title, &round_titles), &results, &titles);
     let announce_sms = state.gather.sms_texts(&announce_texts);
     let (cost_voters, cost_everyone) = if round.status == RoundStatus::Closed {
         (
