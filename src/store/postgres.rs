@@ -115,6 +115,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "issue_titles",
         sql: include_str!("migrations/postgres/0013_issue_titles.sql"),
     },
+    Migration {
+        version: 16,
+        name: "whatsapp",
+        sql: include_str!("migrations/postgres/0016_whatsapp.sql"),
+    },
 ];
 
 /// Advisory lock namespace: applying migrations (session lock, per schema).
@@ -671,6 +676,13 @@ impl PgTx {
 
 #[async_trait]
 impl Tx for PgTx {
+    fn whatsapp(&mut self) -> super::whatsapp::Conn<'_> {
+        super::whatsapp::Conn::Postgres {
+            conn: &mut self.tx,
+            failed: &mut self.failed,
+        }
+    }
+
     async fn commit(self: Box<Self>) -> Result<()> {
         if self.failed {
             self.tx.rollback().await.map_err(db)?;
