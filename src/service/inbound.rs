@@ -256,6 +256,11 @@ impl Gather {
                 Event::OptedOut => tx.set_opted_out(person.id, true, now).await?,
                 Event::OptedIn => tx.set_opted_out(person.id, false, now).await?,
                 Event::Forgotten => forget = true,
+                Event::ChannelChosen { channel } => {
+                    tx.whatsapp()
+                        .choose_channel(person.id, *channel, now)
+                        .await?
+                }
                 Event::LinkCodeRequested { phone } => {
                     self.request_link_code(
                         tx.as_mut(),
