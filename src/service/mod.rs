@@ -12,6 +12,7 @@ pub mod records;
 mod status;
 pub mod voice;
 pub mod votes;
+pub mod whatsapp;
 
 pub use chat::ChatVote;
 pub use inbound::{InboundMessage, Reply};
