@@ -12,9 +12,9 @@
 //! 3. no template in their language: an SMS instead, in their language, if
 //!    they agreed to SMS (they texted, called or chose SMS); the message
 //!    goes back to the queue for the SMS worker;
-//! 4. else the default language's template;
-//! 5. else it is held: cancelled, with the reason as its status. UPDATES
-//!    replays Board news whenever they come back.
+//! 4. else it is held: cancelled, with the reason as its status. UPDATES
+//!    replays Board news whenever they come back. (Never a template in
+//!    another language: a Polish speaker is not sent English.)
 //!
 //! The decision is stored with the message (`whatsapp_routes`) before it
 //! is sent, in the same transaction as the re-check, so a worker that takes
@@ -135,7 +135,7 @@ impl Policy {
         if crate::channels::whatsapp::in_window(facts.last_inbound_at, now.millis()) {
             return Decision::Session;
         }
-        let default = self.locales.default_language().clone();
+        let default = self.locales.default_language();
         let lang = facts
             .language
             .as_deref()
@@ -176,9 +176,6 @@ impl Policy {
             return Decision::Sms {
                 text: self.locales.sms_text(&lang, &item.text).into_owned(),
             };
-        }
-        if let Some(d) = template(&default) {
-            return d;
         }
         let since = match facts.last_inbound_at {
             Some(t) => format!(
