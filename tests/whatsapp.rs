@@ -32,7 +32,6 @@ use gather::clock::{Clock, ManualClock};
 use gather::config::Config;
 use gather::domain::{Channel, Identity, IssueRef, PhoneNumber, Timestamp};
 use gather::http::Webhooks;
-use gather::http::twilio::TwilioWebhookConfig;
 use gather::outbox::Worker;
 use gather::service::{Gather, ResponseInput, RoundInput};
 use gather::store::postgres::PgStore;
@@ -300,38 +299,44 @@ async fn respond(g: &Gather, text: &str) -> i64 {
     .fanout
 }
 
-async fn cycle(store: Arc<dyn Store>, label: &str) {
+struct Setup {
+    g: Gather,
+    clock: Arc<ManualClock>,
+    workers: Vec<Worker>,
+    twilio: FakeTwilio,
+    api: String,
+    peer: Peer,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _dir: tempfile::TempDir,
+}
+
+/// Gather on `store` with Twilio (SMS and WhatsApp) configured against the
+/// recorder, its HTTP server, and the Python peer.
+async fn setup(store: Arc<dyn Store>, extra: &[(&str, &str)]) -> Setup {
     let (twilio, api) = FakeTwilio::start().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::from_sources(
-        None,
-        &env(
-            &format!("sqlite://{}", dir.path().join("unused.db").display()),
-            &base,
-            &api,
-        ),
-    )
-    .unwrap();
+    let mut vars = env(
+        &format!("sqlite://{}", dir.path().join("unused.db").display()),
+        &base,
+        &api,
+    );
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let config = Config::from_sources(None, &vars).unwrap();
     // Monday 5 January 2026, 10:00 UTC: outside quiet hours, and so is
     // 25 hours later.
     let clock = Arc::new(ManualClock::new(Timestamp(1_767_607_200_000)));
     let g = Gather::new(store, gather::app::engine(&config).unwrap(), clock.clone());
     let workers = gather::app::outbox_workers(&config, &g).unwrap();
-    assert!(
-        workers.iter().any(|w| w.channel() == Channel::WhatsApp),
-        "{label}: a WhatsApp worker"
-    );
-    let webhooks = Webhooks {
-        twilio: Some(TwilioWebhookConfig {
-            auth_token: TOKEN.into(),
-            public_url: base.clone(),
-            skip_signature: false,
-            numbers: vec![SMS_NUMBER.into(), format!("whatsapp:{WA_NUMBER}")],
-        }),
-        ..Default::default()
-    };
+    assert!(workers.iter().any(|w| w.channel() == Channel::WhatsApp));
+    let mut webhooks = Webhooks::from_config(&config);
+    if let Some(t) = webhooks.twilio.as_mut() {
+        t.numbers = vec![SMS_NUMBER.into(), format!("whatsapp:{WA_NUMBER}")];
+    }
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(gather::http::serve_on(
         listener,
@@ -341,7 +346,34 @@ async fn cycle(store: Arc<dyn Store>, label: &str) {
             let _ = stopped.await;
         },
     ));
-    let mut peer = Peer::start(&base).await;
+    let peer = Peer::start(&base).await;
+    Setup {
+        g,
+        clock,
+        workers,
+        twilio,
+        api,
+        peer,
+        stop,
+        server,
+        _dir: dir,
+    }
+}
+
+impl Setup {
+    async fn finish(self) {
+        let mut peer = self.peer;
+        drop(peer.stdin);
+        let _ = peer.child.wait().await;
+        let _ = self.stop.send(());
+        self.server.await.unwrap().unwrap();
+    }
+}
+
+async fn cycle(store: Arc<dyn Store>, label: &str) {
+    let s = setup(store, &[]).await;
+    let (g, clock, workers, twilio, api) = (&s.g, &s.clock, &s.workers, &s.twilio, &s.api);
+    let mut peer = s.peer;
 
     // --- Raise, by WhatsApp, with a voice note -------------------------
     let hello = peer.wa(ANA, "Hello").await;
@@ -590,8 +622,8 @@ async fn cycle(store: Arc<dyn Store>, label: &str) {
 
     drop(peer.stdin);
     let _ = peer.child.wait().await;
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    let _ = s.stop.send(());
+    s.server.await.unwrap().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -624,4 +656,48 @@ async fn a_whole_cycle_by_whatsapp_on_postgres() {
     store.migrate().await.unwrap();
     cycle(Arc::new(store), "postgres").await;
     common::drop_schema_blocking(url, schema);
+}
+
+/// With quick-reply contents configured, a yes/no question goes with two
+/// buttons through the Content API (the TwiML is empty), and the tap
+/// answers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_goes_with_quick_reply_buttons() {
+    const BUTTONS_2: &str = "HX00000000000000000000000000000b02";
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("g.db").display());
+    let store = gather::store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let buttons = format!("2={BUTTONS_2}");
+    let mut s = setup(store, &[("GATHER_WHATSAPP_BUTTONS", &buttons)]).await;
+    // A menu of five is numbered, in the TwiML.
+    let hello = s.peer.wa(ANA, "Hello").await;
+    assert!(hello.text().contains("1 Raise an issue"), "{hello:?}");
+    // FORGET asks yes or no: two buttons.
+    let asked = s.peer.wa(ANA, "FORGET").await;
+    assert!(asked.messages.is_empty(), "{asked:?}");
+    drain(&s.workers).await;
+    let sent = s.twilio.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].form["ContentSid"], BUTTONS_2);
+    assert_eq!(sent[0].form["To"], format!("whatsapp:{ANA}"));
+    let vars: Value = serde_json::from_str(&sent[0].form["ContentVariables"]).unwrap();
+    assert!(
+        vars["1"].as_str().unwrap().contains("deletes your number"),
+        "{vars}"
+    );
+    assert_eq!(
+        (&vars["2"], &vars["3"], &vars["4"], &vars["5"]),
+        (&json!("Yes"), &json!("YES"), &json!("No"), &json!("NO"))
+    );
+    // Tapping "No" answers the question.
+    let sid = s.peer.sid();
+    let kept = s
+        .peer
+        .send(json!({"op": "message", "sid": sid, "from": ANA, "button": ["No", "NO"]}))
+        .await;
+    assert!(kept.text().contains("nothing was deleted"), "{kept:?}");
+    drain(&s.workers).await;
+    assert_eq!(s.twilio.sent().len(), 1);
+    s.finish().await;
 }

@@ -46,6 +46,8 @@ impl std::fmt::Debug for TwilioWebhookConfig {
 pub struct TwilioState {
     pub gather: Gather,
     pub config: Arc<TwilioWebhookConfig>,
+    /// WhatsApp quick-reply contents by number of buttons.
+    pub whatsapp_buttons: Arc<std::collections::BTreeMap<usize, String>>,
 }
 
 impl FromRef<TwilioState> for Arc<TwilioWebhookConfig> {
@@ -206,7 +208,20 @@ async fn inbound_sms(
             content: Content::Text(button.unwrap_or(body).to_string()),
             ..msg
         };
-        state.gather.handle_whatsapp(msg, media).await?
+        let reply = state.gather.handle_whatsapp(msg, media).await?;
+        // A question that can be answered with a tap goes with buttons,
+        // through the API (TwiML cannot carry a Content template): the
+        // whole reply is queued, in order, and the TwiML is empty.
+        if !reply.duplicate
+            && !state.whatsapp_buttons.is_empty()
+            && state
+                .gather
+                .queue_whatsapp_buttons(&from, sid, &reply, &state.whatsapp_buttons)
+                .await?
+        {
+            return Ok(twiml(protocol::messaging_response(&[])));
+        }
+        reply
     } else {
         state.gather.handle_inbound(msg).await?
     };

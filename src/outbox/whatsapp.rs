@@ -111,6 +111,22 @@ impl Policy {
             .route_facts(item.id)
             .await?
             .unwrap_or_default();
+        // A direct reply queued with quick-reply buttons keeps them (it
+        // follows the person's message: inside the window).
+        if item.kind == crate::store::OutboundKind::Reply
+            && let Some(Route::Template {
+                content_sid,
+                variables,
+            }) = &facts.decided
+        {
+            return Ok(Decision::Template {
+                template: Template {
+                    content_sid: content_sid.clone(),
+                    variables: variables.clone(),
+                },
+                text: item.text.clone(),
+            });
+        }
         let decision = self.choose(item, &facts, now);
         match &decision {
             Decision::Session => {

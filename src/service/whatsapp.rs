@@ -67,3 +67,76 @@ impl Gather {
         Ok(reply)
     }
 }
+
+impl Gather {
+    /// When the reply's last question can be answered with quick-reply
+    /// buttons and `buttons` has a content for that many: queues the whole
+    /// reply as direct replies (never delayed; the last one with its
+    /// buttons, `ContentVariables` {"1": the question, then each button's
+    /// title and payload: "2", "3", "4", "5"…}) and returns true. Keys
+    /// `wa:<MessageSid>:<n>` make it idempotent.
+    pub async fn queue_whatsapp_buttons(
+        &self,
+        to: &crate::domain::PhoneNumber,
+        message_sid: &str,
+        reply: &Reply,
+        buttons: &std::collections::BTreeMap<usize, String>,
+    ) -> Result<bool> {
+        use crate::store::whatsapp::Route;
+        use crate::store::{NewOutbound, OutboundKind};
+        let rendered = crate::channels::whatsapp::rendered(
+            self.engine.locales(),
+            &reply.language,
+            &reply.events,
+        );
+        let Some(last) = rendered.last() else {
+            return Ok(false);
+        };
+        let Some(content_sid) = buttons.get(&last.buttons.len()) else {
+            return Ok(false);
+        };
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        let identity = crate::domain::Identity::phone(to);
+        let person = tx.person_by_identity(&identity).await?.map(|p| p.id);
+        let mut queued = 0;
+        for (n, r) in rendered.iter().enumerate() {
+            let id = tx
+                .enqueue(
+                    &NewOutbound {
+                        person,
+                        channel: crate::domain::Channel::WhatsApp,
+                        address: identity.address.clone(),
+                        text: r.text.clone(),
+                        kind: OutboundKind::Reply,
+                        not_before: now,
+                        dedupe_key: Some(format!("wa:{message_sid}:{n}")),
+                    },
+                    now,
+                )
+                .await?;
+            let Some(id) = id else { continue };
+            queued += 1;
+            if reply.opt_out_exempt {
+                tx.exempt_from_opt_out(id).await?;
+            }
+            if n + 1 == rendered.len() {
+                let mut values = vec![r.question.clone()];
+                for b in &r.buttons {
+                    values.push(b.title.clone());
+                    values.push(b.payload.clone());
+                }
+                let route = Route::Template {
+                    content_sid: content_sid.clone(),
+                    variables: crate::channels::whatsapp::content_variables(&values),
+                };
+                tx.whatsapp().save_route(id, &route, now).await?;
+            }
+        }
+        tx.commit().await?;
+        if queued > 0 {
+            crate::outbox::nudge(&self.outbox_wake);
+        }
+        Ok(true)
+    }
+}
