@@ -462,6 +462,32 @@ async fn cycle(store: Arc<dyn Store>, label: &str) {
 
     let results = g.close_round(round.id).await.unwrap();
     assert_eq!(results[0].votes, 3, "{label}: Ana votes once: {results:?}");
+    // The reach report counts WhatsApp as its own channel: three people
+    // wrote on WhatsApp, two texted (Ana and Carmen); the ballots too.
+    let reach = g.reach().await.unwrap();
+    let people = |key: &str| {
+        reach
+            .by_channel
+            .iter()
+            .find(|c| c.key == key)
+            .map(|c| c.people)
+    };
+    assert_eq!(people("whatsapp"), Some(3), "{label}: {reach:?}");
+    assert_eq!(people("sms"), Some(2), "{label}: {reach:?}");
+    let ballots = &reach
+        .per_round
+        .iter()
+        .find(|r| r.round_id == round.id)
+        .unwrap()
+        .by_channel;
+    assert_eq!(
+        ballots
+            .iter()
+            .map(|c| (c.key.as_str(), c.items))
+            .collect::<Vec<_>>(),
+        vec![("sms", 1), ("whatsapp", 2)],
+        "{label}: Ana's ballot is the one she cast last, by SMS"
+    );
 
     // --- A Board update inside the window ------------------------------
     let before = twilio.sent().len();

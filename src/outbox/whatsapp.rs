@@ -212,3 +212,118 @@ impl Policy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Channel;
+    use crate::store::OutboundKind;
+
+    const H: i64 = 3_600_000;
+    const NOW: Timestamp = Timestamp(1_767_607_200_000);
+
+    fn policy() -> Policy {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let locales = Locales::load(&root, &LanguageTag::parse("en-GB").unwrap()).unwrap();
+        let sid = |n: u8| format!("HX{n:032}");
+        Policy::new(
+            Arc::new(locales),
+            Templates {
+                update: [("en-GB".into(), sid(1)), ("pl".into(), sid(2))].into(),
+                notice: [("en-GB".into(), sid(3))].into(),
+            },
+        )
+    }
+
+    fn item(text: &str) -> OutboxItem {
+        OutboxItem {
+            id: 7,
+            person: Some(1),
+            channel: Channel::WhatsApp,
+            address: "+447700900123".into(),
+            text: text.into(),
+            kind: OutboundKind::Notice,
+            attempts: 1,
+            next_attempt_at: NOW,
+            opted_out: false,
+            stale_claim: None,
+        }
+    }
+
+    fn facts(lang: &str, last: Option<i64>, sms_ok: bool, issue: Option<i64>) -> RouteFacts {
+        RouteFacts {
+            language: Some(lang.into()),
+            last_inbound_at: last,
+            sms_ok,
+            fanout_kind: Some(
+                if issue.is_some() {
+                    "response"
+                } else {
+                    "announce"
+                }
+                .into(),
+            ),
+            issue_number: issue,
+            decided: None,
+        }
+    }
+
+    #[test]
+    fn inside_the_window_the_message_itself() {
+        let p = policy();
+        let f = facts("pl", Some(NOW.millis() - 23 * H), false, Some(1001));
+        assert_eq!(p.choose(&item("x"), &f, NOW), Decision::Session);
+    }
+
+    #[test]
+    fn outside_the_window_the_locales_template_with_the_reference() {
+        let p = policy();
+        let f = facts("pl", Some(NOW.millis() - 25 * H), true, Some(1001));
+        match p.choose(&item("x"), &f, NOW) {
+            Decision::Template { template, text } => {
+                assert_eq!(template.content_sid, format!("HX{:032}", 2));
+                assert_eq!(template.variables, r#"{"1":"G-1001"}"#);
+                assert!(text.contains("G-1001"), "{text}");
+                assert!(text.contains("NOWOŚCI"), "in Polish: {text}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A notice that is not about an issue: the notice template.
+        let f = facts("en-GB", None, false, None);
+        match p.choose(&item("x"), &f, NOW) {
+            Decision::Template { template, .. } => {
+                assert_eq!(template.content_sid, format!("HX{:032}", 3));
+                assert_eq!(template.variables, "{}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_template_sms_if_agreed_else_held() {
+        let p = policy();
+        let romanian = "Noutăți despre G-1001";
+        let f = facts("ro", Some(NOW.millis() - 30 * H), true, Some(1001));
+        assert_eq!(
+            p.choose(&item(romanian), &f, NOW),
+            Decision::Sms {
+                // Romanian SMS are written plainly (GSM-7).
+                text: "Noutati despre G-1001".into()
+            }
+        );
+        let f = facts("ro", Some(NOW.millis() - 30 * H), false, Some(1001));
+        match p.choose(&item(romanian), &f, NOW) {
+            Decision::Hold { reason } => {
+                assert!(reason.contains("30 h ago"), "{reason}");
+                assert!(reason.contains("no update template for ro"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Never another language's template: no Polish notice template.
+        let f = facts("pl", None, false, None);
+        assert!(matches!(
+            p.choose(&item("x"), &f, NOW),
+            Decision::Hold { .. }
+        ));
+    }
+}
