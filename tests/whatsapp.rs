@@ -491,8 +491,8 @@ async fn cycle(store: Arc<dyn Store>, label: &str) {
 
     // --- A Board update inside the window ------------------------------
     let before = twilio.sent().len();
-    respond(&g, "The local team is reviewing opening hours.").await;
-    drain(&workers).await;
+    respond(g, "The local team is reviewing opening hours.").await;
+    drain(workers).await;
     let sent: Vec<Sent> = twilio.sent()[before..].to_vec();
     assert_eq!(sent.len(), 3, "{label}: {sent:?}");
     for s in &sent {
@@ -512,7 +512,7 @@ async fn cycle(store: Arc<dyn Store>, label: &str) {
     // Status callbacks, read receipts included, reach the outbox.
     assert_eq!(peer.status(&to_ana.sid, ANA, "delivered", None).await, 204);
     assert_eq!(peer.status(&to_ana.sid, ANA, "read", None).await, 204);
-    let row = outbox_rows(&g)
+    let row = outbox_rows(g)
         .await
         .into_iter()
         .find(|r| r.provider_id.as_deref() == Some(to_ana.sid.as_str()))
@@ -523,8 +523,8 @@ async fn cycle(store: Arc<dyn Store>, label: &str) {
     // --- 25 hours later: outside the window ---------------------------
     clock.advance_secs(25 * 3600);
     let before = twilio.sent().len();
-    let fanout = respond(&g, "The Board agreed to open until 9pm.").await;
-    drain(&workers).await;
+    let fanout = respond(g, "The Board agreed to open until 9pm.").await;
+    drain(workers).await;
     let sent: Vec<Sent> = twilio.sent()[before..].to_vec();
     let to_ana = sent
         .iter()
@@ -549,7 +549,7 @@ async fn cycle(store: Arc<dyn Store>, label: &str) {
         "{label}: {sent:?}"
     );
     assert_eq!(sent.len(), 2, "{label}: {sent:?}");
-    let held = outbox_rows(&g)
+    let held = outbox_rows(g)
         .await
         .into_iter()
         .filter(|r| {
@@ -585,15 +585,15 @@ async fn cycle(store: Arc<dyn Store>, label: &str) {
         .await,
         204
     );
-    assert!(opted_out(&g, BARTEK).await, "{label}");
+    assert!(opted_out(g, BARTEK).await, "{label}");
 
     // --- STOP by WhatsApp ---------------------------------------------
     let stopped_reply = peer.wa(ANA, "STOP").await;
     assert!(stopped_reply.text().contains("START"), "{stopped_reply:?}");
-    assert!(opted_out(&g, ANA).await);
+    assert!(opted_out(g, ANA).await);
     let before = twilio.sent().len();
-    respond(&g, "Opening hours change from June.").await;
-    drain(&workers).await;
+    respond(g, "Opening hours change from June.").await;
+    drain(workers).await;
     let sent: Vec<Sent> = twilio.sent()[before..].to_vec();
     assert!(
         sent.iter().all(|s| s.form["To"] == CARMEN),
@@ -632,7 +632,7 @@ async fn cycle(store: Arc<dyn Store>, label: &str) {
     tx.commit().await.unwrap();
     // The voice note is deleted at Twilio.
     let deleter = gather::channels::twilio_recordings::RecordingDeleter::new(
-        &api,
+        api,
         ACCOUNT,
         TOKEN,
         std::time::Duration::from_secs(5),
