@@ -24,15 +24,17 @@
 
 mod common;
 
+use async_trait::async_trait;
 use axum::Router;
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::{Path as UrlPath, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, post};
+use common::twilio_list::{Listed, list};
 use gather::clock::{Clock, ManualClock};
 use gather::config::Config;
 use gather::domain::{Channel, Identity, IssueRef, PhoneNumber, Timestamp};
 use gather::http::Webhooks;
-use gather::outbox::Worker;
+use gather::outbox::{Accepted, Outgoing, SendError, Sender, Worker, WorkerOptions};
 use gather::service::{Gather, ResponseInput, RoundInput};
 use gather::store::postgres::PgStore;
 use gather::store::{IssueStatus, ResponseStatus, Store};
@@ -59,6 +61,8 @@ const NOTE_URL: &str = "https://api.twilio.com/2010-04-01/Accounts/AC00000000000
 struct Sent {
     sid: String,
     form: BTreeMap<String, String>,
+    /// When the recorder accepted it (its own clock, as Twilio's).
+    at: i64,
 }
 
 #[derive(Clone, Default)]
@@ -80,6 +84,7 @@ async fn create_message(
     sent.push(Sent {
         sid: sid.clone(),
         form,
+        at: chrono::Utc::now().timestamp_millis(),
     });
     (
         StatusCode::CREATED,
@@ -87,8 +92,31 @@ async fn create_message(
     )
 }
 
-async fn list_messages() -> String {
-    json!({"messages": [], "next_page_uri": null}).to_string()
+/// Twilio's list of messages, filtered as Twilio filters it; a template's
+/// body is Twilio's rendering of it (not the text Gather holds).
+async fn list_messages(
+    State(t): State<FakeTwilio>,
+    UrlPath(account): UrlPath<String>,
+    RawQuery(query): RawQuery,
+) -> (StatusCode, String) {
+    let listed: Vec<Listed> = t
+        .sent()
+        .into_iter()
+        .map(|s| Listed {
+            sid: s.sid.clone(),
+            to: s.form["To"].clone(),
+            from: s.form.get("From").cloned().unwrap_or_default(),
+            service: None,
+            body: s
+                .form
+                .get("Body")
+                .cloned()
+                .unwrap_or_else(|| "Twilio's rendering of the template".into()),
+            created_ms: s.at,
+        })
+        .collect();
+    let (status, body) = list(&account, &query.unwrap_or_default(), &listed);
+    (StatusCode::from_u16(status).unwrap(), body.to_string())
 }
 
 async fn delete_media(
@@ -725,5 +753,118 @@ async fn a_question_goes_with_quick_reply_buttons() {
     assert!(kept.text().contains("nothing was deleted"), "{kept:?}");
     drain(&s.workers).await;
     assert_eq!(s.twilio.sent().len(), 1);
+    s.finish().await;
+}
+
+/// A sender that gets the provider to accept a message and dies before the
+/// worker can record it.
+struct DiesAfterAccept {
+    inner: gather::channels::twilio_rest::TwilioSender,
+    accepted: tokio::sync::mpsc::UnboundedSender<String>,
+}
+
+#[async_trait]
+impl Sender for DiesAfterAccept {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+    fn rate_key(&self) -> String {
+        self.inner.rate_key()
+    }
+    async fn send(&self, msg: &Outgoing) -> Result<Accepted, SendError> {
+        let accepted = self.inner.send(msg).await?;
+        let _ = self.accepted.send(accepted.provider_id);
+        std::future::pending().await
+    }
+}
+
+/// The outbox's crash safety holds for a template: a worker sends a
+/// WhatsApp template outside the window and dies before recording it; the
+/// worker that takes the stale claim over finds the copy in Twilio's list
+/// (matched on recipient, sender and time: its body is Twilio's) and
+/// records it with the first sid instead of sending it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_whose_worker_died_is_not_sent_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("g.db").display());
+    let store = gather::store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let mut s = setup(store, &[("GATHER_OUTBOX_STALE_SECS", "60")]).await;
+    s.peer.wa(ANA, "Hello").await;
+    s.clock.advance_secs(25 * 3600);
+    let now = s.clock.now();
+    let id = {
+        let mut tx = s.g.store.begin().await.unwrap();
+        let id = tx
+            .enqueue(
+                &gather::store::NewOutbound {
+                    person: None,
+                    channel: Channel::WhatsApp,
+                    address: ANA.into(),
+                    text: "A vote is open: send VOTE.".into(),
+                    kind: gather::store::OutboundKind::Notice,
+                    not_before: now,
+                    dedupe_key: Some("crash-test".into()),
+                },
+                now,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
+    let policy = gather::outbox::whatsapp::Policy::new(
+        s.g.engine.shared_locales(),
+        gather::outbox::whatsapp::Templates {
+            update: Default::default(),
+            notice: [("en-GB".to_string(), TEMPLATE_NOTICE.to_string())].into(),
+        },
+    );
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let sender = gather::channels::twilio_rest::TwilioSender::new(
+        &s.api,
+        ACCOUNT,
+        TOKEN,
+        &format!("whatsapp:{WA_NUMBER}"),
+        None,
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap()
+    .for_whatsapp();
+    let dying = Worker::new(
+        s.g.store.clone(),
+        Arc::new(DiesAfterAccept {
+            inner: sender,
+            accepted: tx,
+        }),
+        Channel::WhatsApp,
+        s.clock.clone(),
+        WorkerOptions {
+            rate_per_second: 100.0,
+            batch: Some(1),
+            ..WorkerOptions::default()
+        },
+    )
+    .with_whatsapp(policy);
+    let item = dying.claim().await.unwrap().into_iter().next().unwrap();
+    let running = tokio::spawn(async move { dying.process(item).await });
+    let sid = rx.recv().await.expect("Twilio accepts the template");
+    running.abort();
+    assert!(running.await.unwrap_err().is_cancelled());
+    assert_eq!(s.twilio.sent().len(), 1);
+    assert_eq!(s.twilio.sent()[0].form["ContentSid"], TEMPLATE_NOTICE);
+
+    s.clock.advance_secs(61);
+    drain(&s.workers).await;
+    assert_eq!(s.twilio.sent().len(), 1, "not sent again");
+    let row = outbox_rows(&s.g)
+        .await
+        .into_iter()
+        .find(|r| r.id == id)
+        .unwrap();
+    assert_eq!(row.status, gather::store::OutboxStatus::Sent);
+    assert_eq!(row.provider_id.as_deref(), Some(sid.as_str()));
+    assert_eq!(row.attempts, 2);
     s.finish().await;
 }

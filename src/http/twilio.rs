@@ -225,13 +225,21 @@ async fn inbound_sms(
     } else {
         state.gather.handle_inbound(msg).await?
     };
-    tracing::info!(
-        from = %from.masked(),
-        channel = %channel,
-        duplicate = reply.duplicate,
-        replies = reply.messages.len(),
-        "twilio message"
-    );
+    if channel == Channel::WhatsApp {
+        tracing::info!(
+            from = %from.masked(),
+            duplicate = reply.duplicate,
+            replies = reply.messages.len(),
+            "twilio whatsapp"
+        );
+    } else {
+        tracing::info!(
+            from = %from.masked(),
+            duplicate = reply.duplicate,
+            replies = reply.messages.len(),
+            "twilio sms"
+        );
+    }
     Ok(twiml(protocol::messaging_response(&reply.messages)))
 }
 
