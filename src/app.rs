@@ -240,8 +240,60 @@ pub fn outbox_workers(
             );
         }
     }
+    workers.extend(whatsapp_worker(config, gather, &options)?);
     workers.extend(chat_workers(config, gather, &options)?);
     Ok(workers)
+}
+
+/// The WhatsApp worker: Twilio's REST API with the WhatsApp sender, its
+/// own rate, and the 24-hour window's rules (`outbox::whatsapp`). Off
+/// without `whatsapp_from` and Twilio's credentials.
+fn whatsapp_worker(
+    config: &Config,
+    gather: &Gather,
+    options: &crate::outbox::WorkerOptions,
+) -> Result<Option<crate::outbox::Worker>, AppError> {
+    let (Some(w), Some(t), Some(public_url)) =
+        (&config.whatsapp, &config.twilio, &config.public_url)
+    else {
+        if config.whatsapp.is_some() {
+            tracing::warn!(
+                "WhatsApp sending is off: it needs Twilio (GATHER_TWILIO_*) and GATHER_PUBLIC_URL"
+            );
+        }
+        return Ok(None);
+    };
+    if t.account_sid.trim().is_empty() {
+        tracing::warn!("WhatsApp sending is off: set GATHER_TWILIO_ACCOUNT_SID");
+        return Ok(None);
+    }
+    let sender = crate::channels::twilio_rest::TwilioSender::new(
+        &t.api_base,
+        &t.account_sid,
+        t.auth_token.expose(),
+        &w.from,
+        Some(format!("{public_url}/webhooks/twilio/status")),
+        SEND_TIMEOUT,
+    )
+    .map_err(|e| AppError::Outbox(format!("cannot build the HTTP client: {e}")))?
+    .for_whatsapp();
+    let policy =
+        crate::outbox::whatsapp::Policy::new(gather.engine.shared_locales(), w.templates.clone());
+    let options = crate::outbox::WorkerOptions {
+        rate_per_second: w.rate_per_second,
+        ..options.clone()
+    };
+    Ok(Some(
+        crate::outbox::Worker::new(
+            gather.store.clone(),
+            Arc::new(sender),
+            crate::domain::Channel::WhatsApp,
+            gather.clock.clone(),
+            options,
+        )
+        .with_wake(gather.outbox_wake.clone())
+        .with_whatsapp(policy),
+    ))
 }
 
 /// Outbox workers for the chat channels that are configured: Matrix (the

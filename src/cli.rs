@@ -145,6 +145,9 @@ pub enum FlowsCommand {
 pub enum ChatChannel {
     /// A text message: shows each SMS with its segment count and encoding.
     Sms,
+    /// A WhatsApp message: rendered for WhatsApp (bold references, the
+    /// locale's own letters, no segments).
+    Whatsapp,
     /// A phone call: shows what would be spoken and which keys are accepted.
     /// What you type stands for the keys pressed (or the words spoken).
     Voice,
@@ -156,6 +159,7 @@ impl ChatChannel {
     pub fn channel(self) -> Channel {
         match self {
             ChatChannel::Sms => Channel::Sms,
+            ChatChannel::Whatsapp => Channel::WhatsApp,
             ChatChannel::Voice => Channel::Voice,
             ChatChannel::Chat => Channel::Console,
         }
@@ -808,7 +812,7 @@ async fn chat(config: &Config, args: ChatArgs) -> CliResult {
         let text = String::from_utf8_lossy(&buf).into_owned();
         let content = match args.channel {
             ChatChannel::Voice => Content::Keys(text),
-            ChatChannel::Sms | ChatChannel::Chat => Content::Text(text),
+            ChatChannel::Sms | ChatChannel::Whatsapp | ChatChannel::Chat => Content::Text(text),
         };
         let reply = gather
             .handle_inbound(InboundMessage {
@@ -969,7 +973,7 @@ fn show_reply(gather: &Gather, channel: ChatChannel, reply: &Reply, style: &Styl
                 text.push('\n');
             }
         }
-        ChatChannel::Chat => {
+        ChatChannel::Chat | ChatChannel::Whatsapp => {
             for m in &reply.messages {
                 let _ = writeln!(text, "{}\n", printable(m, true));
             }

@@ -116,6 +116,19 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "pa,ur,bn,gu",
     ),
     ("audio_dir", "GATHER_AUDIO_DIR", "audio"),
+    ("whatsapp_from", "GATHER_WHATSAPP_FROM", ""),
+    (
+        "whatsapp_templates_update",
+        "GATHER_WHATSAPP_TEMPLATES_UPDATE",
+        "",
+    ),
+    (
+        "whatsapp_templates_notice",
+        "GATHER_WHATSAPP_TEMPLATES_NOTICE",
+        "",
+    ),
+    ("whatsapp_buttons", "GATHER_WHATSAPP_BUTTONS", ""),
+    ("whatsapp_rate", "GATHER_WHATSAPP_RATE", "10"),
 ];
 
 const DEFAULT_TWILIO_API_BASE: &str = "https://api.twilio.com";
@@ -310,6 +323,8 @@ pub struct Config {
     /// The community chat channels (Matrix, Discord); each is off unless
     /// configured.
     pub chat: crate::channels::chat_config::ChatSettings,
+    /// Sending by WhatsApp (Twilio); off unless `whatsapp_from` is set.
+    pub whatsapp: Option<crate::channels::whatsapp_config::WhatsAppSettings>,
     /// Inbound messages a minute per sender (`GATHER_INBOUND_RATE`, 0 for
     /// no limit); see `service::limit`.
     pub inbound_rate: u32,
@@ -347,6 +362,7 @@ impl fmt::Debug for Config {
             .field("sms_provider", &self.sms_provider)
             .field("contact", &self.contact)
             .field("chat", &self.chat)
+            .field("whatsapp", &self.whatsapp)
             .field("voice", &self.voice)
             .field("vote_secret", &self.vote_secret)
             .finish()
@@ -407,6 +423,13 @@ struct FileConfig {
     /// `"pa,ur"` or `["pa", "ur"]`.
     voice_play_languages: Option<ListValue>,
     audio_dir: Option<PathBuf>,
+    whatsapp_from: Option<String>,
+    /// `"en-GB=HX…,pl=HX…"` or a `[whatsapp_templates_update]` table.
+    whatsapp_templates_update: Option<VoicesValue>,
+    whatsapp_templates_notice: Option<VoicesValue>,
+    /// `"2=HX…,3=HX…"` or a table.
+    whatsapp_buttons: Option<VoicesValue>,
+    whatsapp_rate: Option<f64>,
 }
 
 /// `voice_voices` in the file: the environment's `tag=Voice,…` text, or a
@@ -888,6 +911,43 @@ impl Config {
             })?
         };
 
+        let whatsapp = {
+            let text = |v: Option<VoicesValue>| -> Option<String> {
+                v.map(|v| match v {
+                    VoicesValue::Text(t) => t,
+                    VoicesValue::Table(t) => t
+                        .into_iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                })
+            };
+            let file_values: [(&str, Option<String>); 5] = [
+                ("whatsapp_from", parsed.whatsapp_from.clone()),
+                (
+                    "whatsapp_templates_update",
+                    text(parsed.whatsapp_templates_update),
+                ),
+                (
+                    "whatsapp_templates_notice",
+                    text(parsed.whatsapp_templates_notice),
+                ),
+                ("whatsapp_buttons", text(parsed.whatsapp_buttons)),
+                ("whatsapp_rate", parsed.whatsapp_rate.map(|r| r.to_string())),
+            ];
+            crate::channels::whatsapp_config::WhatsAppSettings::from_values(|key| {
+                let file_value = file_values
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .and_then(|(_, v)| v.clone());
+                pick(key, file_value, "").0
+            })
+            .map_err(|(key, reason)| {
+                let from_env = env_value(&key).is_some();
+                invalid(&key, from_env, "", &reason)
+            })?
+        };
+
         let voice = voice_config(
             match env_value("voice_voices") {
                 Some(v) => Some((VoicesValue::Text(v), true)),
@@ -912,6 +972,7 @@ impl Config {
             http_max_connections,
             http_trust_forwarded_for,
             chat,
+            whatsapp,
             contact,
             kannel,
             sms_provider,

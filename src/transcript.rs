@@ -3,8 +3,8 @@
 //! ```text
 //! # A comment
 //! @ from +447700900123        who speaks next (default +447700900001)
-//! @ channel sms               sms | voice | chat | matrix | discord (a chat
-//!                             account made from the number: `@p4477…:matrix.test`)
+//! @ channel sms               sms | whatsapp | voice | chat | matrix | discord (a
+//!                             chat account made from the number: `@p4477…:matrix.test`)
 //! @ lang pl                   language hint for a person seen the first time
 //! @ advance 8d                move the clock (s, m, h, d)
 //! @ approve G-1001            organiser: approve an issue
@@ -20,7 +20,8 @@
 //! @ respond G-1001 committed "English text" pl="Polish text" progress=40
 //! @ call                      voice: a call comes in (new caller: languages; known: menu)
 //! @ hangup                    voice: the call ends (`= draft G-…` if a recording was unconfirmed)
-//! > what the person sends     on a call: keys (`> 1`, `> 12#`, `> *`) or `> [recording 14s]`
+//! > what the person sends     on a call: keys (`> 1`, `> 12#`, `> *`) or `> [recording 14s]`;
+//!                             on WhatsApp `> [voice note]` is an audio message
 //! < what Gather replies
 //!   (indented lines continue the same message)
 //! ```
@@ -123,16 +124,29 @@ async fn replay(text: &str, gather: &Gather, clock: &ManualClock) -> Result<Stri
                 Channel::Voice => Content::Keys(sent.to_string()),
                 _ => Content::Text(sent.to_string()),
             };
-            let reply = gather
-                .handle_inbound(InboundMessage {
-                    identity: identity_for(channel, &from),
-                    channel,
-                    content,
-                    provider_id: None,
-                    language_hint: lang.clone(),
-                })
-                .await
-                .map_err(|e| format!("line {lineno}: {e}"))?;
+            let msg = InboundMessage {
+                identity: identity_for(channel, &from),
+                channel,
+                content,
+                provider_id: None,
+                language_hint: lang.clone(),
+            };
+            let reply = if channel == Channel::WhatsApp {
+                let media = if sent == "[voice note]" {
+                    crate::channels::whatsapp::Media::Audio {
+                        url: format!(
+                            "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM{lineno:032}/Media/ME{lineno:032}"
+                        ),
+                        content_type: "audio/ogg".into(),
+                    }
+                } else {
+                    crate::channels::whatsapp::Media::None
+                };
+                gather.handle_whatsapp(msg, media).await
+            } else {
+                gather.handle_inbound(msg).await
+            }
+            .map_err(|e| format!("line {lineno}: {e}"))?;
             for m in reply.messages {
                 let mut first = true;
                 for l in m.split('\n') {
@@ -326,18 +340,21 @@ fn identity_for(channel: Channel, from: &PhoneNumber) -> Identity {
     }
 }
 
-/// Messages the organiser's action queued for people (SMS), as
-/// `= notice +44… text` lines; they are taken from the outbox.
+/// Messages the organiser's action queued for people, as `= notice +44…
+/// text` lines (SMS) and `= whatsapp +44… text` lines (WhatsApp, before its
+/// window is judged); they are taken from the outbox.
 async fn push_notices(out: &mut String, gather: &Gather) -> Result<(), String> {
-    let mut tx = gather.store.begin().await.map_err(|e| e.to_string())?;
-    let items = tx
-        .claim_outbox(Channel::Sms, gather.clock.now(), 10, 60_000, "transcript")
-        .await
-        .map_err(|e| e.to_string())?;
-    tx.commit().await.map_err(|e| e.to_string())?;
-    for item in items {
-        let text = item.text.replace('\n', "\n  ");
-        out.push_str(&format!("= notice {} {text}\n", item.address));
+    for (channel, label) in [(Channel::Sms, "notice"), (Channel::WhatsApp, "whatsapp")] {
+        let mut tx = gather.store.begin().await.map_err(|e| e.to_string())?;
+        let items = tx
+            .claim_outbox(channel, gather.clock.now(), 10, 60_000, "transcript")
+            .await
+            .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        for item in items {
+            let text = item.text.replace('\n', "\n  ");
+            out.push_str(&format!("= {label} {} {text}\n", item.address));
+        }
     }
     Ok(())
 }

@@ -861,6 +861,7 @@ async fn a_response_reaches_sms_matrix_and_discord_followers_in_their_own_langua
         id: 424242,
         to: "@bob:localhost".into(),
         text: "retry check".into(),
+        template: None,
     };
     use gather::outbox::Sender as _;
     let first_send = matrix_sender.send(&again).await.expect("send");

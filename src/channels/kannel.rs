@@ -766,6 +766,7 @@ mod tests {
             id: 42,
             to: "+48600111222".into(),
             text: text.into(),
+            template: None,
         }
     }
 

@@ -15,6 +15,8 @@ pub mod twilio;
 pub mod twilio_recordings;
 pub mod twilio_rest;
 pub mod twilio_voice;
+pub mod whatsapp;
+pub mod whatsapp_config;
 
 /// Starts the community chat channels `config` turns on (the Matrix bot's
 /// sync loop), each stopping when `stopped` turns true, and says once which

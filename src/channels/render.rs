@@ -1,6 +1,7 @@
 //! Rendering engine events for a medium. The engine says *what* to ask;
 //! here each channel decides *how*: numbered lines by SMS, "press 1" on a
-//! call, buttons in chat (later, in the chat channels).
+//! call, buttons in chat (later, in the chat channels), WhatsApp's own
+//! form in `channels::whatsapp`.
 
 use crate::domain::{Channel, LanguageTag};
 use crate::engine::{Event, Label, Prompt, Utterance};
@@ -158,6 +159,7 @@ pub fn render(
 ) -> Vec<String> {
     match channel {
         Channel::Sms => sms_messages(locales, lang, events),
+        Channel::WhatsApp => super::whatsapp::messages(locales, lang, events),
         Channel::Voice => voice(locales, lang, events).lines,
         Channel::Discord | Channel::Matrix | Channel::Console => {
             text_messages(locales, lang, events)

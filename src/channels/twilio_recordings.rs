@@ -57,6 +57,23 @@ pub fn recording_sid(url: &str) -> Option<&str> {
         .then_some(sid)
 }
 
+/// The Message and Media SIDs in a WhatsApp media URL
+/// (`…/Accounts/AC…/Messages/MM…/Media/ME…` → `(MM…, ME…)`): a voice note.
+pub fn media_sids(url: &str) -> Option<(&str, &str)> {
+    let path = url.split(['?', '#']).next()?;
+    let parts: Vec<&str> = path.trim_end_matches('/').rsplit('/').take(4).collect();
+    let sid = |s: &str, prefix: &str| {
+        s.len() > 2 && s.starts_with(prefix) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    match parts[..] {
+        [media, "Media", message, "Messages"] if sid(message, "MM") || sid(message, "SM") => {
+            let media = media.split('.').next()?;
+            sid(media, "ME").then_some((message, media))
+        }
+        _ => None,
+    }
+}
+
 impl RecordingDeleter {
     pub fn new(
         api_base: &str,
@@ -87,16 +104,22 @@ impl RecordingDeleter {
         ))
     }
 
-    /// Deletes the recording at `url`.
+    /// Deletes the recording (or WhatsApp media) at `url`.
     pub async fn delete(&self, url: &str) -> Deleted {
-        let Some(sid) = recording_sid(url) else {
+        let endpoint = if let Some((message, media)) = media_sids(url) {
+            format!(
+                "{}/2010-04-01/Accounts/{}/Messages/{message}/Media/{media}.json",
+                self.api_base, self.account_sid
+            )
+        } else if let Some(sid) = recording_sid(url) {
+            format!(
+                "{}/2010-04-01/Accounts/{}/Recordings/{sid}.json",
+                self.api_base, self.account_sid
+            )
+        } else {
             tracing::warn!("FORGET: a recording URL without a Recording SID; nothing to delete");
             return Deleted::Done;
         };
-        let endpoint = format!(
-            "{}/2010-04-01/Accounts/{}/Recordings/{sid}.json",
-            self.api_base, self.account_sid
-        );
         let resp = match self
             .client
             .delete(&endpoint)
@@ -192,6 +215,21 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whatsapp_media_sids_are_read_from_twilio_urls() {
+        let url = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM0123/Media/ME4567";
+        assert_eq!(media_sids(url), Some(("MM0123", "ME4567")));
+        assert_eq!(
+            media_sids(&format!("{url}.json?x=1")),
+            Some(("MM0123", "ME4567"))
+        );
+        assert_eq!(media_sids("https://api.twilio.com/x/Recordings/RE1"), None);
+        assert_eq!(media_sids("https://x/Messages/MM1/Media/../ME1"), None);
+        assert_eq!(media_sids("ME1"), None);
+        // A voice note's URL is not a recording's.
+        assert_eq!(recording_sid(url), None);
+    }
 
     #[test]
     fn recording_sids_are_read_from_twilio_urls() {

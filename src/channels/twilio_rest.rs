@@ -27,9 +27,13 @@ pub struct TwilioSender {
     api_base: String,
     account_sid: String,
     auth_token: String,
-    /// A number (`+44…`) or a Messaging Service SID (`MG…`).
+    /// A number (`+44…`) or a Messaging Service SID (`MG…`); for WhatsApp
+    /// the sender as Twilio writes it (`whatsapp:+44…`) or a service.
     from: String,
     status_callback: Option<String>,
+    /// Sends WhatsApp messages: `To` is `whatsapp:+44…`, and a message with
+    /// a template goes as `ContentSid` and `ContentVariables`.
+    whatsapp: bool,
 }
 
 impl std::fmt::Debug for TwilioSender {
@@ -39,6 +43,7 @@ impl std::fmt::Debug for TwilioSender {
             .field("account_sid", &self.account_sid)
             .field("auth_token", &"[redacted]")
             .field("from", &self.from)
+            .field("whatsapp", &self.whatsapp)
             .finish()
     }
 }
@@ -60,7 +65,27 @@ impl TwilioSender {
             auth_token: auth_token.to_string(),
             from: from.to_string(),
             status_callback,
+            whatsapp: false,
         })
+    }
+
+    /// The same API, for WhatsApp: `from` is the WhatsApp sender (a number,
+    /// with or without `whatsapp:`, or a Messaging Service SID).
+    pub fn for_whatsapp(mut self) -> Self {
+        if !self.via_service() {
+            self.from = super::whatsapp::address(&self.from);
+        }
+        self.whatsapp = true;
+        self
+    }
+
+    /// The recipient as Twilio writes it.
+    fn to(&self, number: &str) -> String {
+        if self.whatsapp {
+            super::whatsapp::address(number)
+        } else {
+            number.to_string()
+        }
     }
 }
 
@@ -132,9 +157,11 @@ impl TwilioSender {
             .as_deref()
             .and_then(|d| chrono::DateTime::parse_from_rfc2822(d.trim()).ok())
             .map(|d| d.timestamp_millis())?;
+        // A template's body is the provider's rendering of it: matched on
+        // recipient, sender and time only.
         (ours
-            && m.to.as_deref() == Some(msg.to.as_str())
-            && m.body.as_deref() == Some(msg.text.as_str())
+            && m.to.as_deref() == Some(self.to(&msg.to).as_str())
+            && (msg.template.is_some() || m.body.as_deref() == Some(msg.text.as_str()))
             && m.direction.as_deref().is_none_or(|d| d == "outbound-api")
             && created >= since)
             .then_some(created)
@@ -143,7 +170,12 @@ impl TwilioSender {
 
 /// A failed call's meaning: 429 and 5xx are temporary (after the provider's
 /// `Retry-After`), other 4xx permanent.
-fn classify(status: reqwest::StatusCode, body: &str, retry_after: Option<Duration>) -> SendError {
+fn classify(
+    status: reqwest::StatusCode,
+    body: &str,
+    retry_after: Option<Duration>,
+    whatsapp: bool,
+) -> SendError {
     let err: ErrorResource = serde_json::from_str(body).unwrap_or_default();
     let reason = format!(
         "HTTP {}{}{}",
@@ -157,9 +189,10 @@ fn classify(status: reqwest::StatusCode, body: &str, retry_after: Option<Duratio
             after: retry_after,
         }
     } else {
+        let unreachable = whatsapp && err.code.is_some_and(super::whatsapp::is_opt_out_code);
         SendError::Permanent {
             reason,
-            opted_out: err.code == Some(UNSUBSCRIBED),
+            opted_out: err.code == Some(UNSUBSCRIBED) || unreachable,
         }
     }
 }
@@ -184,7 +217,15 @@ impl Sender for TwilioSender {
 
     async fn send(&self, msg: &Outgoing) -> Result<Accepted, SendError> {
         let url = self.messages_url();
-        let mut form: Vec<(&str, &str)> = vec![("To", &msg.to), ("Body", &msg.text)];
+        let to = self.to(&msg.to);
+        let mut form: Vec<(&str, &str)> = vec![("To", &to)];
+        match &msg.template {
+            Some(t) => {
+                form.push(("ContentSid", &t.content_sid));
+                form.push(("ContentVariables", &t.variables));
+            }
+            None => form.push(("Body", &msg.text)),
+        }
         if self.via_service() {
             form.push(("MessagingServiceSid", &self.from));
         } else {
@@ -226,7 +267,7 @@ impl Sender for TwilioSender {
                     reason: format!("unreadable response: {e}"),
                 });
         }
-        Err(classify(status, &body, after))
+        Err(classify(status, &body, after, self.whatsapp))
     }
 
     /// Twilio's list of Message resources: `To` the recipient, `From` our
@@ -245,7 +286,8 @@ impl Sender for TwilioSender {
             .unwrap_or_default()
             .format("%Y-%m-%d")
             .to_string();
-        let mut query: Vec<(&str, &str)> = vec![("To", &msg.to)];
+        let to = self.to(&msg.to);
+        let mut query: Vec<(&str, &str)> = vec![("To", &to)];
         if !self.via_service() {
             query.push(("From", &self.from));
         }
@@ -277,7 +319,7 @@ impl Sender for TwilioSender {
                 after: None,
             })?;
             if !status.is_success() {
-                return Err(match classify(status, &body, after) {
+                return Err(match classify(status, &body, after, self.whatsapp) {
                     SendError::Permanent { reason, .. } => SendError::Permanent {
                         reason: format!("look-up: {reason}"),
                         opted_out: false,
@@ -378,6 +420,7 @@ mod tests {
             id: 7,
             to: "+447700900123".into(),
             text: "Your issue G-1001 is done".into(),
+            template: None,
         };
         // 23 Nov 2026 14:05:18 UTC.
         let at = chrono::DateTime::parse_from_rfc3339("2026-11-23T14:05:18Z")

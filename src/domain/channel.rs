@@ -8,6 +8,10 @@ use std::fmt;
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Sms,
+    /// WhatsApp through Twilio: the same number as SMS (one person), its
+    /// own rendering and its own 24-hour window (see `outbox::whatsapp`).
+    #[serde(rename = "whatsapp")]
+    WhatsApp,
     Voice,
     Discord,
     Matrix,
@@ -19,6 +23,7 @@ impl Channel {
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Sms => "sms",
+            Channel::WhatsApp => "whatsapp",
             Channel::Voice => "voice",
             Channel::Discord => "discord",
             Channel::Matrix => "matrix",
@@ -29,6 +34,7 @@ impl Channel {
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "sms" => Ok(Channel::Sms),
+            "whatsapp" | "wa" => Ok(Channel::WhatsApp),
             "voice" | "phone" | "call" => Ok(Channel::Voice),
             "discord" => Ok(Channel::Discord),
             "matrix" => Ok(Channel::Matrix),
@@ -37,11 +43,14 @@ impl Channel {
         }
     }
 
-    /// The kind of identity a person uses on this channel. SMS and voice share
-    /// the phone number, so a caller who texted before is the same person.
+    /// The kind of identity a person uses on this channel. SMS, WhatsApp and
+    /// voice share the phone number, so a caller who texted before, or who
+    /// writes on WhatsApp from the same number, is the same person (one vote).
     pub fn identity_kind(self) -> IdentityKind {
         match self {
-            Channel::Sms | Channel::Voice | Channel::Console => IdentityKind::Phone,
+            Channel::Sms | Channel::WhatsApp | Channel::Voice | Channel::Console => {
+                IdentityKind::Phone
+            }
             Channel::Discord => IdentityKind::Discord,
             Channel::Matrix => IdentityKind::Matrix,
         }

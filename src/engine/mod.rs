@@ -433,6 +433,11 @@ pub enum Event {
     OptedOut,
     OptedIn,
     Forgotten,
+    /// SMS or WHATSAPP: where Gather writes to this person from now on
+    /// (their number is on both).
+    ChannelChosen {
+        channel: Channel,
+    },
     /// LINK: text a new code to this number (E.164); the service makes it.
     LinkCodeRequested {
         phone: String,
@@ -497,6 +502,11 @@ impl Engine {
 
     pub fn flows(&self) -> &Flows {
         &self.flows
+    }
+
+    /// The locales, shared (for what renders outside a turn: the outbox).
+    pub fn shared_locales(&self) -> Arc<Locales> {
+        self.locales.clone()
     }
 
     pub fn locales(&self) -> &Locales {

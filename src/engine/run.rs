@@ -986,6 +986,12 @@ impl Run<'_> {
             Action::OptOut => self.events.push(Event::OptedOut),
             Action::OptIn => self.events.push(Event::OptedIn),
             Action::Forget => self.events.push(Event::Forgotten),
+            Action::PreferSms => self.events.push(Event::ChannelChosen {
+                channel: Channel::Sms,
+            }),
+            Action::PreferWhatsapp => self.events.push(Event::ChannelChosen {
+                channel: Channel::WhatsApp,
+            }),
             // Handled in `run_from`: it may wait at the question it resumes.
             Action::Resume => {}
             Action::Discard => {

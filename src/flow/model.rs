@@ -232,6 +232,10 @@ pub enum Action {
     Resume,
     /// Drop the conversation set aside, if any.
     Discard,
+    /// SMS: notices go by SMS from now on (a number on WhatsApp and SMS).
+    PreferSms,
+    /// WHATSAPP: notices go by WhatsApp from now on.
+    PreferWhatsapp,
 }
 
 impl Action {
@@ -248,6 +252,8 @@ impl Action {
             Action::ConfirmLink => "confirm_link",
             Action::Resume => "resume",
             Action::Discard => "discard",
+            Action::PreferSms => "prefer_sms",
+            Action::PreferWhatsapp => "prefer_whatsapp",
         }
     }
 }

@@ -86,6 +86,9 @@ pub struct Webhooks {
     pub voice: crate::channels::twilio_voice::VoiceSettings,
     /// Header timeout and connection cap.
     pub server: ServerLimits,
+    /// WhatsApp quick-reply contents by number of buttons (see
+    /// `channels::whatsapp_config`); empty: questions are numbered.
+    pub whatsapp_buttons: std::collections::BTreeMap<usize, String>,
 }
 
 impl Webhooks {
@@ -172,6 +175,11 @@ impl Webhooks {
             kannel,
             admin_token,
             web: web::WebConfig::from_config(config),
+            whatsapp_buttons: config
+                .whatsapp
+                .as_ref()
+                .map(|w| w.buttons.clone())
+                .unwrap_or_default(),
             voice: crate::channels::twilio_voice::VoiceSettings {
                 sms_number: config.contact.sms_number.clone(),
                 voices: config.voice.voices.clone(),
@@ -201,6 +209,7 @@ pub fn router_with(gather: Gather, webhooks: Webhooks) -> Router {
         app = app.merge(twilio::routes(twilio::TwilioState {
             gather: gather.clone(),
             config: config.clone(),
+            whatsapp_buttons: std::sync::Arc::new(webhooks.whatsapp_buttons.clone()),
         }));
         app = app.merge(twilio_voice::routes(twilio_voice::VoiceState {
             gather: gather.clone(),

@@ -5,6 +5,7 @@
 use super::error::ApiError;
 use crate::channels::twilio as protocol;
 use crate::channels::twilio_rest::UNSUBSCRIBED;
+use crate::channels::whatsapp;
 use crate::domain::{Channel, Identity, PhoneNumber};
 use crate::engine::Content;
 use crate::service::{Gather, InboundMessage};
@@ -45,6 +46,8 @@ impl std::fmt::Debug for TwilioWebhookConfig {
 pub struct TwilioState {
     pub gather: Gather,
     pub config: Arc<TwilioWebhookConfig>,
+    /// WhatsApp quick-reply contents by number of buttons.
+    pub whatsapp_buttons: Arc<std::collections::BTreeMap<usize, String>>,
 }
 
 impl FromRef<TwilioState> for Arc<TwilioWebhookConfig> {
@@ -151,8 +154,10 @@ fn twiml(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
 }
 
-/// An inbound SMS: one conversation step, answered with TwiML. A retried
-/// webhook (same MessageSid) gets the same answer and changes nothing.
+/// An inbound SMS or WhatsApp message (Twilio sends both here; WhatsApp's
+/// addresses are `whatsapp:+44…`): one conversation step, answered with
+/// TwiML rendered for its channel. A retried webhook (same MessageSid) gets
+/// the same answer and changes nothing.
 async fn inbound_sms(
     State(state): State<TwilioState>,
     form: SignedForm,
@@ -164,31 +169,77 @@ async fn inbound_sms(
     if sid.len() > 64 {
         return Err(ApiError::bad_request("MessageSid is too long"));
     }
-    let from = PhoneNumber::parse(form.required("From")?)
-        .map_err(|e| ApiError::bad_request(format!("From: {e}")))?;
+    let raw_from = form.required("From")?;
+    let (channel, from) = match whatsapp::strip(raw_from) {
+        Some(number) => (Channel::WhatsApp, number),
+        None => (Channel::Sms, raw_from),
+    };
+    let from = PhoneNumber::parse(from).map_err(|e| ApiError::bad_request(format!("From: {e}")))?;
     let to = form.required("To")?;
-    if !state.config.numbers.is_empty() && !state.config.numbers.iter().any(|n| n == to) {
+    let to = whatsapp::strip(to).unwrap_or(to);
+    if !state.config.numbers.is_empty()
+        && !state
+            .config
+            .numbers
+            .iter()
+            .any(|n| whatsapp::strip(n).unwrap_or(n) == to)
+    {
         return Err(ApiError::bad_request(
             "this Gather does not answer on the To number",
         ));
     }
     let body = form.one("Body")?.unwrap_or("");
-    let reply = state
-        .gather
-        .handle_inbound(InboundMessage {
-            identity: Identity::phone(&from),
-            channel: Channel::Sms,
-            content: Content::Text(body.to_string()),
-            provider_id: Some(("twilio".to_string(), sid.to_string())),
-            language_hint: None,
-        })
-        .await?;
-    tracing::info!(
-        from = %from.masked(),
-        duplicate = reply.duplicate,
-        replies = reply.messages.len(),
-        "twilio sms"
-    );
+    let msg = InboundMessage {
+        identity: Identity::phone(&from),
+        channel,
+        content: Content::Text(body.to_string()),
+        provider_id: Some(("twilio".to_string(), sid.to_string())),
+        language_hint: None,
+    };
+    let reply = if channel == Channel::WhatsApp {
+        // A tapped quick-reply button answers with its payload.
+        let button = form.one("ButtonPayload")?.filter(|p| !p.trim().is_empty());
+        let media = whatsapp::media(
+            form.one("NumMedia")?,
+            form.one("MediaUrl0")?,
+            form.one("MediaContentType0")?,
+        );
+        let msg = InboundMessage {
+            content: Content::Text(button.unwrap_or(body).to_string()),
+            ..msg
+        };
+        let reply = state.gather.handle_whatsapp(msg, media).await?;
+        // A question that can be answered with a tap goes with buttons,
+        // through the API (TwiML cannot carry a Content template): the
+        // whole reply is queued, in order, and the TwiML is empty.
+        if !reply.duplicate
+            && !state.whatsapp_buttons.is_empty()
+            && state
+                .gather
+                .queue_whatsapp_buttons(&from, sid, &reply, &state.whatsapp_buttons)
+                .await?
+        {
+            return Ok(twiml(protocol::messaging_response(&[])));
+        }
+        reply
+    } else {
+        state.gather.handle_inbound(msg).await?
+    };
+    if channel == Channel::WhatsApp {
+        tracing::info!(
+            from = %from.masked(),
+            duplicate = reply.duplicate,
+            replies = reply.messages.len(),
+            "twilio whatsapp"
+        );
+    } else {
+        tracing::info!(
+            from = %from.masked(),
+            duplicate = reply.duplicate,
+            replies = reply.messages.len(),
+            "twilio sms"
+        );
+    }
     Ok(twiml(protocol::messaging_response(&reply.messages)))
 }
 
@@ -222,15 +273,20 @@ async fn status_callback(
         Some(c) if c.len() <= 10 && c.chars().all(|ch| ch.is_ascii_digit()) => Some(c),
         Some(_) => return Err(ApiError::bad_request("ErrorCode is not a number")),
     };
-    let unsubscribed = error_code.and_then(|c| c.parse::<i64>().ok()) == Some(UNSUBSCRIBED);
     // `To` is only needed to opt someone out; a malformed one is still an
-    // error, since Twilio always sends a number here.
-    let to = match form.one("To")? {
-        None | Some("") => None,
-        Some(to) => {
-            Some(PhoneNumber::parse(to).map_err(|e| ApiError::bad_request(format!("To: {e}")))?)
-        }
+    // error, since Twilio always sends a number here (`whatsapp:+44…` for
+    // WhatsApp).
+    let to_raw = form.one("To")?.unwrap_or("");
+    let on_whatsapp = whatsapp::strip(to_raw).is_some();
+    let to = match whatsapp::strip(to_raw).unwrap_or(to_raw) {
+        "" => None,
+        to => Some(PhoneNumber::parse(to).map_err(|e| ApiError::bad_request(format!("To: {e}")))?),
     };
+    // The carrier's "unsubscribed", or WhatsApp's "blocked" and
+    // "unreachable": nothing more goes to them, as after STOP.
+    let code = error_code.and_then(|c| c.parse::<i64>().ok());
+    let unsubscribed =
+        code == Some(UNSUBSCRIBED) || (on_whatsapp && code.is_some_and(whatsapp::is_opt_out_code));
     let recorded = state
         .gather
         .record_delivery(

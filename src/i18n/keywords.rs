@@ -48,10 +48,14 @@ pub enum Command {
     Link,
     /// Where is my issue: `STATUS G-1001`, or the person's own issues.
     Status,
+    /// Write to me by SMS (a number on SMS and WhatsApp).
+    Sms,
+    /// Write to me on WhatsApp.
+    WhatsApp,
 }
 
 impl Command {
-    pub const ALL: [Command; 10] = [
+    pub const ALL: [Command; 12] = [
         Command::Help,
         Command::Stop,
         Command::Start,
@@ -62,6 +66,8 @@ impl Command {
         Command::Vote,
         Command::Link,
         Command::Status,
+        Command::Sms,
+        Command::WhatsApp,
     ];
 
     pub fn name(self) -> &'static str {
@@ -76,6 +82,8 @@ impl Command {
             Command::Vote => "vote",
             Command::Link => "link",
             Command::Status => "status",
+            Command::Sms => "sms",
+            Command::WhatsApp => "whatsapp",
         }
     }
 
@@ -123,6 +131,12 @@ pub struct KeywordFile {
     pub link: Vec<String>,
     #[serde(default)]
     pub status: Vec<String>,
+    /// SMS: write to me by SMS.
+    #[serde(default)]
+    pub sms: Vec<String>,
+    /// WHATSAPP: write to me on WhatsApp.
+    #[serde(default)]
+    pub whatsapp: Vec<String>,
     #[serde(default)]
     pub yes: Vec<String>,
     #[serde(default)]
@@ -142,7 +156,7 @@ pub struct KeywordFile {
 }
 
 impl KeywordFile {
-    fn command_words(&self) -> [(Command, &Vec<String>); 10] {
+    fn command_words(&self) -> [(Command, &Vec<String>); 12] {
         [
             (Command::Help, &self.help),
             (Command::Stop, &self.stop),
@@ -154,6 +168,8 @@ impl KeywordFile {
             (Command::Vote, &self.vote),
             (Command::Link, &self.link),
             (Command::Status, &self.status),
+            (Command::Sms, &self.sms),
+            (Command::WhatsApp, &self.whatsapp),
         ]
     }
 }

@@ -6,6 +6,7 @@
 pub mod console;
 pub mod quiet;
 pub mod rate;
+pub mod whatsapp;
 pub mod worker;
 
 pub use console::ConsoleSender;
@@ -22,6 +23,17 @@ pub struct Outgoing {
     /// The recipient: a phone number in E.164.
     pub to: String,
     pub text: String,
+    /// Send this template instead of `text` (WhatsApp outside the 24-hour
+    /// window, see [`whatsapp`]); `text` is then what it says, for the log.
+    pub template: Option<Template>,
+}
+
+/// A pre-approved message template: Twilio's Content API `ContentSid` and
+/// its `ContentVariables` (a JSON object).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub content_sid: String,
+    pub variables: String,
 }
 
 /// What the provider said when it accepted a message.

@@ -96,6 +96,11 @@ pub enum Outcome {
     Lost,
     /// Handed back unsent because the worker is stopping.
     Released,
+    /// A WhatsApp message outside the window, handed to the SMS worker.
+    Rerouted,
+    /// A WhatsApp message outside the window with no template and no SMS:
+    /// not sent (cancelled, with the reason).
+    Held,
 }
 
 /// What one [`Worker::drain_once`] did.
@@ -109,6 +114,8 @@ pub struct Drained {
     pub deferred: usize,
     pub lost: usize,
     pub released: usize,
+    pub rerouted: usize,
+    pub held: usize,
 }
 
 impl Drained {
@@ -121,6 +128,8 @@ impl Drained {
             Outcome::Deferred => &mut self.deferred,
             Outcome::Lost => &mut self.lost,
             Outcome::Released => &mut self.released,
+            Outcome::Rerouted => &mut self.rerouted,
+            Outcome::Held => &mut self.held,
         };
         *slot += 1;
     }
@@ -134,6 +143,8 @@ impl Drained {
         self.deferred += other.deferred;
         self.lost += other.lost;
         self.released += other.released;
+        self.rerouted += other.rerouted;
+        self.held += other.held;
     }
 }
 
@@ -158,6 +169,8 @@ pub struct Worker {
     /// Names this worker's claims.
     id: String,
     wake: Arc<Notify>,
+    /// WhatsApp's window and templates (a WhatsApp worker only).
+    whatsapp: Option<super::whatsapp::Policy>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -211,7 +224,15 @@ impl Worker {
             batch: batch.max(1),
             id,
             wake: Arc::new(Notify::new()),
+            whatsapp: None,
         }
+    }
+
+    /// Sends by WhatsApp's rules: free-form inside the 24-hour window, else
+    /// a template, an SMS or nothing (see [`super::whatsapp`]).
+    pub fn with_whatsapp(mut self, policy: super::whatsapp::Policy) -> Worker {
+        self.whatsapp = Some(policy);
+        self
     }
 
     /// Wakes this worker early when `wake` is nudged (see [`nudge`]);
@@ -380,11 +401,16 @@ impl Worker {
         }
 
         // The last look before sending: a STOP committed before this point
-        // stops the message.
+        // stops the message. WhatsApp's window is judged in the same
+        // transaction, and its decision stored with the message.
         let mut tx = self.store.begin().await?;
         let check = tx
             .check_claim(item.id, &self.id, item.attempts, now)
             .await?;
+        let decision = match (&check, &self.whatsapp) {
+            (ClaimCheck::Send, Some(policy)) => Some(policy.decide(&mut *tx, &item, now).await?),
+            _ => None,
+        };
         tx.commit().await?;
         match check {
             ClaimCheck::Send => {}
@@ -397,13 +423,34 @@ impl Worker {
                 return Ok(Outcome::Lost);
             }
         }
+        let mut message = outgoing(&item);
+        let mut item = item;
+        match decision {
+            None | Some(super::whatsapp::Decision::Session) => {}
+            Some(super::whatsapp::Decision::Template { template, text }) => {
+                message.template = Some(template);
+                // What is logged is what the person is sent.
+                item.text = text;
+            }
+            Some(super::whatsapp::Decision::Sms { text }) => {
+                return self.reroute(&item, &text, now).await;
+            }
+            Some(super::whatsapp::Decision::Hold { reason }) => {
+                let mut tx = self.store.begin().await?;
+                tx.mark_cancelled(item.id, &reason, now).await?;
+                tx.commit().await?;
+                crate::metrics::OUTBOX_CANCELLED.inc();
+                tracing::info!(id = item.id, reason = %reason, "outbox: WhatsApp message held");
+                return Ok(Outcome::Held);
+            }
+        }
 
         self.rate.acquire(&self.sender.rate_key()).await;
         // A provider's error can quote the number: masked before it is
         // logged or stored.
         let result = self
             .sender
-            .send(&outgoing(&item))
+            .send(&message)
             .await
             .map_err(SendError::without_numbers);
         // Times recorded below are when the provider answered.
@@ -494,9 +541,25 @@ impl Worker {
         // the last one.
         let since = item.next_attempt_at.min(stale_claim);
         let provider = self.sender.name();
+        let mut message = outgoing(item);
+        if self.whatsapp.is_some() {
+            let mut tx = self.store.begin().await?;
+            let facts = tx.whatsapp().route_facts(item.id).await?;
+            tx.commit().await?;
+            if let Some(crate::store::whatsapp::Route::Template {
+                content_sid,
+                variables,
+            }) = facts.and_then(|f| f.decided)
+            {
+                message.template = Some(super::Template {
+                    content_sid,
+                    variables,
+                });
+            }
+        }
         let found = match self
             .sender
-            .already_sent(&outgoing(item), since)
+            .already_sent(&message, since)
             .await
             .map_err(SendError::without_numbers)
         {
@@ -617,6 +680,32 @@ impl Worker {
         let why = format!("gave up after {} attempts: {reason}", item.attempts);
         self.fail(item, &why, false, now).await?;
         Ok(true)
+    }
+
+    /// A WhatsApp message that goes by SMS instead: handed to the SMS
+    /// worker (the same row, so its dedupe key and fan-out stay).
+    async fn reroute(
+        &self,
+        item: &OutboxItem,
+        text: &str,
+        now: Timestamp,
+    ) -> Result<Outcome, StoreError> {
+        let mut tx = self.store.begin().await?;
+        let moved = tx
+            .whatsapp()
+            .reroute_to_sms(item.id, &self.id, item.attempts, text, now)
+            .await?;
+        tx.commit().await?;
+        if !moved {
+            return Ok(Outcome::Lost);
+        }
+        nudge(&self.wake);
+        tracing::info!(
+            id = item.id,
+            to = %mask(&item.address),
+            "outbox: outside WhatsApp's window, no template; sent by SMS instead"
+        );
+        Ok(Outcome::Rerouted)
     }
 
     async fn cancel(&self, item: &OutboxItem, now: Timestamp) -> Result<Outcome, StoreError> {
@@ -740,6 +829,7 @@ fn outgoing(item: &OutboxItem) -> Outgoing {
         id: item.id,
         to: item.address.clone(),
         text: item.text.clone(),
+        template: None,
     }
 }
 

@@ -130,6 +130,10 @@ impl Gather {
                 (tx.create_person(&msg.identity, &lang, now).await?, true)
             }
         };
+        // WhatsApp's 24-hour window, and the channel they used last.
+        tx.whatsapp()
+            .note_inbound(person.id, msg.channel, now)
+            .await?;
         // A language that is no longer offered falls back to the default.
         let language = if self.engine.locales().has_language(&person.language) {
             person.language.clone()
@@ -257,6 +261,13 @@ impl Gather {
                         safeguarding: *safeguarding,
                     })
                     .await?;
+                    // Described by a WhatsApp voice note: it is the
+                    // issue's recording (a call's is attached by `voice`).
+                    if msg.channel != Channel::Voice
+                        && description.starts_with(super::voice::RECORDING_MARKER)
+                    {
+                        tx.whatsapp().attach_voice_note(person.id, *number).await?;
+                    }
                     crate::metrics::ISSUES_RAISED.inc();
                 }
                 Event::VoteCast {
@@ -273,6 +284,11 @@ impl Gather {
                 Event::OptedOut => tx.set_opted_out(person.id, true, now).await?,
                 Event::OptedIn => tx.set_opted_out(person.id, false, now).await?,
                 Event::Forgotten => forget = true,
+                Event::ChannelChosen { channel } => {
+                    tx.whatsapp()
+                        .choose_channel(person.id, *channel, now)
+                        .await?
+                }
                 Event::LinkCodeRequested { phone } => {
                     self.request_link_code(
                         tx.as_mut(),

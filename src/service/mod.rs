@@ -13,6 +13,7 @@ mod status;
 mod titles_import;
 pub mod voice;
 pub mod votes;
+pub mod whatsapp;
 
 pub use chat::ChatVote;
 pub use inbound::{InboundMessage, Reply};

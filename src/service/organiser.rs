@@ -17,6 +17,9 @@ pub struct FanOutEstimate {
     pub sms_segments: i64,
     /// People reached in chat (Matrix, Discord) instead.
     pub chat_people: i64,
+    /// People reached on WhatsApp (no segments; a template outside their
+    /// 24-hour window).
+    pub whatsapp_people: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -841,6 +844,8 @@ impl Gather {
                 let segments = crate::i18n::segments::count(text).segments as i64;
                 estimate.sms_people += g.people;
                 estimate.sms_segments += g.people * segments;
+            } else if g.kind == "whatsapp" {
+                estimate.whatsapp_people += g.people;
             } else {
                 estimate.chat_people += g.people;
             }

@@ -56,13 +56,17 @@ pub struct FanOutSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AudienceGroup {
     pub language: String,
-    /// `phone` (an SMS), `matrix` or `discord`.
+    /// `whatsapp`, `phone` (an SMS), `matrix` or `discord`.
     pub kind: String,
     pub people: i64,
 }
 
-/// Each person's preferred identity kind, ranked as `KINDS` orders them.
-const KIND_RANK_SQL: &str = "(SELECT MIN(CASE i.kind WHEN 'phone' THEN 1 WHEN 'matrix' THEN 2 WHEN 'discord' THEN 3 ELSE 4 END) \
+/// Each person's preferred identity kind, ranked as `KINDS` orders them
+/// (a phone number whose person writes on WhatsApp counts as `whatsapp`).
+const KIND_RANK_SQL: &str = "(SELECT MIN(CASE i.kind \
+        WHEN 'phone' THEN (CASE WHEN EXISTS (SELECT 1 FROM whatsapp_contacts w \
+          WHERE w.person_id = p.id AND w.channel = 'whatsapp') THEN 1 ELSE 2 END) \
+        WHEN 'matrix' THEN 3 WHEN 'discord' THEN 4 ELSE 5 END) \
       FROM identities i WHERE i.person_id = p.id)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -113,8 +117,9 @@ fn audience_param(a: &Audience) -> i64 {
 
 /// The INSERT … SELECT for one kind of identity. Parameters: ?1 audience,
 /// ?2 fan-out id, ?3 now, ?4 not_before, ?5 default text, then (language,
-/// text) pairs from ?6. Run once per kind in order of preference (phone
-/// first: people who only ever called get an SMS; then Matrix, then
+/// text) pairs from ?6. Run once per kind in order of preference (WhatsApp
+/// first, for people whose channel is WhatsApp (`store::whatsapp`); then
+/// phone: people who only ever called get an SMS; then Matrix, then
 /// Discord); the dedupe key is per person, so each person is reached once,
 /// in their own language, whatever identities they have.
 fn insert_sql(spec: &FanOutSpec, kind: &str) -> String {
@@ -125,6 +130,15 @@ fn insert_sql(spec: &FanOutSpec, kind: &str) -> String {
     }
     case.push_str(" ELSE ?5 END");
     let channel = if kind == "phone" { "sms" } else { kind };
+    // A WhatsApp number is a phone identity whose person writes on WhatsApp.
+    let (identity, whatsapp) = if kind == "whatsapp" {
+        (
+            "phone",
+            " JOIN whatsapp_contacts w ON w.person_id = p.id AND w.channel = 'whatsapp'",
+        )
+    } else {
+        (kind, "")
+    };
     format!(
         "INSERT INTO outbox (person_id, channel, address, text, kind, status, attempts, \
            next_attempt_at, dedupe_key, created_at, fanout_id) \
@@ -132,7 +146,7 @@ fn insert_sql(spec: &FanOutSpec, kind: &str) -> String {
            'notice', 'queued', 0, ?4, 'fanout:' || CAST(?2 AS TEXT) || ':' || CAST(p.id AS TEXT), ?3, ?2 \
          FROM ({audience}) a \
            JOIN people p ON p.id = a.pid \
-           JOIN identities i ON i.person_id = p.id AND i.kind = '{kind}' \
+           JOIN identities i ON i.person_id = p.id AND i.kind = '{identity}'{whatsapp} \
          WHERE NOT p.opted_out \
          ON CONFLICT (dedupe_key) DO NOTHING",
         audience = audience_sql(&spec.audience)
@@ -140,7 +154,7 @@ fn insert_sql(spec: &FanOutSpec, kind: &str) -> String {
 }
 
 /// Identity kinds in order of preference.
-const KINDS: [&str; 3] = ["phone", "matrix", "discord"];
+const KINDS: [&str; 4] = ["whatsapp", "phone", "matrix", "discord"];
 
 const STATUS_SQL: &str = "SELECT f.id, f.kind, CAST(f.recipients AS BIGINT), f.created_at, \
       CAST(COALESCE(SUM(CASE WHEN o.status = 'queued' THEN 1 ELSE 0 END), 0) AS BIGINT), \

@@ -21,6 +21,13 @@ pub(crate) const FORGET_SQL: &[&str] = &[
     "UPDATE issues SET recording_url = NULL, recording_secs = NULL \
        WHERE raised_by = $1 AND recording_url IS NOT NULL",
     "DELETE FROM voice_calls WHERE person_id = $1",
+    // WhatsApp: a voice note not yet an issue's (deleted at Twilio like a
+    // call's recording), the window and the channel chosen.
+    "INSERT INTO recording_deletions (url, next_attempt_at) \
+       SELECT media_url, 0 FROM whatsapp_voice_notes WHERE person_id = $1 \
+       ON CONFLICT (url) DO NOTHING",
+    "DELETE FROM whatsapp_voice_notes WHERE person_id = $1",
+    "DELETE FROM whatsapp_contacts WHERE person_id = $1",
     // LINK codes they asked for, and codes texted to their number.
     "DELETE FROM link_codes WHERE person_id = $1 OR phone IN \
        (SELECT address FROM identities WHERE person_id = $1 AND kind = 'phone')",

@@ -17,6 +17,7 @@ pub mod postgres;
 pub mod reports;
 pub mod round_titles;
 pub mod sqlite;
+pub mod whatsapp;
 
 use crate::domain::{
     Channel, Identity, IdentityKind, IssueRef, LanguageTag, PostcodeDistrict, Timestamp,
@@ -641,6 +642,10 @@ pub trait Tx: Send {
     /// Marks a queued message as one that goes even though its person has
     /// opted out: the one confirmation of an opt-out, and HELP replies.
     async fn exempt_from_opt_out(&mut self, id: i64) -> Result<()>;
+
+    /// WhatsApp's windows, channels, voice notes and routes
+    /// (`store::whatsapp`), on this transaction's connection.
+    fn whatsapp(&mut self) -> whatsapp::Conn<'_>;
 
     // --- STATUS and notices to raisers (issue 16) -------------------------
 

@@ -116,6 +116,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/postgres/0013_issue_titles.sql"),
     },
     Migration {
+        version: 16,
+        name: "whatsapp",
+        sql: include_str!("migrations/postgres/0016_whatsapp.sql"),
+    },
+    Migration {
         version: 18,
         name: "round_titles",
         sql: include_str!("migrations/postgres/0018_round_titles.sql"),
@@ -676,6 +681,13 @@ impl PgTx {
 
 #[async_trait]
 impl Tx for PgTx {
+    fn whatsapp(&mut self) -> super::whatsapp::Conn<'_> {
+        super::whatsapp::Conn::Postgres {
+            conn: &mut self.tx,
+            failed: &mut self.failed,
+        }
+    }
+
     async fn commit(self: Box<Self>) -> Result<()> {
         if self.failed {
             self.tx.rollback().await.map_err(db)?;

@@ -83,6 +83,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/sqlite/0013_issue_titles.sql"),
     },
     Migration {
+        version: 16,
+        name: "whatsapp",
+        sql: include_str!("migrations/sqlite/0016_whatsapp.sql"),
+    },
+    Migration {
         version: 18,
         name: "round_titles",
         sql: include_str!("migrations/sqlite/0018_round_titles.sql"),
@@ -844,6 +849,10 @@ impl SqliteTx {
 
 #[async_trait]
 impl Tx for SqliteTx {
+    fn whatsapp(&mut self) -> super::whatsapp::Conn<'_> {
+        super::whatsapp::Conn::Sqlite(self.conn())
+    }
+
     async fn commit(mut self: Box<Self>) -> Result<()> {
         let Some(mut w) = self.writer.take() else {
             return Err(StoreError::Unavailable("transaction already ended".into()));

@@ -341,8 +341,11 @@ async fn render(
                 @if let Some(e) = &estimate {
                     p.estimate #estimate {
                         "Estimated cost: " strong { (count(e.sms_segments, "SMS segment", "SMS segments")) }
-                        " to " (count(e.sms_people, "phone", "phones")) ", and "
-                        (count(e.chat_people, "person", "people")) " in chat (free)."
+                        " to " (count(e.sms_people, "phone", "phones")) ", "
+                        @if e.whatsapp_people > 0 {
+                            (count(e.whatsapp_people, "person", "people")) " on WhatsApp, "
+                        }
+                        "and " (count(e.chat_people, "person", "people")) " in chat (free)."
                     }
                 }
                 @for p in &previews {

@@ -428,11 +428,16 @@ pub async fn detail(
 /// "12 SMS segments to 4 phones, 2 in chat".
 fn estimate_label(e: &crate::service::FanOutEstimate) -> String {
     format!(
-        "about {} SMS segment{} to {} phone{}, {} in chat (free)",
+        "about {} SMS segment{} to {} phone{}, {}{} in chat (free)",
         e.sms_segments,
         if e.sms_segments == 1 { "" } else { "s" },
         e.sms_people,
         if e.sms_people == 1 { "" } else { "s" },
+        if e.whatsapp_people > 0 {
+            format!("{} on WhatsApp, ", e.whatsapp_people)
+        } else {
+            String::new()
+        },
         e.chat_people
     )
 }
