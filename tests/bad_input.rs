@@ -298,6 +298,22 @@ fn endpoints() -> Vec<Endpoint> {
             A::Admin,
             B::Json,
         ),
+        // A CSV sheet: any other content type is 415; a sheet without
+        // the columns, or with a wrong line, 422.
+        ep(
+            "POST",
+            "/api/v1/titles",
+            "/api/v1/titles",
+            A::Admin,
+            B::Json,
+        ),
+        ep(
+            "POST",
+            "/api/v1/rounds/1/titles",
+            "/api/v1/rounds/{id}/titles",
+            A::Admin,
+            B::Json,
+        ),
         ep(
             "POST",
             "/api/v1/issues/G-1001/merge",
