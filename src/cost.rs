@@ -98,6 +98,20 @@ const TITLES: [&str; 3] = [
 
 /// [`TITLES`] as an organiser writes them in each other language (issue 19):
 /// short, at most 60 characters in GSM-7 and 30 in UCS-2.
+/// The round's title as an organiser would write it in each language.
+const LOCAL_ROUND_TITLES: &[(&str, &str)] = &[
+    ("ar", "ما الذي يبدأ به المجلس؟"),
+    ("bn", "বোর্ড আগে কী দেখবে?"),
+    ("es", "¿Qué debe tratar primero la Junta?"),
+    ("gu", "બોર્ડ પહેલાં શું લે?"),
+    ("it", "Di cosa si occupa prima il Consiglio?"),
+    ("pa", "ਬੋਰਡ ਪਹਿਲਾਂ ਕੀ ਲਵੇ?"),
+    ("pl", "Czym Zarząd ma się zająć najpierw?"),
+    ("pt", "O que o Conselho deve tratar primeiro?"),
+    ("ro", "Cu ce să înceapă Consiliul?"),
+    ("ur", "بورڈ پہلے کیا لے؟"),
+];
+
 const LOCAL_TITLES: [(&str, [&str; 3]); 10] = [
     (
         "pl",
@@ -297,13 +311,26 @@ async fn measure_locale(engine: &Engine, language: &LanguageTag) -> Result<Local
         }
         items.push(issue);
     }
-    gather
-        .open_round(RoundInput {
+    let draft = gather
+        .create_round(RoundInput {
             title: "What should the Board take on first?".into(),
             items,
             max_choices: 1,
             closes_at: None,
         })
+        .await
+        .map_err(|e| e.to_string())?;
+    for (tag, title) in LOCAL_ROUND_TITLES {
+        let lang = LanguageTag::parse(tag).map_err(|e| e.to_string())?;
+        if engine.locales().has_language(&lang) {
+            gather
+                .set_round_title_in(draft.id, &lang, Some(title))
+                .await
+                .map_err(|e| format!("{tag} round title: {e}"))?;
+        }
+    }
+    gather
+        .open_round_id(draft.id)
         .await
         .map_err(|e| e.to_string())?;
 

@@ -97,15 +97,24 @@ async fn official_twilio_package_drives_a_call() {
         )
         .await
         .unwrap();
-    let round = gather
-        .open_round(RoundInput {
-            title: "Wiosna".into(),
+    let draft = gather
+        .create_round(RoundInput {
+            title: "Spring".into(),
             items: vec![r],
             max_choices: 1,
             closes_at: None,
         })
         .await
         .unwrap();
+    gather
+        .set_round_title_in(
+            draft.id,
+            &gather::domain::LanguageTag::parse("pl").unwrap(),
+            Some("Wiosna"),
+        )
+        .await
+        .unwrap();
+    let round = gather.open_round_id(draft.id).await.unwrap();
     // Second call: vote by keypad.
     drive(&python, &base, "2").await;
     gather
