@@ -291,14 +291,7 @@ pub struct RoundView {
 impl RoundView {
     /// The round's title as `lang` readers see it.
     pub fn title_in(&self, lang: &LanguageTag, locales: &crate::i18n::Locales) -> String {
-        crate::i18n::titles::pick(
-            locales,
-            lang,
-            &self.title,
-            self.round_titles
-                .iter()
-                .map(|(l, t)| (l.as_str(), t.as_str())),
-        )
+        crate::i18n::titles::pick_stored(locales, lang, &self.title, &self.round_titles)
     }
 
     /// Item `i`'s title as `lang` readers see it.

@@ -24,6 +24,21 @@ pub fn pick<'a>(
     locales.format(lang, "title-fallback", &args)
 }
 
+/// `pick` over stored (language, title) rows, as a round's titles are.
+pub fn pick_stored(
+    locales: &Locales,
+    lang: &LanguageTag,
+    default: &str,
+    titles: &[(String, String)],
+) -> String {
+    pick(
+        locales,
+        lang,
+        default,
+        titles.iter().map(|(l, t)| (l.as_str(), t.as_str())),
+    )
+}
+
 /// `pick` over the (issue, language, title) rows of many issues.
 pub fn pick_for<T: PartialEq>(
     locales: &Locales,

@@ -241,7 +241,8 @@ impl Gather {
         if self.always_heard(msg) {
             return Ok(None);
         }
-        let decision = if let Some(secret) = secret.filter(|_| self.inbound_limit.is_shared()) {
+        // `secret` is given exactly when the limit is shared.
+        let decision = if let Some(secret) = secret {
             self.inbound_limit
                 .check_shared(tx, secret, &msg.identity, now)
                 .await?

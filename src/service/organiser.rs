@@ -717,12 +717,7 @@ impl Gather {
         let render = |lang: &LanguageTag| {
             let mut args = Args::new();
             let (default, others) = round_title;
-            let title = crate::i18n::titles::pick(
-                locales,
-                lang,
-                default,
-                others.iter().map(|(l, t)| (l.as_str(), t.as_str())),
-            );
+            let title = crate::i18n::titles::pick_stored(locales, lang, default, others);
             args.insert("round_title".into(), ArgValue::from(title));
             let mut lines = vec![locales.format(lang, "round-results", &args)];
             for row in results {
